@@ -1,0 +1,54 @@
+// Shopify's mandatory compliance topics: what Holdfast keeps about a customer or a shop,
+// and how it is reported or erased.
+import { z } from "zod";
+import db from "../db.server";
+
+const customer = z.object({ id: z.union([z.number(), z.string()]).nullish(), email: z.string().nullish(), phone: z.string().nullish() });
+
+export const dataRequestPayload = z.object({
+  customer,
+  orders_requested: z.array(z.union([z.number(), z.string()])).default([]),
+  data_request: z.object({ id: z.union([z.number(), z.string()]) }),
+});
+export const customerRedactPayload = z.object({ customer, orders_to_redact: z.array(z.union([z.number(), z.string()])).default([]) });
+
+/** Every model holding a shop's data, erased on shop/redact. A test checks this list is complete. */
+export const SHOP_SCOPED_MODELS = ["session", "customerDataRequest", "webhookEvent", "shop"] as const;
+
+export async function recordDataRequest(shop: string, payload: unknown) {
+  const p = dataRequestPayload.parse(payload);
+  const dataRequestId = String(p.data_request.id);
+  await db.customerDataRequest.upsert({
+    where: { shop_dataRequestId: { shop, dataRequestId } },
+    create: {
+      shop, dataRequestId,
+      customerId: p.customer.id == null ? null : String(p.customer.id),
+      email: p.customer.email ?? null, phone: p.customer.phone ?? null,
+      ordersRequested: JSON.stringify(p.orders_requested.map(String)),
+    },
+    update: {},
+  });
+}
+
+/** Erases what Holdfast holds about one customer of one shop. */
+export async function eraseCustomer(shop: string, payload: unknown) {
+  const { customer: c } = customerRedactPayload.parse(payload);
+  const matches = [
+    ...(c.id != null ? [{ customerId: String(c.id) }] : []),
+    ...(c.email ? [{ email: c.email }] : []),
+    ...(c.phone ? [{ phone: c.phone }] : []),
+  ];
+  if (!matches.length) return { erased: 0 };
+  const { count } = await db.customerDataRequest.deleteMany({ where: { shop, OR: matches } });
+  return { erased: count };
+}
+
+/** Erases everything Holdfast holds for a shop, keeping only the record of this erasure. */
+export async function eraseShop(shop: string) {
+  await db.$transaction([
+    db.session.deleteMany({ where: { shop } }),
+    db.customerDataRequest.deleteMany({ where: { shop } }),
+    db.webhookEvent.deleteMany({ where: { shop, NOT: { topic: "SHOP_REDACT" } } }),
+    db.shop.deleteMany({ where: { domain: shop } }),
+  ]);
+}

@@ -1,0 +1,58 @@
+// Holdfast's configuration, read from the environment and validated once at start-up.
+// A missing or malformed variable stops the app with one message naming every problem.
+import { z } from "zod";
+import { databaseProvider } from "./lib/database-url";
+
+export const DEFAULT_SCOPES = "read_products,read_inventory,write_inventory,read_locations,read_orders";
+
+const url = (name: string) =>
+  z.string({ required_error: `${name} is missing` }).trim().url(`${name} must be an absolute URL such as https://holdfast.example.com`);
+
+const schema = z.object({
+  SHOPIFY_API_KEY: z.string({ required_error: "SHOPIFY_API_KEY is missing" }).trim().min(1, "SHOPIFY_API_KEY is empty"),
+  SHOPIFY_API_SECRET: z.string({ required_error: "SHOPIFY_API_SECRET is missing" }).min(1, "SHOPIFY_API_SECRET is empty"),
+  SHOPIFY_APP_URL: url("SHOPIFY_APP_URL"),
+  SCOPES: z
+    .string()
+    .default(DEFAULT_SCOPES)
+    .refine((s) => s.split(",").every((scope) => /^(unauthenticated_)?(read|write)_[a-z_]+$/.test(scope.trim())), {
+      message: "SCOPES must be a comma-separated list of Shopify access scopes such as read_products,write_inventory",
+    })
+    .transform((s) => s.split(",").map((scope) => scope.trim())),
+  DATABASE_URL: z
+    .string()
+    .default("file:./prisma/dev.db")
+    .refine((u) => {
+      try {
+        databaseProvider(u);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "DATABASE_URL must be a SQLite file URL (file:./prisma/dev.db) or a PostgreSQL URL (postgresql://user@host:5432/db)"),
+  SHOPIFY_DEV_STORE_URL: url("SHOPIFY_DEV_STORE_URL").optional(),
+  SHOP_CUSTOM_DOMAIN: z.string().trim().optional(),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+export type AppConfig = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Holdfast cannot start: ${problems.join("; ")}. See .env.example for every variable.`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates an environment. Values are never echoed: some are secrets. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === "" ? undefined : v]));
+  const result = schema.safeParse(blankToUndefined);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => i.message));
+}
+
+let loaded: AppConfig | undefined;
+export function appConfig(): AppConfig {
+  return (loaded ??= parseConfig(process.env));
+}

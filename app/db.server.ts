@@ -1,0 +1,38 @@
+// The Prisma client for this process: SQLite (libsql) by default, PostgreSQL (pg) when
+// DATABASE_URL is a postgres URL. Both clients come from the same models, so the SQLite
+// client's type describes either. See docs/decisions/002-prisma-two-providers-no-engine-download.md.
+import { PrismaClient as SqliteClient } from "@prisma/client";
+import { PrismaClient as PostgresClient } from "#prisma/postgres";
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { databaseProvider, pgConnectionConfig, type DatabaseProvider } from "./lib/database-url";
+
+export type Db = SqliteClient;
+export type { Prisma } from "@prisma/client";
+
+export function createDb(url: string): Db {
+  if (databaseProvider(url) === "postgres") {
+    const client = new PostgresClient({ adapter: new PrismaPg({ ...pgConnectionConfig(url), max: 10 }) });
+    return client as unknown as Db;
+  }
+  return new SqliteClient({ adapter: new PrismaLibSQL({ url }) });
+}
+
+export function currentDatabaseProvider(): DatabaseProvider {
+  return databaseProvider(databaseUrl());
+}
+
+function databaseUrl(): string {
+  return process.env.DATABASE_URL ?? "file:./prisma/dev.db";
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __holdfastDb: Db | undefined;
+}
+
+// One client per process; kept on globalThis so dev-server rebuilds do not open new pools.
+const db: Db = globalThis.__holdfastDb ?? createDb(databaseUrl());
+if (process.env.NODE_ENV === "development") globalThis.__holdfastDb = db;
+
+export default db;

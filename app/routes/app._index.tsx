@@ -1,0 +1,111 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData, useLocation } from "@remix-run/react";
+import { BlockStack, Box, Card, DataTable, InlineGrid, Layout, Page, Text, Badge, InlineStack, List } from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { authenticate } from "../shopify.server";
+import { shopStatus } from "../shop/status.server";
+import { HOLD_STRATEGY_LABELS } from "../shop/hold-policy.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { admin, session } = await authenticate.admin(request);
+  return json(await shopStatus(session.shop, admin));
+};
+
+function Stat({ label, value }: { label: string; value: string | number }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="p" variant="bodySm" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="headingLg">
+          {value}
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function Home() {
+  const s = useLoaderData<typeof loader>();
+  const { search } = useLocation();
+  const installed = s.installedAt ? new Date(s.installedAt).toUTCString() : "not recorded";
+  return (
+    <Page title="Holdfast">
+      <TitleBar title="Holdfast" />
+      <Layout>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                No shopper buys stock that isn't there
+              </Text>
+              <Text as="p">
+                Holdfast reserves inventory for each shopper while they check out, for a time you choose, and gives it back
+                automatically when they leave. Totals are shown early and exactly, and a checkout never charges twice.
+              </Text>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+            <Stat label="Products" value={s.counts.products} />
+            <Stat label="Active locations" value={s.counts.locations} />
+            <Stat label="Webhooks processed" value={s.counts.webhooksProcessed} />
+            <Stat label="Customer data requests" value={s.counts.openDataRequests} />
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                This shop
+              </Text>
+              <DataTable
+                columnContentTypes={["text", "text"]}
+                headings={["", ""]}
+                rows={[
+                  ["Shop", `${s.name} (${s.shop})`],
+                  ["Installed since", installed],
+                  ["Plan", s.plan],
+                  ["Currency", s.currencyCode],
+                  ["Shopify API version", s.apiVersion],
+                  ["Database", s.database === "postgres" ? "PostgreSQL" : "SQLite"],
+                ]}
+              />
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <BlockStack gap="200">
+              <InlineStack align="space-between">
+                <Text as="h2" variant="headingMd">
+                  Hold policy
+                </Text>
+                <a href={`/app/settings${search}`}>Change</a>
+              </InlineStack>
+              <List>
+                <List.Item>Holds last {s.policy.holdTtlMinutes} minutes</List.Item>
+                <List.Item>{HOLD_STRATEGY_LABELS[s.policy.holdStrategy]}</List.Item>
+              </List>
+              <Text as="h3" variant="headingSm">
+                Locations
+              </Text>
+              <Box>
+                <InlineStack gap="200">
+                  {s.locations.map((l) => (
+                    <Badge key={l.id} tone={l.isActive ? "success" : undefined}>
+                      {l.name}
+                    </Badge>
+                  ))}
+                </InlineStack>
+              </Box>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,81 @@
+// Admin GraphQL calls that wait out Shopify's cost-based throttle instead of failing:
+// on THROTTLED the wait is what the bucket needs to refill for this query, read from
+// throttleStatus, plus jitter; transient HTTP failures back off exponentially.
+import { GraphqlQueryError, HttpRetriableError, HttpThrottlingError } from "@shopify/shopify-api";
+
+export interface AdminGraphqlClient {
+  graphql(query: string, options?: { variables?: Record<string, unknown> }): Promise<Response>;
+}
+
+export interface ThrottleStatus { maximumAvailable: number; currentlyAvailable: number; restoreRate: number }
+export interface QueryCost { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: ThrottleStatus }
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 250,
+  maxDelayMs: 30_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+export class ShopifyThrottledError extends Error {
+  constructor(readonly cost: QueryCost | undefined, attempts: number) {
+    super(`Shopify kept throttling this query after ${attempts} attempts`);
+    this.name = "ShopifyThrottledError";
+  }
+}
+
+function throttleCost(error: unknown): QueryCost | null | undefined {
+  if (!(error instanceof GraphqlQueryError)) return undefined;
+  const body = error.body as { errors?: { graphQLErrors?: { extensions?: { code?: string } }[] }; extensions?: { cost?: QueryCost } } | undefined;
+  const throttled = body?.errors?.graphQLErrors?.some((e) => e.extensions?.code === "THROTTLED");
+  return throttled ? body?.extensions?.cost ?? null : undefined;
+}
+
+/** How long until the bucket holds this query's cost again, plus up to a quarter more as jitter. */
+export function throttleDelayMs(cost: QueryCost | null, attempt: number, policy: RetryPolicy): number {
+  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  if (!cost) return exponential * (0.5 + policy.random() / 2);
+  const { requestedQueryCost, throttleStatus: s } = cost;
+  const deficit = Math.max(0, requestedQueryCost - s.currentlyAvailable);
+  const refill = (deficit / Math.max(s.restoreRate, 1)) * 1000;
+  return Math.min(policy.maxDelayMs, refill + refill * 0.25 * policy.random() + policy.baseDelayMs * policy.random());
+}
+
+export async function adminGraphql<T>(
+  admin: AdminGraphqlClient,
+  document: string,
+  variables?: Record<string, unknown>,
+  policy: RetryPolicy = defaultRetryPolicy,
+): Promise<{ data: T; cost?: QueryCost; attempts: number }> {
+  let lastCost: QueryCost | undefined;
+  for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {
+    try {
+      const response = await admin.graphql(document, { variables });
+      const body = (await response.json()) as { data: T; extensions?: { cost?: QueryCost } };
+      return { data: body.data, cost: body.extensions?.cost, attempts: attempt + 1 };
+    } catch (error) {
+      const cost = throttleCost(error);
+      if (cost !== undefined) {
+        lastCost = cost ?? undefined;
+        await policy.sleep(throttleDelayMs(cost, attempt, policy));
+        continue;
+      }
+      if (error instanceof HttpThrottlingError || error instanceof HttpRetriableError) {
+        const retryAfterMs = error instanceof HttpThrottlingError && error.response.retryAfter ? error.response.retryAfter * 1000 : 0;
+        await policy.sleep(Math.max(retryAfterMs, throttleDelayMs(null, attempt, policy)));
+        continue;
+      }
+      throw error;
+    }
+  }
+  throw new ShopifyThrottledError(lastCost, policy.maxAttempts);
+}

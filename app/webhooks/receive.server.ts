@@ -1,0 +1,31 @@
+// The one way a webhook route receives a delivery: verify the HMAC (the library answers 401
+// when it is wrong), check the topic, then process the delivery at most once.
+import { authenticate } from "../shopify.server";
+import { processDeliveryOnce } from "./deliveries.server";
+
+type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
+
+export async function receiveWebhook(
+  request: Request,
+  expectedTopic: string,
+  handle: (webhook: WebhookContext) => Promise<void>,
+): Promise<Response> {
+  const webhook = await authenticate.webhook(request);
+  if (webhook.topic !== expectedTopic) {
+    return new Response(`This endpoint receives ${expectedTopic}, not ${webhook.topic}`, { status: 400 });
+  }
+  const outcome = await processDeliveryOnce(
+    {
+      shop: webhook.shop,
+      topic: webhook.topic,
+      webhookId: webhook.webhookId,
+      eventId: "eventId" in webhook ? webhook.eventId : null,
+      apiVersion: webhook.apiVersion,
+      triggeredAt: webhook.triggeredAt,
+    },
+    () => handle(webhook),
+  );
+  // Another worker is processing this very delivery: let Shopify retry later.
+  if (outcome === "in_progress") return new Response(null, { status: 409, headers: { "Retry-After": "30" } });
+  return new Response(null, { status: 200, headers: { "X-Holdfast-Delivery": outcome } });
+}

@@ -1,0 +1,110 @@
+// `npm run demo`: Holdfast with no Shopify account. Applies migrations on SQLite, starts the
+// local dev store and the app, installs the app into the dev store through token exchange,
+// and prints the admin URL. Ctrl-C stops everything. `--once` exits after the install check.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { startDevStore, DEFAULT_SHOP } from "../test/dev-store/server";
+import { appRegistrationFromToml } from "../test/dev-store/app-toml";
+import { deployMigrations } from "./db-deploy";
+
+const appPort = Number(process.env.PORT ?? 3000);
+const storePort = Number(process.env.DEV_STORE_PORT ?? 4100);
+const appUrl = `http://localhost:${appPort}`;
+const databaseUrl = process.env.DEMO_DATABASE_URL ?? "file:./prisma/demo.db";
+// A fresh secret per run: it exists only in these two processes' memory.
+const apiSecret = randomBytes(24).toString("hex");
+const apiKey = "holdfast-demo";
+const once = process.argv.includes("--once");
+
+function step(message: string) {
+  console.log(`• ${message}`);
+}
+
+async function waitFor(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+let app: ChildProcess | undefined;
+const store = await startDevStore({
+  app: appRegistrationFromToml({ apiKey, apiSecret, appUrl }),
+  port: storePort,
+  webhookRetryDelaysMs: [1000, 5000, 30000],
+  log: (line) => console.log(`  [dev store] ${line}`),
+});
+const shutdown = async (code = 0) => {
+  app?.kill("SIGTERM");
+  await store.close();
+  process.exit(code);
+};
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());
+
+try {
+  step(`dev store on ${store.url} (shop ${DEFAULT_SHOP}, ${store.shop().catalog.products.length} products, 2 locations)`);
+  step(`migrations on ${databaseUrl}`);
+  await deployMigrations(databaseUrl, { quiet: true });
+  if (!process.argv.includes("--no-build")) {
+    step("building the app");
+    const build = spawnSync("remix", ["build"], { stdio: ["ignore", "ignore", "inherit"] });
+    if (build.status !== 0) throw new Error("remix build failed");
+  }
+  step(`starting the app on ${appUrl}`);
+  app = spawn("remix-serve", ["./build/index.js"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(appPort),
+      DATABASE_URL: databaseUrl,
+      SHOPIFY_API_KEY: apiKey,
+      SHOPIFY_API_SECRET: apiSecret,
+      SHOPIFY_APP_URL: appUrl,
+      SHOPIFY_DEV_STORE_URL: store.url,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  app.on("exit", (code) => {
+    if (code) {
+      console.error(`the app exited with code ${code}`);
+      void shutdown(1);
+    }
+  });
+  await waitFor(`${appUrl}/healthz`, 30_000);
+
+  // The admin URL Shopify would open: a session token good for the demo's length.
+  const host = Buffer.from(`${DEFAULT_SHOP}/admin`).toString("base64url");
+  const adminUrl = async () =>
+    `${appUrl}/app?embedded=1&shop=${DEFAULT_SHOP}&host=${host}&id_token=${await store.sessionToken(DEFAULT_SHOP, { ttlSeconds: 8 * 3600 })}`;
+  step("installing Holdfast into the dev store (token exchange)");
+  // A browser's user agent: the Shopify library answers 410 to bots.
+  const install = await fetch(await adminUrl(), { headers: { "User-Agent": "Mozilla/5.0 (Holdfast demo installer)" } });
+  if (install.status !== 200) throw new Error(`install failed: GET /app answered ${install.status}`);
+  if (!store.shop().installedScopes) throw new Error("install failed: the dev store recorded no grant");
+  step(`installed with scopes ${store.shop().installedScopes?.join(",")}`);
+
+  console.log(`
+Holdfast is running against the local dev store.
+
+  Admin home (valid for 8 hours):
+  ADMIN_URL=${await adminUrl()}
+
+Try:
+  - open the admin URL, then Settings: change the hold time (10–20 minutes) and the strategy;
+  - send a webhook:  curl -s -XPOST ${store.url}/_dev/webhooks -H 'content-type: application/json' \\
+        -d '{"shop":"${DEFAULT_SHOP}","topic":"customers/data_request","payload":{"customer":{"id":1,"email":"ann@example.com"},"orders_requested":[],"data_request":{"id":7}}}'
+  - uninstall:        curl -s -XPOST ${store.url}/_dev/shops/${DEFAULT_SHOP}/uninstall
+Ctrl-C stops the app and the dev store.
+`);
+  if (once) await shutdown(0);
+} catch (error) {
+  console.error(`demo failed: ${(error as Error).message}`);
+  await shutdown(1);
+}

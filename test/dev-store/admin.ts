@@ -1,0 +1,188 @@
+// Admin API 2026-10 resolvers for what Holdfast uses. Views are plain objects whose
+// properties (or functions of the field's arguments) graphql-js' default resolver reads.
+import { GraphQLError } from "graphql";
+import { INVENTORY_STATES, onHand, type InventoryItem, type InventoryLevel, type Location, type Product, type Variant } from "./catalog";
+import { gid, paginate, parseGid, type PageArgs } from "./graphql-support";
+import { newToken, type DevStoreState, type ShopState } from "./store";
+
+type Args = Record<string, unknown>;
+const QUANTITY_NAMES = new Set<string>([...INVENTORY_STATES, "on_hand"]);
+
+export function levelQuantity(level: InventoryLevel, name: string): number {
+  if (name === "on_hand") return onHand(level);
+  return level.quantities[name as keyof InventoryLevel["quantities"]];
+}
+
+/** A tiny subset of Shopify's search syntax: `field:value` terms joined by AND/spaces. */
+function matchesQuery(query: unknown, fields: Record<string, string | number | string[]>): boolean {
+  if (typeof query !== "string" || !query.trim()) return true;
+  return query.split(/\s+(?:AND\s+)?/).every((term) => {
+    const [key, ...rest] = term.split(":");
+    if (!rest.length) return Object.values(fields).some((v) => String(v).toLowerCase().includes(key.toLowerCase()));
+    const value = rest.join(":").replace(/^['"]|['"]$/g, "").toLowerCase();
+    const field = fields[key];
+    if (field === undefined) return true;
+    return Array.isArray(field) ? field.some((f) => f.toLowerCase() === value) : String(field).toLowerCase() === value;
+  });
+}
+
+export function adminViews(shop: ShopState) {
+  const { catalog } = shop;
+  const productById = (id: number) => catalog.products.find((p) => p.id === id);
+  const variantById = (id: number) => catalog.variants.find((v) => v.id === id);
+  const itemById = (id: number) => catalog.inventoryItems.find((i) => i.id === id);
+  const locationById = (id: number) => catalog.locations.find((l) => l.id === id);
+  const levelsOfItem = (itemId: number) => catalog.levels.filter((l) => l.inventoryItemId === itemId);
+  const available = (itemId: number) => levelsOfItem(itemId).reduce((s, l) => s + l.quantities.available, 0);
+
+  const location = (l: Location) => ({
+    __typename: "Location", id: gid("Location", l.id), name: l.name, isActive: l.isActive,
+    fulfillsOnlineOrders: l.fulfillsOnlineOrders,
+    inventoryLevels: (args: PageArgs) => paginate(catalog.levels.filter((x) => x.locationId === l.id).map(level), args),
+    inventoryLevel: ({ inventoryItemId }: Args) => {
+      const found = catalog.levels.find((x) => x.locationId === l.id && x.inventoryItemId === parseGid(inventoryItemId, "InventoryItem"));
+      return found ? level(found) : null;
+    },
+  });
+
+  const level = (l: InventoryLevel) => ({
+    __typename: "InventoryLevel",
+    id: `gid://shopify/InventoryLevel/${l.locationId}?inventory_item_id=${l.inventoryItemId}`,
+    isActive: true, canDeactivate: false, deactivationAlert: null, createdAt: l.createdAt, updatedAt: l.updatedAt,
+    item: () => item(itemById(l.inventoryItemId)!),
+    location: () => location(locationById(l.locationId)!),
+    quantities: ({ names }: Args) =>
+      (names as string[]).map((name) => {
+        if (!QUANTITY_NAMES.has(name)) throw new GraphQLError(`The quantity name '${name}' is not valid.`, { extensions: { code: "INVALID_QUANTITY_NAME" } });
+        return {
+          __typename: "InventoryQuantity",
+          id: `gid://shopify/InventoryQuantity/${l.locationId}?inventory_item_id=${l.inventoryItemId}&name=${name}`,
+          name, quantity: levelQuantity(l, name), updatedAt: l.updatedAt,
+        };
+      }),
+  });
+
+  const item = (i: InventoryItem) => ({
+    __typename: "InventoryItem", id: gid("InventoryItem", i.id), sku: i.sku, tracked: i.tracked, requiresShipping: i.requiresShipping,
+    variant: () => variant(variantById(i.variantId)!),
+    inventoryLevels: (args: PageArgs) => paginate(levelsOfItem(i.id).map(level), args),
+    inventoryLevel: ({ locationId }: Args) => {
+      const found = levelsOfItem(i.id).find((l) => l.locationId === parseGid(locationId, "Location"));
+      return found ? level(found) : null;
+    },
+  });
+
+  const variant = (v: Variant) => {
+    const p = productById(v.productId)!;
+    return {
+      __typename: "ProductVariant", id: gid("ProductVariant", v.id), title: v.title, sku: v.sku, price: v.price,
+      compareAtPrice: v.compareAtPrice, barcode: null, inventoryPolicy: v.inventoryPolicy,
+      displayName: `${p.title} - ${v.title}`, inventoryQuantity: available(v.inventoryItemId),
+      availableForSale: p.status === "ACTIVE" && (v.inventoryPolicy === "CONTINUE" || available(v.inventoryItemId) > 0),
+      product: () => product(p),
+      inventoryItem: () => item(itemById(v.inventoryItemId)!),
+    };
+  };
+
+  const product = (p: Product) => ({
+    __typename: "Product", id: gid("Product", p.id), title: p.title, handle: p.handle, vendor: p.vendor,
+    productType: p.productType, tags: p.tags, status: p.status, createdAt: p.createdAt, updatedAt: p.updatedAt,
+    tracksInventory: true,
+    totalInventory: p.variantIds.reduce((s, id) => s + available(variantById(id)!.inventoryItemId), 0),
+    variants: (args: PageArgs) => paginate(p.variantIds.map((id) => variant(variantById(id)!)), args),
+  });
+
+  const node = (id: unknown) => {
+    const m = typeof id === "string" ? /^gid:\/\/shopify\/(\w+)\/(\d+)/.exec(id) : null;
+    if (!m) return null;
+    const n = Number(m[2]);
+    switch (m[1]) {
+      case "Product": { const p = productById(n); return p ? product(p) : null; }
+      case "ProductVariant": { const v = variantById(n); return v ? variant(v) : null; }
+      case "InventoryItem": { const i = itemById(n); return i ? item(i) : null; }
+      case "Location": { const l = locationById(n); return l ? location(l) : null; }
+      default: return null;
+    }
+  };
+
+  return { product, variant, item, level, location, node, productById, variantById, itemById, locationById };
+}
+
+export function adminRoot(state: DevStoreState, shop: ShopState) {
+  const v = adminViews(shop);
+  const { catalog } = shop;
+  const subscriptionView = (s: ShopState["webhookSubscriptions"][number]) => ({
+    __typename: "WebhookSubscription", ...s, id: gid("WebhookSubscription", s.id), apiVersion: { handle: "2026-10", displayName: "2026-10", supported: true },
+  });
+  return {
+    shop: () => ({
+      __typename: "Shop", id: gid("Shop", shop.id), name: shop.name, email: shop.email, myshopifyDomain: shop.domain,
+      currencyCode: shop.currencyCode, ianaTimezone: shop.ianaTimezone,
+      plan: { displayName: "Development", partnerDevelopment: true, publicDisplayName: "Development", shopifyPlus: false },
+      primaryDomain: { id: gid("Domain", shop.id), host: shop.domain, url: `https://${shop.domain}`, sslEnabled: true },
+    }),
+    currentAppInstallation: () => ({
+      __typename: "AppInstallation", id: gid("AppInstallation", shop.id),
+      accessScopes: (shop.installedScopes ?? []).map((handle) => ({ handle, description: handle })),
+      launchUrl: `https://admin.shopify.com/store/${shop.domain.replace(".myshopify.com", "")}/apps/${state.app.apiKey}`,
+    }),
+    products: (args: PageArgs & { query?: string }) =>
+      paginate(catalog.products.filter((p) => matchesQuery(args.query, { title: p.title, handle: p.handle, tag: p.tags, id: p.id, product_type: p.productType, status: p.status.toLowerCase() })).map(v.product), args),
+    productsCount: () => ({ count: catalog.products.length, precision: "EXACT" }),
+    locationsCount: () => ({ count: catalog.locations.filter((l) => l.isActive).length, precision: "EXACT" }),
+    product: ({ id }: Args) => { const p = v.productById(parseGid(id, "Product")); return p ? v.product(p) : null; },
+    productVariants: (args: PageArgs & { query?: string }) =>
+      paginate(catalog.variants.filter((x) => matchesQuery(args.query, { sku: x.sku, id: x.id, product_id: x.productId, title: x.title })).map(v.variant), args),
+    productVariant: ({ id }: Args) => { const x = v.variantById(parseGid(id, "ProductVariant")); return x ? v.variant(x) : null; },
+    inventoryItems: (args: PageArgs & { query?: string }) =>
+      paginate(catalog.inventoryItems.filter((i) => matchesQuery(args.query, { sku: i.sku, id: i.id })).map(v.item), args),
+    inventoryItem: ({ id }: Args) => { const i = v.itemById(parseGid(id, "InventoryItem")); return i ? v.item(i) : null; },
+    inventoryLevel: ({ id }: Args) => {
+      const m = typeof id === "string" ? /^gid:\/\/shopify\/InventoryLevel\/(\d+)\?inventory_item_id=(\d+)$/.exec(id) : null;
+      const l = m && catalog.levels.find((x) => x.locationId === Number(m[1]) && x.inventoryItemId === Number(m[2]));
+      return l ? v.level(l) : null;
+    },
+    locations: (args: PageArgs & { includeInactive?: boolean }) =>
+      paginate(catalog.locations.filter((l) => l.isActive || args.includeInactive).map(v.location), args),
+    location: ({ id }: Args) => {
+      const l = id == null ? catalog.locations[0] : v.locationById(parseGid(id, "Location"));
+      return l ? v.location(l) : null;
+    },
+    node: ({ id }: Args) => v.node(id),
+    nodes: ({ ids }: Args) => (ids as unknown[]).map(v.node),
+    webhookSubscriptions: (args: PageArgs & { topics?: string[] }) =>
+      paginate(shop.webhookSubscriptions.filter((s) => !args.topics || args.topics.includes(s.topic)).map(subscriptionView), args),
+
+    webhookSubscriptionCreate: ({ topic, webhookSubscription }: Args) => {
+      const input = webhookSubscription as { uri?: string; callbackUrl?: string; includeFields?: string[]; filter?: string };
+      const uri = input.uri ?? input.callbackUrl;
+      if (!uri) return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "uri"], message: "Address can't be blank" }] };
+      if (shop.webhookSubscriptions.some((s) => s.topic === topic && s.uri === uri))
+        return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address for this topic has already been taken" }] };
+      const now = new Date().toISOString();
+      const sub = { id: shop.nextId++, topic: topic as string, uri, format: "JSON" as const, createdAt: now, updatedAt: now, includeFields: input.includeFields ?? [], filter: input.filter ?? null };
+      shop.webhookSubscriptions.push(sub);
+      return { webhookSubscription: subscriptionView(sub), userErrors: [] };
+    },
+    webhookSubscriptionDelete: ({ id }: Args) => {
+      const n = parseGid(id, "WebhookSubscription");
+      const index = shop.webhookSubscriptions.findIndex((s) => s.id === n);
+      if (index < 0) return { deletedWebhookSubscriptionId: null, userErrors: [{ field: ["id"], message: "Webhook subscription does not exist" }] };
+      shop.webhookSubscriptions.splice(index, 1);
+      return { deletedWebhookSubscriptionId: id, userErrors: [] };
+    },
+    storefrontAccessTokenCreate: ({ input }: Args) => {
+      const title = (input as { title: string }).title;
+      if (!title?.trim()) return { shop: () => null, storefrontAccessToken: null, userErrors: [{ field: ["input", "title"], message: "Title can't be blank" }] };
+      const accessToken = newToken("sfat").slice(5);
+      const createdAt = new Date().toISOString();
+      const id = shop.nextId++;
+      shop.storefrontTokens.set(accessToken, { id, title, createdAt });
+      return {
+        shop: { id: gid("Shop", shop.id), name: shop.name },
+        storefrontAccessToken: { id: gid("StorefrontAccessToken", id), title, accessToken, createdAt, updatedAt: createdAt, accessScopes: [{ handle: "unauthenticated_read_product_listings", description: "" }] },
+        userErrors: [],
+      };
+    },
+  };
+}

@@ -1,0 +1,355 @@
+// The local Shopify dev store: a real HTTP server that the real Shopify libraries talk to.
+// Test and demo infrastructure only; the app reaches it through SHOPIFY_DEV_STORE_URL.
+//
+//   /shops/<shop>/admin/oauth/authorize        authorization-code grant (auto-approved)
+//   /shops/<shop>/admin/oauth/access_token     code, token-exchange and refresh grants
+//   /shops/<shop>/admin/api/2026-10/graphql.json   Admin GraphQL (cost-limited)
+//   /shops/<shop>/api/2026-10/graphql.json         Storefront GraphQL
+//   /_dev/...                                   controls for tests and the demo
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { execute, type GraphQLSchema } from "graphql";
+import { shopifySchema } from "./schemas";
+import { parseAndValidate, requestedQueryCost, selectOperation } from "./graphql-support";
+import { adminRoot } from "./admin";
+import { storefrontRoot } from "./storefront";
+import { DevStoreState, type AppRegistration, type ShopState, type StoreOptions } from "./store";
+import { mintSessionToken, verifySessionToken } from "./session-tokens";
+import { WebhookSender, type Delivery } from "./webhooks";
+
+export const API_VERSION = "2026-10";
+export const DEFAULT_SHOP = "holdfast-dev.myshopify.com";
+const COMPLIANCE_TOPICS = new Set(["customers/data_request", "customers/redact", "shop/redact"]);
+
+export interface Fault { path: string; latencyMs?: number; status?: number; timeout?: boolean; times?: number }
+
+export interface DevStoreOptions extends StoreOptions {
+  app: AppRegistration;
+  port?: number;
+  host?: string;
+  shops?: string[];
+  webhookRetryDelaysMs?: number[];
+  log?: (line: string) => void;
+}
+
+export interface DevStore {
+  url: string;
+  state: DevStoreState;
+  webhooks: WebhookSender;
+  faults: Fault[];
+  shop(domain?: string): ShopState;
+  sessionToken(shop?: string, opts?: { ttlSeconds?: number; surface?: "admin" | "checkout"; userId?: number }): Promise<string>;
+  sendWebhook(shop: string, topic: string, payload: unknown): Promise<Delivery[]>;
+  uninstall(shop: string): Promise<Delivery[]>;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(public status: number, public body: unknown) {
+    super(typeof body === "string" ? body : JSON.stringify(body));
+  }
+}
+
+async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, { errors: "Request body too large" });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseParams(req: IncomingMessage, raw: string): Record<string, string> {
+  if (!raw) return {};
+  if ((req.headers["content-type"] ?? "").includes("application/json")) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new HttpError(400, { errors: "Invalid JSON" });
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": typeof body === "string" ? "text/plain" : "application/json", ...headers });
+  res.end(text);
+}
+
+/** Shopify's query-string HMAC: hex SHA-256 over the sorted params other than hmac. */
+export function queryHmac(params: Record<string, string>, secret: string): string {
+  const message = Object.keys(params).filter((k) => k !== "hmac" && k !== "signature").sort().map((k) => `${k}=${params[k]}`).join("&");
+  return createHmac("sha256", secret).update(message).digest("hex");
+}
+
+export async function startDevStore(options: DevStoreOptions): Promise<DevStore> {
+  const log = options.log ?? (() => {});
+  const state = new DevStoreState(options.app, {
+    bucketSize: options.bucketSize ?? 1000,
+    restoreRate: options.restoreRate ?? 50,
+    seed: options.seed ?? 1,
+    productCount: options.productCount ?? 30,
+  });
+  for (const shop of options.shops ?? [DEFAULT_SHOP]) state.addShop(shop);
+  const webhooks = new WebhookSender({
+    apiSecret: options.app.apiSecret,
+    apiVersion: API_VERSION,
+    retryDelaysMs: options.webhookRetryDelaysMs ?? [1000, 5000, 30000],
+    timeoutMs: 5000,
+  });
+  const faults: Fault[] = [];
+  const admin = shopifySchema("admin");
+  const storefront = shopifySchema("storefront");
+
+  const requireShop = (domain: string): ShopState => {
+    const shop = state.shop(domain);
+    if (!shop) throw new HttpError(404, { errors: "Not Found" });
+    return shop;
+  };
+
+  const appWebhookTargets = (topic: string) =>
+    options.app.webhooks.filter((w) => w.topics.includes(topic)).map((w) => new URL(w.uri, options.app.appUrl).toString());
+
+  async function sendWebhook(domain: string, topic: string, payload: unknown): Promise<Delivery[]> {
+    const shop = requireShop(domain);
+    const uris = new Set(appWebhookTargets(topic));
+    if (!COMPLIANCE_TOPICS.has(topic)) for (const s of shop.webhookSubscriptions) if (s.topic === topic.toUpperCase().replace("/", "_")) uris.add(s.uri);
+    const deliveries: Delivery[] = [];
+    for (const uri of uris) deliveries.push(await webhooks.send(domain, topic, uri, payload));
+    log(`webhook ${topic} for ${domain} -> ${[...uris].join(", ") || "(no subscribers)"}`);
+    return deliveries;
+  }
+
+  async function uninstall(domain: string) {
+    const shop = requireShop(domain);
+    shop.installedScopes = null;
+    state.revokeShopTokens(domain);
+    return sendWebhook(domain, "app/uninstalled", {
+      id: shop.id, name: shop.name, email: shop.email, domain: shop.domain, myshopify_domain: shop.domain, currency: shop.currencyCode,
+    });
+  }
+
+  const install = (shop: ShopState, scope: string) => {
+    shop.installedScopes = scope.split(",").filter(Boolean);
+  };
+
+  async function oauthAuthorize(shop: ShopState, url: URL, res: ServerResponse) {
+    const p = Object.fromEntries(url.searchParams);
+    if (p.client_id !== options.app.apiKey) throw new HttpError(400, "Oauth error invalid_request: The client_id is invalid");
+    if (!p.redirect_uri || !p.redirect_uri.startsWith(options.app.appUrl))
+      throw new HttpError(400, "Oauth error invalid_request: The redirect_uri is not whitelisted");
+    const code = randomBytes(16).toString("hex");
+    state.authorizationCodes.set(code, { shop: shop.domain, scope: p.scope ?? options.app.scopes.join(","), expiresAt: Date.now() + 60_000 });
+    const back: Record<string, string> = {
+      code, host: Buffer.from(`admin.shopify.com/store/${shop.domain.replace(".myshopify.com", "")}`).toString("base64url"),
+      shop: shop.domain, state: p.state ?? "", timestamp: String(Math.floor(Date.now() / 1000)),
+    };
+    back.hmac = queryHmac(back, options.app.apiSecret);
+    const redirect = new URL(p.redirect_uri);
+    for (const [k, v] of Object.entries(back)) redirect.searchParams.set(k, v);
+    res.writeHead(302, { Location: redirect.toString() });
+    res.end();
+  }
+
+  async function oauthAccessToken(shop: ShopState, p: Record<string, string>) {
+    const sameSecret = (a: string | undefined, b: string) => !!a && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+    if (p.client_id !== options.app.apiKey || !sameSecret(p.client_secret, options.app.apiSecret))
+      throw new HttpError(401, { error: "invalid_client", error_description: "Client credentials are invalid" });
+    const scope = options.app.scopes.join(",");
+    const expiring = p.expiring === "1";
+    const grant = p.grant_type ?? "authorization_code";
+    if (grant === "urn:ietf:params:oauth:grant-type:token-exchange") {
+      try {
+        const { shop: tokenShop, payload } = await verifySessionToken(p.subject_token ?? "", options.app.apiKey, options.app.apiSecret);
+        if (tokenShop !== shop.domain) throw new Error("shop mismatch");
+        const online = p.requested_token_type === "urn:shopify:params:oauth:token-type:online-access-token";
+        install(shop, scope);
+        const { token, refresh } = state.issueAccessToken(shop.domain, scope, { expiring, online, userId: Number(payload.sub) });
+        return tokenResponse(token, refresh, online ? { id: Number(payload.sub), first_name: "Dev", last_name: "Merchant", email: shop.email, email_verified: true, account_owner: true, locale: "en", collaborator: false } : undefined);
+      } catch {
+        throw new HttpError(400, { error: "invalid_subject_token", error_description: "The subject token is invalid or expired" });
+      }
+    }
+    if (grant === "refresh_token") {
+      const refresh = state.refreshTokens.get(p.refresh_token ?? "");
+      if (!refresh || refresh.shop !== shop.domain || refresh.expiresAt < Date.now())
+        throw new HttpError(400, { error: "invalid_grant", error_description: "The refresh token is invalid or expired" });
+      state.refreshTokens.delete(refresh.token);
+      const issued = state.issueAccessToken(shop.domain, scope, { expiring: true });
+      return tokenResponse(issued.token, issued.refresh);
+    }
+    if (grant === "authorization_code") {
+      const code = state.authorizationCodes.get(p.code ?? "");
+      state.authorizationCodes.delete(p.code ?? "");
+      if (!code || code.shop !== shop.domain || code.expiresAt < Date.now())
+        throw new HttpError(400, { error: "invalid_request", error_description: "The authorization code was not found or was already used" });
+      install(shop, code.scope);
+      const issued = state.issueAccessToken(shop.domain, code.scope, { expiring });
+      return tokenResponse(issued.token, issued.refresh);
+    }
+    throw new HttpError(400, { error: "unsupported_grant_type" });
+  }
+
+  function tokenResponse(token: { token: string; scope: string; expiresAt: number | null }, refresh?: { token: string; expiresAt: number }, associatedUser?: Record<string, unknown>) {
+    const seconds = (at: number) => Math.max(0, Math.floor((at - Date.now()) / 1000));
+    return {
+      access_token: token.token,
+      scope: token.scope,
+      ...(token.expiresAt !== null && { expires_in: seconds(token.expiresAt) }),
+      ...(refresh && { refresh_token: refresh.token, refresh_token_expires_in: seconds(refresh.expiresAt) }),
+      ...(associatedUser && { associated_user_scope: token.scope, associated_user: associatedUser }),
+    };
+  }
+
+  async function runGraphQL(schema: GraphQLSchema, rootValue: object, raw: string, shop: ShopState, costed: boolean) {
+    let body: { query?: unknown; variables?: Record<string, unknown>; operationName?: string };
+    try {
+      body = JSON.parse(raw || "{}");
+    } catch {
+      throw new HttpError(400, { errors: { query: "Required parameter missing or invalid" } });
+    }
+    if (typeof body.query !== "string" || !body.query.trim()) throw new HttpError(400, { errors: { query: "Required parameter missing or invalid" } });
+    const { document, errors } = parseAndValidate(schema, body.query);
+    if (!document) return { errors };
+    const op = selectOperation(document, body.operationName);
+    if (!op) return { errors: [{ message: "No operation named " + body.operationName, extensions: { code: "invalidQuery" } }] };
+    const variables = body.variables ?? {};
+    let extensions: Record<string, unknown> | undefined;
+    if (costed) {
+      const cost = requestedQueryCost(schema, document, op, variables);
+      if (cost > shop.bucket.maximum)
+        return { errors: [{ message: `Query cost is ${cost}, which exceeds the single query max cost limit (${shop.bucket.maximum}).`, extensions: { code: "MAX_COST_EXCEEDED", cost, maxCost: shop.bucket.maximum } }] };
+      if (!shop.bucket.take(cost))
+        return {
+          errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
+          extensions: { cost: { requestedQueryCost: cost, actualQueryCost: null, throttleStatus: shop.bucket.status() } },
+        };
+      extensions = { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: shop.bucket.status() } };
+    }
+    const result = await execute({ schema, document, rootValue, variableValues: variables, operationName: body.operationName });
+    return {
+      ...(result.data !== undefined && { data: result.data }),
+      ...(result.errors?.length && { errors: result.errors.map((e) => ({ message: e.message, locations: e.locations, path: e.path, extensions: e.extensions })) }),
+      ...(extensions && { extensions }),
+    };
+  }
+
+  async function applyFaults(path: string, res: ServerResponse): Promise<boolean> {
+    const fault = faults.find((f) => new RegExp(f.path).test(path) && (f.times === undefined || f.times > 0));
+    if (!fault) return false;
+    if (fault.times !== undefined) fault.times--;
+    if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.timeout) return true; // never answer: the client's timeout fires
+    if (fault.status) {
+      send(res, fault.status, { errors: "Internal Server Error (injected by the dev store)" });
+      return true;
+    }
+    return false;
+  }
+
+  async function handleControl(req: IncomingMessage, url: URL, res: ServerResponse) {
+    const p = req.method === "POST" ? parseParams(req, await readBody(req)) as Record<string, any> : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const path = url.pathname.slice("/_dev".length);
+    if (path === "/health") return send(res, 200, { ok: true, shops: [...state.shops.keys()] });
+    if (path === "/shops" && req.method === "POST") {
+      const shop = state.addShop(String(p.domain));
+      return send(res, 201, { domain: shop.domain });
+    }
+    if (path === "/session-token" && req.method === "POST") {
+      return send(res, 200, { token: await sessionToken(p.shop, { ttlSeconds: p.ttlSeconds, surface: p.surface, userId: p.userId }) });
+    }
+    if (path === "/webhooks" && req.method === "POST") {
+      const deliveries = await sendWebhook(String(p.shop), String(p.topic), p.payload ?? {});
+      return send(res, 200, { deliveries: deliveries.map(summarize) });
+    }
+    if (path === "/webhooks/deliveries") return send(res, 200, { deliveries: webhooks.deliveries.map(summarize) });
+    let m = /^\/shops\/([^/]+)\/uninstall$/.exec(path);
+    if (m && req.method === "POST") return send(res, 200, { deliveries: (await uninstall(m[1])).map(summarize) });
+    m = /^\/shops\/([^/]+)\/inventory$/.exec(path);
+    if (m) return send(res, 200, { levels: requireShop(m[1]).catalog.levels });
+    if (path === "/faults" && req.method === "POST") {
+      faults.push({ path: String(p.path), latencyMs: p.latencyMs, status: p.status, timeout: p.timeout, times: p.times });
+      return send(res, 201, { faults });
+    }
+    if (path === "/faults" && req.method === "DELETE") {
+      faults.length = 0;
+      return send(res, 200, { faults });
+    }
+    if (path === "/throttle" && req.method === "POST") {
+      const shop = requireShop(String(p.shop ?? DEFAULT_SHOP));
+      if (p.bucketSize) shop.bucket.maximum = Number(p.bucketSize);
+      if (p.restoreRate) shop.bucket.restoreRate = Number(p.restoreRate);
+      if (p.drain) shop.bucket.drain();
+      return send(res, 200, shop.bucket.status());
+    }
+    throw new HttpError(404, { errors: "Not Found" });
+  }
+
+  const summarize = (d: Delivery) => ({ webhookId: d.webhookId, topic: d.topic, shop: d.shop, uri: d.uri, delivered: d.delivered, attempts: d.attempts });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://dev-store");
+    if (url.pathname.startsWith("/_dev/")) return handleControl(req, url, res);
+    const m = /^\/shops\/([a-z0-9][a-z0-9-]*\.myshopify\.com)(\/.*)$/.exec(url.pathname);
+    if (!m) throw new HttpError(404, { errors: "Not Found" });
+    const [, domain, path] = m;
+    if (await applyFaults(path, res)) return;
+    const shop = requireShop(domain);
+
+    if (path === "/admin/oauth/authorize" && req.method === "GET") return oauthAuthorize(shop, url, res);
+    if (path === "/admin/oauth/access_token" && req.method === "POST") {
+      return send(res, 200, await oauthAccessToken(shop, parseParams(req, await readBody(req))));
+    }
+    const api = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(path);
+    if (api && req.method === "POST") {
+      if (api[1] !== API_VERSION) throw new HttpError(404, { errors: "Not Found" });
+      const presented = req.headers["x-shopify-access-token"];
+      if (!state.authorize(domain, typeof presented === "string" ? presented : null))
+        throw new HttpError(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+      return send(res, 200, await runGraphQL(admin, adminRoot(state, shop), await readBody(req), shop, true));
+    }
+    const sf = /^\/api\/([^/]+)\/graphql\.json$/.exec(path);
+    if (sf && req.method === "POST") {
+      if (sf[1] !== API_VERSION) throw new HttpError(404, { errors: "Not Found" });
+      const token = req.headers["x-shopify-storefront-access-token"] ?? req.headers["shopify-storefront-private-token"];
+      if (typeof token !== "string" || !shop.storefrontTokens.has(token)) throw new HttpError(401, { errors: [{ message: "", extensions: { code: "UNAUTHORIZED" } }] });
+      return send(res, 200, await runGraphQL(storefront, storefrontRoot(shop), await readBody(req), shop, false));
+    }
+    throw new HttpError(404, { errors: "Not Found" });
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if (error instanceof HttpError) return send(res, error.status, error.body);
+      log(`dev store error: ${(error as Error).stack}`);
+      send(res, 500, { errors: "Internal Server Error" });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
+
+  async function sessionToken(shop = DEFAULT_SHOP, o: { ttlSeconds?: number; surface?: "admin" | "checkout"; userId?: number } = {}) {
+    requireShop(shop);
+    return mintSessionToken({ apiKey: options.app.apiKey, apiSecret: options.app.apiSecret, shop, ...o });
+  }
+
+  return {
+    url,
+    state,
+    webhooks,
+    faults,
+    shop: (domain = DEFAULT_SHOP) => requireShop(domain),
+    sessionToken,
+    sendWebhook,
+    uninstall,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// The dev store's state: shops, their catalogs, the app's grants and tokens, and each
+// shop's leaky bucket for cost-based rate limiting.
+import { randomBytes } from "node:crypto";
+import { seedCatalog, type Catalog } from "./catalog";
+
+export interface AppRegistration {
+  apiKey: string;
+  apiSecret: string;
+  appUrl: string;
+  scopes: string[];
+  /** App-level webhook subscriptions, as `shopify app deploy` registers them from shopify.app.toml. */
+  webhooks: { topics: string[]; uri: string; apiVersion: string }[];
+}
+
+export interface AccessToken { token: string; shop: string; scope: string; expiresAt: number | null; online: boolean; userId?: number }
+export interface RefreshToken { token: string; shop: string; expiresAt: number }
+
+export interface WebhookSubscription { id: number; topic: string; uri: string; format: "JSON"; createdAt: string; updatedAt: string; includeFields: string[]; filter: string | null }
+
+export class LeakyBucket {
+  private available: number;
+  private at: number;
+  constructor(public maximum: number, public restoreRate: number, private now: () => number = Date.now) {
+    this.available = maximum;
+    this.at = now();
+  }
+  currentlyAvailable(): number {
+    const t = this.now();
+    this.available = Math.min(this.maximum, this.available + ((t - this.at) / 1000) * this.restoreRate);
+    this.at = t;
+    return this.available;
+  }
+  /** Takes `cost` points if the bucket holds them; otherwise takes nothing. */
+  take(cost: number): boolean {
+    if (this.currentlyAvailable() < cost) return false;
+    this.available -= cost;
+    return true;
+  }
+  drain() {
+    this.currentlyAvailable();
+    this.available = 0;
+  }
+  status() {
+    return { maximumAvailable: this.maximum, currentlyAvailable: Math.floor(this.currentlyAvailable()), restoreRate: this.restoreRate };
+  }
+}
+
+export interface ShopState {
+  domain: string;
+  id: number;
+  name: string;
+  email: string;
+  currencyCode: string;
+  ianaTimezone: string;
+  createdAt: string;
+  catalog: Catalog;
+  installedScopes: string[] | null;
+  webhookSubscriptions: WebhookSubscription[];
+  storefrontTokens: Map<string, { id: number; title: string; createdAt: string }>;
+  bucket: LeakyBucket;
+  nextId: number;
+}
+
+export interface StoreOptions {
+  bucketSize?: number;
+  restoreRate?: number;
+  seed?: number;
+  productCount?: number;
+}
+
+export const newToken = (prefix: string) => `${prefix}_${randomBytes(16).toString("hex")}`;
+
+export class DevStoreState {
+  readonly shops = new Map<string, ShopState>();
+  readonly accessTokens = new Map<string, AccessToken>();
+  readonly refreshTokens = new Map<string, RefreshToken>();
+  readonly authorizationCodes = new Map<string, { shop: string; scope: string; expiresAt: number }>();
+  readonly usedSessionTokens = new Set<string>();
+  constructor(readonly app: AppRegistration, readonly options: Required<StoreOptions>) {}
+
+  addShop(domain: string, opts: { name?: string; currencyCode?: string; seed?: number } = {}): ShopState {
+    const existing = this.shops.get(domain);
+    if (existing) return existing;
+    const shop: ShopState = {
+      domain,
+      id: 60000000 + this.shops.size + 1,
+      name: opts.name ?? domain.replace(".myshopify.com", "").replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
+      email: `owner@${domain}`,
+      currencyCode: opts.currencyCode ?? "USD",
+      ianaTimezone: "America/New_York",
+      createdAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+      catalog: seedCatalog(opts.seed ?? this.options.seed, this.options.productCount),
+      installedScopes: null,
+      webhookSubscriptions: [],
+      storefrontTokens: new Map(),
+      bucket: new LeakyBucket(this.options.bucketSize, this.options.restoreRate),
+      nextId: 900000,
+    };
+    this.shops.set(domain, shop);
+    return shop;
+  }
+
+  shop(domain: string): ShopState | undefined {
+    return this.shops.get(domain);
+  }
+
+  issueAccessToken(shop: string, scope: string, opts: { expiring: boolean; online?: boolean; userId?: number }) {
+    const token: AccessToken = {
+      token: newToken("shpat"), shop, scope, online: Boolean(opts.online), userId: opts.userId,
+      expiresAt: opts.expiring || opts.online ? Date.now() + 3600_000 : null,
+    };
+    this.accessTokens.set(token.token, token);
+    let refresh: RefreshToken | undefined;
+    if (opts.expiring && !opts.online) {
+      refresh = { token: newToken("shprt"), shop, expiresAt: Date.now() + 30 * 86400_000 };
+      this.refreshTokens.set(refresh.token, refresh);
+    }
+    return { token, refresh };
+  }
+
+  /** The access token presented for a shop, if valid and unexpired. */
+  authorize(shop: string, presented: string | null): AccessToken | undefined {
+    if (!presented) return undefined;
+    const token = this.accessTokens.get(presented);
+    if (!token || token.shop !== shop) return undefined;
+    if (token.expiresAt !== null && token.expiresAt < Date.now()) return undefined;
+    return token;
+  }
+
+  revokeShopTokens(shop: string) {
+    for (const [k, t] of this.accessTokens) if (t.shop === shop) this.accessTokens.delete(k);
+    for (const [k, t] of this.refreshTokens) if (t.shop === shop) this.refreshTokens.delete(k);
+  }
+}
