@@ -5,8 +5,10 @@ import { databaseProvider } from "./lib/database-url";
 
 export const DEFAULT_SCOPES = "read_products,read_inventory,write_inventory,read_locations,read_orders";
 
-const url = (name: string) =>
-  z.string({ required_error: `${name} is missing` }).trim().url(`${name} must be an absolute URL such as https://holdfast.example.com`);
+const url = (name: string) => {
+  const message = `${name} must be an absolute URL such as https://holdfast.example.com`;
+  return z.string({ required_error: `${name} is missing` }).trim().url(message).refine((u) => /^https?:\/\//i.test(u), message);
+};
 
 const schema = z.object({
   SHOPIFY_API_KEY: z.string({ required_error: "SHOPIFY_API_KEY is missing" }).trim().min(1, "SHOPIFY_API_KEY is empty"),

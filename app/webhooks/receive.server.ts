@@ -1,5 +1,6 @@
 // The one way a webhook route receives a delivery: verify the HMAC (the library answers 401
 // when it is wrong), check the topic, then process the delivery at most once.
+import { ZodError } from "zod";
 import { authenticate } from "../shopify.server";
 import { processDeliveryOnce } from "./deliveries.server";
 
@@ -14,7 +15,9 @@ export async function receiveWebhook(
   if (webhook.topic !== expectedTopic) {
     return new Response(`This endpoint receives ${expectedTopic}, not ${webhook.topic}`, { status: 400 });
   }
-  const outcome = await processDeliveryOnce(
+  let outcome;
+  try {
+    outcome = await processDeliveryOnce(
     {
       shop: webhook.shop,
       topic: webhook.topic,
@@ -24,7 +27,12 @@ export async function receiveWebhook(
       triggeredAt: webhook.triggeredAt,
     },
     () => handle(webhook),
-  );
+    );
+  } catch (error) {
+    // A payload that does not parse will not parse on a retry either: say so, with a 400.
+    if (error instanceof ZodError) return new Response(`Malformed ${webhook.topic} payload: ${error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`, { status: 400 });
+    throw error;
+  }
   // Another worker is processing this very delivery: let Shopify retry later.
   if (outcome === "in_progress") return new Response(null, { status: 409, headers: { "Retry-After": "30" } });
   return new Response(null, { status: 200, headers: { "X-Holdfast-Delivery": outcome } });

@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["app/**/*.test.{ts,tsx}", "test/**/*.test.ts", "scripts/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "test/browser/**"],
+    pool: "forks",
+    // Two cores: two test files at a time, each with its own database and dev store.
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: { NODE_ENV: "test" },
+    globalSetup: ["test/global-setup.ts"],
+  },
+});
