@@ -1,0 +1,139 @@
+// The dev store behaves as Shopify does for what Holdfast uses: schema validation, cost-based
+// throttling, pagination, access tokens, fault injection.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startDevStore, DEFAULT_SHOP, type DevStore } from "./server";
+import { LeakyBucket } from "./store";
+
+let store: DevStore;
+let token: string;
+const app = { apiKey: "k", apiSecret: "s".repeat(32), appUrl: "http://127.0.0.1:1", scopes: ["read_products"], webhooks: [] };
+
+async function admin(query: string, variables?: Record<string, unknown>, accessToken = token) {
+  const res = await fetch(`${store.url}/shops/${DEFAULT_SHOP}/admin/api/2026-10/graphql.json`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": accessToken },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+beforeAll(async () => {
+  store = await startDevStore({ app, bucketSize: 1000, restoreRate: 50 });
+  token = store.state.issueAccessToken(DEFAULT_SHOP, "read_products", { expiring: false }).token.token;
+});
+afterAll(async () => store?.close());
+beforeEach(() => {
+  const shop = store.shop();
+  shop.bucket = new LeakyBucket(1000, 50);
+  store.faults.length = 0;
+});
+
+describe("dev store Admin API", () => {
+  it("answers a valid query with data and its cost", async () => {
+    const { status, body } = await admin(`{ shop { name myshopifyDomain currencyCode } products(first: 5) { nodes { id title variants(first: 3) { nodes { sku price } } } } }`);
+    expect(status).toBe(200);
+    expect(body.data.shop).toEqual({ name: "Holdfast Dev", myshopifyDomain: DEFAULT_SHOP, currencyCode: "USD" });
+    expect(body.data.products.nodes).toHaveLength(5);
+    expect(body.data.products.nodes[0].id).toMatch(/^gid:\/\/shopify\/Product\/\d+$/);
+    expect(body.extensions.cost).toMatchObject({ requestedQueryCost: expect.any(Number), throttleStatus: { maximumAvailable: 1000, restoreRate: 50 } });
+    expect(body.extensions.cost.throttleStatus.currentlyAvailable).toBeLessThan(1000);
+  });
+
+  it("rejects a document that does not validate against the 2026-10 schema, as Shopify does", async () => {
+    const { status, body } = await admin(`{ shop { name notAField } }`);
+    expect(status).toBe(200);
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0]).toMatchObject({ message: "Field 'notAField' doesn't exist on type 'Shop'", extensions: { code: "undefinedField", typeName: "Shop", fieldName: "notAField" } });
+    const missingArg = await admin(`{ product { id } }`);
+    expect(missingArg.body.errors[0].extensions.code).toBe("missingRequiredArguments");
+    const syntax = await admin(`{ shop { name }`);
+    expect(syntax.body.errors[0].extensions.code).toBe("parseError");
+  });
+
+  it("refuses a request without a valid access token", async () => {
+    const { status, body } = await admin(`{ shop { name } }`, undefined, "shpat_forged");
+    expect(status).toBe(401);
+    expect(body.errors).toMatch(/Invalid API key or access token/);
+  });
+
+  it("throttles when the bucket is empty, then restores at the restore rate", async () => {
+    store.shop().bucket.drain();
+    const throttled = await admin(`{ shop { name } }`);
+    expect(throttled.body.errors[0]).toMatchObject({ message: "Throttled", extensions: { code: "THROTTLED" } });
+    expect(throttled.body.extensions.cost).toMatchObject({ requestedQueryCost: 1, throttleStatus: { currentlyAvailable: 0, restoreRate: 50 } });
+    expect(throttled.body.data).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 60)); // 50 points/s: 3 points after 60 ms
+    expect((await admin(`{ shop { name } }`)).body.data.shop.name).toBe("Holdfast Dev");
+  });
+
+  it("prices connections by page size and refuses a query above the single-query maximum", async () => {
+    const small = await admin(`{ products(first: 2) { nodes { id } } }`);
+    const large = await admin(`{ products(first: 100) { nodes { id } } }`);
+    expect(large.body.extensions.cost.requestedQueryCost).toBeGreaterThan(small.body.extensions.cost.requestedQueryCost * 10);
+    const mutation = await admin(`mutation { storefrontAccessTokenCreate(input: { title: "t" }) { userErrors { message } } }`);
+    expect(mutation.body.extensions.cost.requestedQueryCost).toBeGreaterThanOrEqual(10);
+    const huge = await admin(`{ products(first: 250) { nodes { variants(first: 250) { nodes { id } } } } }`);
+    expect(huge.body.errors[0].extensions.code).toBe("MAX_COST_EXCEEDED");
+  });
+
+  it("pages through connections with cursors and requires first or last", async () => {
+    const first = await admin(`{ products(first: 10) { pageInfo { hasNextPage endCursor } nodes { id } } }`);
+    const next = await admin(`query($after: String) { products(first: 10, after: $after) { pageInfo { hasPreviousPage } nodes { id } } }`, { after: first.body.data.products.pageInfo.endCursor });
+    expect(first.body.data.products.pageInfo.hasNextPage).toBe(true);
+    expect(next.body.data.products.pageInfo.hasPreviousPage).toBe(true);
+    const ids = new Set([...first.body.data.products.nodes, ...next.body.data.products.nodes].map((n: { id: string }) => n.id));
+    expect(ids.size).toBe(20);
+    const unbounded = await admin(`{ products { nodes { id } } }`);
+    expect(unbounded.body.errors[0].message).toBe("you must provide one of first or last");
+  });
+
+  it("reports inventory quantities by state, with on_hand their sum", async () => {
+    const { body } = await admin(`{ inventoryItems(first: 1) { nodes { id inventoryLevels(first: 5) { nodes { location { name } quantities(names: ["available", "reserved", "committed", "on_hand"]) { name quantity } } } } } }`);
+    const levels = body.data.inventoryItems.nodes[0].inventoryLevels.nodes;
+    expect(levels).toHaveLength(2);
+    for (const level of levels) {
+      const q = Object.fromEntries(level.quantities.map((x: { name: string; quantity: number }) => [x.name, x.quantity]));
+      expect(q.on_hand).toBe(q.available + q.reserved + q.committed);
+    }
+    const bad = await admin(`{ inventoryItems(first: 1) { nodes { inventoryLevels(first: 1) { nodes { quantities(names: ["sellable"]) { quantity } } } } } }`);
+    expect(bad.body.errors[0].message).toBe("The quantity name 'sellable' is not valid.");
+  });
+
+  it("seeds a catalog with two locations and scarce stock", () => {
+    const { catalog } = store.shop();
+    expect(catalog.products.length).toBeGreaterThanOrEqual(24);
+    expect(catalog.locations).toHaveLength(2);
+    expect(catalog.levels.some((l) => l.quantities.available <= 3)).toBe(true);
+  });
+
+  it("injects faults: 5xx, latency and timeouts on matching paths", async () => {
+    store.faults.push({ path: "graphql\\.json$", status: 503, times: 1 });
+    expect((await admin(`{ shop { name } }`)).status).toBe(503);
+    expect((await admin(`{ shop { name } }`)).status).toBe(200);
+    store.faults.push({ path: "graphql\\.json$", latencyMs: 150, times: 1 });
+    const started = Date.now();
+    await admin(`{ shop { name } }`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    store.faults.push({ path: "graphql\\.json$", timeout: true, times: 1 });
+    await expect(
+      fetch(`${store.url}/shops/${DEFAULT_SHOP}/admin/api/2026-10/graphql.json`, { method: "POST", body: "{}", signal: AbortSignal.timeout(200) }),
+    ).rejects.toThrow();
+  });
+});
+
+describe("dev store Storefront API", () => {
+  it("serves product facts to a storefront token created through the Admin API", async () => {
+    const created = await admin(`mutation { storefrontAccessTokenCreate(input: { title: "headless" }) { storefrontAccessToken { accessToken } userErrors { message } } }`);
+    const sfToken = created.body.data.storefrontAccessTokenCreate.storefrontAccessToken.accessToken;
+    const query = (t: string) =>
+      fetch(`${store.url}/shops/${DEFAULT_SHOP}/api/2026-10/graphql.json`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Shopify-Storefront-Access-Token": t },
+        body: JSON.stringify({ query: `{ products(first: 1) { nodes { title variants(first: 1) { nodes { price { amount currencyCode } availableForSale requiresShipping } } } } }` }),
+      });
+    const res = await query(sfToken);
+    const body = await res.json();
+    expect(body.data.products.nodes[0].variants.nodes[0].price).toMatchObject({ amount: expect.stringMatching(/^\d+\.\d{2}$/), currencyCode: "USD" });
+    expect((await query("nope")).status).toBe(401);
+  });
+});
