@@ -5,6 +5,7 @@ import { defineConfig } from "prisma/config";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { databaseProvider, pgConnectionConfig } from "./app/lib/database-url";
 
 const url = process.env.DATABASE_URL ?? "file:./prisma/dev.db";
@@ -38,7 +39,7 @@ function pgCatalogTypesAsText<T extends object>(adapter: T): T {
   return adapter;
 }
 
-function sqliteAdapter() {
+function sqliteAdapter(): SqlMigrationAwareDriverAdapterFactory {
   const factory = new PrismaLibSQL({ url });
   return {
     provider: factory.provider,
@@ -48,7 +49,7 @@ function sqliteAdapter() {
   };
 }
 
-function postgresAdapter() {
+function postgresAdapter(): SqlMigrationAwareDriverAdapterFactory {
   const cfg = pgConnectionConfig(url);
   const main = new PrismaPg(cfg);
   return {

@@ -27,7 +27,6 @@ function databaseUrl(): string {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __holdfastDb: Db | undefined;
 }
 

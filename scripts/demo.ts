@@ -54,7 +54,7 @@ try {
   await deployMigrations(databaseUrl, { quiet: true });
   if (!process.argv.includes("--no-build")) {
     step("building the app");
-    const build = spawnSync("remix", ["build"], { stdio: ["ignore", "ignore", "inherit"] });
+    const build = spawnSync("remix", ["build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
     if (build.status !== 0) throw new Error("remix build failed");
   }
   step(`starting the app on ${appUrl}`);

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
-import { BlockStack, Box, Card, DataTable, InlineGrid, Layout, Page, Text, Badge, InlineStack, List } from "@shopify/polaris";
+import { BlockStack, Box, Card, DescriptionList, InlineGrid, Layout, Page, Text, Badge, InlineStack, List } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { shopStatus } from "../shop/status.server";
-import { HOLD_STRATEGY_LABELS } from "../shop/hold-policy.server";
+import { HOLD_STRATEGY_LABELS } from "../shop/hold-policy";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
@@ -62,16 +62,14 @@ export default function Home() {
               <Text as="h2" variant="headingMd">
                 This shop
               </Text>
-              <DataTable
-                columnContentTypes={["text", "text"]}
-                headings={["", ""]}
-                rows={[
-                  ["Shop", `${s.name} (${s.shop})`],
-                  ["Installed since", installed],
-                  ["Plan", s.plan],
-                  ["Currency", s.currencyCode],
-                  ["Shopify API version", s.apiVersion],
-                  ["Database", s.database === "postgres" ? "PostgreSQL" : "SQLite"],
+              <DescriptionList
+                items={[
+                  { term: "Shop", description: `${s.name} (${s.shop})` },
+                  { term: "Installed since", description: installed },
+                  { term: "Plan", description: s.plan },
+                  { term: "Currency", description: s.currencyCode },
+                  { term: "Shopify API version", description: s.apiVersion },
+                  { term: "Database", description: s.database === "postgres" ? "PostgreSQL" : "SQLite" },
                 ]}
               />
             </BlockStack>

@@ -1,18 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, FormLayout, Layout, Page, Select, TextField } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
-import {
-  HOLD_STRATEGIES,
-  HOLD_STRATEGY_LABELS,
-  HOLD_TTL_MINUTES,
-  readHoldPolicy,
-  saveHoldPolicy,
-  type HoldPolicyErrors,
-} from "../shop/hold-policy.server";
+import { HOLD_STRATEGIES, HOLD_STRATEGY_LABELS, HOLD_TTL_MINUTES } from "../shop/hold-policy";
+import { readHoldPolicy, saveHoldPolicy, type HoldPolicyErrors } from "../shop/hold-policy.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -34,12 +28,13 @@ export default function Settings() {
   const { policy } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const saving = useNavigation().state === "submitting";
+  const { search } = useLocation();
   const [ttl, setTtl] = useState(String(policy.holdTtlMinutes));
   const [strategy, setStrategy] = useState<string>(policy.holdStrategy);
   const errors = result?.errors ?? {};
 
   return (
-    <Page title="Hold policy" backAction={{ content: "Home", url: "/app" }}>
+    <Page title="Hold policy" backAction={{ content: "Home", url: `/app${search}` }}>
       <TitleBar title="Hold policy" />
       <Layout>
         <Layout.Section>
@@ -57,8 +52,6 @@ export default function Settings() {
                     label="Hold time (minutes)"
                     name="holdTtlMinutes"
                     type="number"
-                    min={HOLD_TTL_MINUTES.min}
-                    max={HOLD_TTL_MINUTES.max}
                     value={ttl}
                     onChange={setTtl}
                     autoComplete="off"

@@ -1,17 +1,7 @@
 // The merchant's hold policy: how long a hold lives and which strategy reserves stock.
 import { z } from "zod";
 import db from "../db.server";
-
-export const HOLD_STRATEGIES = ["checkout_start", "final_check", "add_to_cart", "hybrid"] as const;
-export type HoldStrategy = (typeof HOLD_STRATEGIES)[number];
-export const HOLD_TTL_MINUTES = { min: 10, max: 20, default: 15 } as const;
-
-export const HOLD_STRATEGY_LABELS: Record<HoldStrategy, string> = {
-  checkout_start: "Reserve when checkout starts",
-  final_check: "Check stock only at payment (no hold)",
-  add_to_cart: "Reserve on add to cart (soft hold)",
-  hybrid: "Hybrid: soft on add to cart, hard at checkout start",
-};
+import { HOLD_STRATEGIES, HOLD_TTL_MINUTES, type HoldStrategy } from "./hold-policy";
 
 const ttlMessage = `Hold time must be a whole number of minutes from ${HOLD_TTL_MINUTES.min} to ${HOLD_TTL_MINUTES.max}`;
 

@@ -1,0 +1,13 @@
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+const url = /ADMIN_URL=(\S+)/.exec(readFileSync("/tmp/demo.log", "utf8"))![1];
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--headless", "--disable-gpu"] });
+const page = await browser.newPage({ userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36" });
+page.on("console", (m) => console.log("console:", m.type(), m.text().slice(0, 200)));
+await page.route(/^https:\/\//, (route) => route.abort());
+const r = await page.goto(url);
+console.log(r?.status());
+await page.waitForTimeout(2000);
+console.log((await page.locator("body").innerText()).slice(0, 1500));
+await page.screenshot({ path: "/tmp/home.png", fullPage: true });
+await browser.close();

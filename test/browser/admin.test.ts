@@ -1,0 +1,107 @@
+// Opens the admin in Chromium exactly as `npm run demo` serves it: the home page shows the
+// shop's real status, and the settings page refuses bad input and saves good input.
+// Screenshots land in test-artifacts/ (not committed).
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+const ARTIFACTS = join(process.cwd(), "test-artifacts");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+let demo: ChildProcess;
+let browser: Browser;
+let page: Page;
+let adminUrl: string;
+let output = "";
+
+function startDemo(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "holdfast-demo-"));
+  demo = spawn("npm", ["run", "demo"], {
+    env: { ...process.env, PORT: "3311", DEV_STORE_PORT: "4311", DEMO_DATABASE_URL: `file:${join(dir, "demo.db")}` },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo printed no admin URL:\n${output}`)), 180_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /ADMIN_URL=(\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    demo.stdout!.on("data", read);
+    demo.stderr!.on("data", read);
+    demo.on("exit", (code) => reject(new Error(`the demo exited with ${code}:\n${output}`)));
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  adminUrl = await startDemo();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  // Headless Chromium names itself HeadlessChrome, which the Shopify library turns away as a bot.
+  const userAgent = (await browser.newContext().then(async (c) => { const p = await c.newPage(); const ua = await p.evaluate(() => navigator.userAgent); await c.close(); return ua; })).replace("HeadlessChrome", "Chrome");
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent });
+  // Nothing leaves this machine: Shopify's CDN (App Bridge) is out of reach here.
+  await page.route(/^https:\/\//, (route) => route.abort());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (demo?.pid) process.kill(-demo.pid, "SIGTERM");
+});
+
+describe("admin in the browser (demo mode)", () => {
+  it("home shows what Holdfast does and this shop's real status, with embedded-app security headers", async () => {
+    const response = await page.goto(adminUrl);
+    expect(response?.status()).toBe(200);
+    const csp = (await response?.allHeaders())?.["content-security-policy"] ?? "";
+    expect(csp).toContain("frame-ancestors https://holdfast-dev.myshopify.com https://admin.shopify.com");
+    await expect.poll(() => page.getByText("No shopper buys stock that isn't there").isVisible()).toBe(true);
+    const body = await page.locator("body").innerText();
+    expect(body).toContain("Holdfast Dev (holdfast-dev.myshopify.com)");
+    expect(body).toMatch(/Installed since\s+\w{3}, \d+ \w{3} \d{4}/);
+    expect(body).toMatch(/Products\s+30/);
+    expect(body).toMatch(/Active locations\s+2/);
+    expect(body).toContain("2026-10");
+    expect(body).toContain("SQLite");
+    expect(body).toContain("Holds last 15 minutes");
+    await page.screenshot({ path: join(ARTIFACTS, "admin-home.png"), fullPage: true });
+  });
+
+  it("settings refuses an out-of-range hold time and saves a valid policy", async () => {
+    await page.getByRole("link", { name: "Change" }).click();
+    await page.getByLabel("Hold time (minutes)").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/app/settings");
+
+    await page.getByLabel("Hold time (minutes)").fill("25");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Nothing was saved").waitFor();
+    expect(await page.getByText("Hold time must be a whole number of minutes from 10 to 20").isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, "settings-error.png"), fullPage: true });
+
+    await page.getByLabel("Hold time (minutes)").fill("12");
+    await page.getByLabel("Default strategy").selectOption("hybrid");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Hold policy saved").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "settings-saved.png"), fullPage: true });
+
+    await page.reload();
+    await page.getByLabel("Hold time (minutes)").waitFor();
+    expect(await page.getByLabel("Hold time (minutes)").inputValue()).toBe("12");
+    expect(await page.getByLabel("Default strategy").inputValue()).toBe("hybrid");
+  });
+
+  it("home reflects the saved policy", async () => {
+    await page.goto(adminUrl);
+    await page.getByText("Holds last 12 minutes").waitFor();
+    expect(await page.getByText("Hybrid: soft on add to cart, hard at checkout start").isVisible()).toBe(true);
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// The browser test: `npm run demo` in the background, driven by Debian's Chromium.
+export default defineConfig({
+  test: {
+    include: ["test/browser/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
+    fileParallelism: false,
+  },
+});
