@@ -78,3 +78,21 @@ describe("install", () => {
     await expect(api.auth.callback({ rawRequest: new Request(tampered, { headers: { Cookie: cookies } }) })).rejects.toThrow();
   });
 });
+
+describe("checkout UI extension session tokens", () => {
+  it("authenticate.public.checkout accepts a dev-store checkout token and refuses a forged one", async () => {
+    const token = await t.store.sessionToken(DEFAULT_SHOP, { surface: "checkout" });
+    const request = (bearer: string) =>
+      new Request(`${t.url}/api/checkout/probe`, { method: "POST", headers: { Authorization: `Bearer ${bearer}`, Origin: "https://extensions.shopifycdn.com" } });
+    const { sessionToken, cors } = await t.shopify.authenticate.public.checkout(request(token));
+    expect(sessionToken.dest).toBe(DEFAULT_SHOP);
+    expect(sessionToken.aud).toBe(t.apiKey);
+    expect(cors(new Response()).headers.get("Access-Control-Allow-Origin")).toBe("*");
+
+    const { mintSessionToken } = await import("../../test/dev-store/session-tokens");
+    const forged = await mintSessionToken({ apiKey: t.apiKey, apiSecret: "wrong", shop: DEFAULT_SHOP, surface: "checkout" });
+    const refused = await t.shopify.authenticate.public.checkout(request(forged)).catch((r: unknown) => r);
+    expect(refused).toBeInstanceOf(Response);
+    expect((refused as Response).status).toBe(401);
+  });
+});
