@@ -39,6 +39,20 @@ function pgCatalogTypesAsText<T extends object>(adapter: T): T {
   return adapter;
 }
 
+// adapter-pg splits migration scripts on every ";", which breaks function bodies
+// (the StockLevel guard trigger). PostgreSQL runs a whole script in one simple query.
+function wholeScripts<T extends object>(adapter: T): T {
+  const a = adapter as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  a.executeScript = async (script: string) => {
+    try {
+      await a.client.query(script);
+    } catch (error) {
+      a.onError(error);
+    }
+  };
+  return adapter;
+}
+
 function sqliteAdapter(): SqlMigrationAwareDriverAdapterFactory {
   const factory = new PrismaLibSQL({ url });
   return {
@@ -55,14 +69,14 @@ function postgresAdapter(): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: main.provider,
     adapterName: main.adapterName,
-    connect: async () => pgCatalogTypesAsText(await main.connect()),
+    connect: async () => wholeScripts(pgCatalogTypesAsText(await main.connect())),
     // A throwaway shadow database; the adapter's own drops it before closing its pool and fails.
     async connectToShadowDb() {
       const name = `prisma_shadow_${process.pid}_${Date.now()}`;
       const admin = new pg.Client(cfg);
       await admin.connect();
       await admin.query(`CREATE DATABASE "${name}"`);
-      const adapter = pgCatalogTypesAsText(await new PrismaPg({ ...cfg, database: name }).connect());
+      const adapter = wholeScripts(pgCatalogTypesAsText(await new PrismaPg({ ...cfg, database: name }).connect()));
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();

@@ -13,7 +13,10 @@ export const dataRequestPayload = z.object({
 export const customerRedactPayload = z.object({ customer, orders_to_redact: z.array(z.union([z.number(), z.string()])).default([]) });
 
 /** Every model holding a shop's data, erased on shop/redact. A test checks this list is complete. */
-export const SHOP_SCOPED_MODELS = ["session", "customerDataRequest", "webhookEvent", "shop"] as const;
+export const SHOP_SCOPED_MODELS = [
+  "session", "customerDataRequest", "webhookEvent", "shop",
+  "stockLevel", "hold", "holdLine", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove",
+] as const;
 
 export async function recordDataRequest(shop: string, payload: unknown) {
   const p = dataRequestPayload.parse(payload);
@@ -48,6 +51,12 @@ export async function eraseShop(shop: string) {
   await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
     db.customerDataRequest.deleteMany({ where: { shop } }),
+    db.shopifyInventoryMove.deleteMany({ where: { shop } }),
+    db.holdEvent.deleteMany({ where: { shop } }),
+    db.holdLine.deleteMany({ where: { shop } }),
+    db.hold.deleteMany({ where: { shop } }),
+    db.holdStrategyOverride.deleteMany({ where: { shop } }),
+    db.stockLevel.deleteMany({ where: { shop } }),
     db.webhookEvent.deleteMany({ where: { shop, NOT: { topic: "SHOP_REDACT" } } }),
     db.shop.deleteMany({ where: { domain: shop } }),
   ]);

@@ -1,0 +1,295 @@
+// Inventory holds: hold, extend, release, commit, expire, status.
+// A hold is one INSERT; the database triggers take the stock with one conditional UPDATE per
+// line and abort the whole insert when a line is short. Ending a hold is one conditional
+// UPDATE of its state; the triggers give the stock back. See docs/decisions/007-hold-ledger.md.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import db, { currentDatabaseProvider } from "../db.server";
+import { readHoldPolicy } from "../shop/hold-policy.server";
+
+export type HoldKind = "soft" | "hard";
+export type HoldState = "held" | "extended" | "committed" | "released" | "expired";
+export type OwnerType = "cart" | "checkout";
+export const ACTIVE_STATES: HoldState[] = ["held", "extended"];
+/** The most a hold may be extended by, once, when payment starts. */
+export const MAX_EXTENSION_MINUTES = 10;
+export const MAX_LINES = 100;
+export const MAX_LINE_QUANTITY = 10_000;
+
+export const holdLineSchema = z.object({
+  inventoryItemId: z.string().regex(/^gid:\/\/shopify\/InventoryItem\/\d+$/, "inventoryItemId must be a Shopify InventoryItem gid"),
+  locationId: z.string().regex(/^gid:\/\/shopify\/Location\/\d+$/, "locationId must be a Shopify Location gid"),
+  quantity: z.number().int("quantity must be a whole number").positive("quantity must be at least 1").max(MAX_LINE_QUANTITY, `quantity must be at most ${MAX_LINE_QUANTITY}`),
+});
+export const holdLinesSchema = z.array(holdLineSchema).min(1, "a hold needs at least one line").max(MAX_LINES, `a hold has at most ${MAX_LINES} lines`);
+export type HoldLineInput = z.infer<typeof holdLineSchema>;
+
+export interface HoldOwner { type: OwnerType; id: string }
+
+export interface LineAvailability extends HoldLineInput { available: number }
+
+export type HoldResult =
+  | { ok: true; hold: HoldStatus }
+  | { ok: false; reason: "unavailable"; lines: LineAvailability[] };
+
+export interface HoldStatus {
+  id: string;
+  shop: string;
+  owner: HoldOwner;
+  kind: HoldKind;
+  state: HoldState;
+  lines: HoldLineInput[];
+  expiresAt: string;
+  remainingSeconds: number;
+  serverTime: string;
+  extended: boolean;
+}
+
+export class HoldError extends Error {
+  constructor(readonly code: "invalid_lines" | "not_found" | "not_active" | "already_extended", message: string) {
+    super(message);
+    this.name = "HoldError";
+  }
+}
+
+const activeOwnerKey = (shop: string, owner: HoldOwner) => `${shop}|${owner.type}|${owner.id}`;
+const lineKey = (l: { inventoryItemId: string; locationId: string }) => `${l.inventoryItemId}@${l.locationId}`;
+
+/** Validates lines and merges duplicates, in a stable order (so multi-line holds lock rows in one order). */
+export function normalizeLines(input: unknown): HoldLineInput[] {
+  const parsed = holdLinesSchema.safeParse(input);
+  if (!parsed.success) throw new HoldError("invalid_lines", parsed.error.issues.map((i) => `${i.path.join(".") || "lines"}: ${i.message}`).join("; "));
+  const merged = new Map<string, HoldLineInput>();
+  for (const l of parsed.data) {
+    const existing = merged.get(lineKey(l));
+    merged.set(lineKey(l), existing ? { ...l, quantity: existing.quantity + l.quantity } : { ...l });
+  }
+  const lines = [...merged.values()].sort((a, b) => (lineKey(a) < lineKey(b) ? -1 : 1));
+  if (lines.some((l) => l.quantity > MAX_LINE_QUANTITY)) throw new HoldError("invalid_lines", `quantity must be at most ${MAX_LINE_QUANTITY}`);
+  return lines;
+}
+
+/** The database's own message under Prisma's wrapping (driver adapters keep it in meta). */
+export function databaseMessage(error: unknown): string {
+  const e = error as { message?: string; meta?: { driverAdapterError?: { cause?: { originalMessage?: string; message?: string } } } };
+  const cause = e?.meta?.driverAdapterError?.cause;
+  return [e?.message, cause?.originalMessage, cause?.message].filter(Boolean).join(" ");
+}
+
+function isUnavailable(error: unknown): boolean {
+  return databaseMessage(error).includes("HOLDFAST_UNAVAILABLE");
+}
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+function isDeadlock(error: unknown): boolean {
+  return /deadlock detected|40P01/.test(databaseMessage(error));
+}
+
+export async function availability(shop: string, lines: HoldLineInput[]): Promise<LineAvailability[]> {
+  const levels = await db.stockLevel.findMany({
+    where: { shop, OR: lines.map((l) => ({ inventoryItemId: l.inventoryItemId, locationId: l.locationId })) },
+  });
+  const byKey = new Map(levels.map((s) => [lineKey(s), Math.max(0, s.shopifyAvailable + s.mirrored - s.held)]));
+  return lines.map((l) => ({ ...l, available: byKey.get(lineKey(l)) ?? 0 }));
+}
+
+function toStatus(h: { id: string; shop: string; ownerType: string; ownerId: string; kind: string; state: string; lines: string; expiresAt: Date; extendedAt: Date | null }, now = new Date()): HoldStatus {
+  return {
+    id: h.id,
+    shop: h.shop,
+    owner: { type: h.ownerType as OwnerType, id: h.ownerId },
+    kind: h.kind as HoldKind,
+    state: h.state as HoldState,
+    lines: JSON.parse(h.lines),
+    expiresAt: h.expiresAt.toISOString(),
+    remainingSeconds: ACTIVE_STATES.includes(h.state as HoldState) ? Math.max(0, Math.floor((h.expiresAt.getTime() - now.getTime()) / 1000)) : 0,
+    serverTime: now.toISOString(),
+    extended: h.extendedAt !== null,
+  };
+}
+
+interface HoldRequest {
+  owner: HoldOwner;
+  kind: HoldKind;
+  lines: unknown;
+  /** Defaults to the shop's hold policy (10–20 minutes). */
+  ttlMinutes?: number;
+}
+
+async function insertHold(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, client: Pick<typeof db, "hold"> = db) {
+  const now = new Date();
+  const row = await client.hold.create({
+    data: {
+      id: randomUUID(), shop, ownerType: owner.type, ownerId: owner.id, activeOwnerKey: activeOwnerKey(shop, owner),
+      kind, state: "held", stateReason: "created", lines: JSON.stringify(lines),
+      expiresAt: new Date(now.getTime() + ttlMinutes * 60_000), createdAt: now,
+    },
+  });
+  return toStatus(row, now);
+}
+
+/**
+ * Reserves every line or none. A hard hold that finds stock taken by soft holds releases
+ * the newest soft holds on those lines and tries again: hard holds win over soft ones.
+ */
+export async function hold(shop: string, request: HoldRequest): Promise<HoldResult> {
+  const lines = normalizeLines(request.lines);
+  const ttlMinutes = request.ttlMinutes ?? (await readHoldPolicy(shop)).holdTtlMinutes;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return { ok: true, hold: await insertHold(shop, request.owner, request.kind, lines, ttlMinutes) };
+    } catch (error) {
+      if (isDeadlock(error)) continue;
+      if (isUniqueViolation(error)) throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
+      if (!isUnavailable(error)) throw error;
+    }
+    if (request.kind !== "hard" || !(await preemptSoftHolds(shop, lines))) break;
+  }
+  return { ok: false, reason: "unavailable", lines: await availability(shop, lines) };
+}
+
+/** Releases the newest soft holds covering the short lines, if that frees enough. */
+async function preemptSoftHolds(shop: string, lines: HoldLineInput[]): Promise<boolean> {
+  const levels = await db.stockLevel.findMany({ where: { shop, OR: lines.map((l) => ({ inventoryItemId: l.inventoryItemId, locationId: l.locationId })) } });
+  const levelByKey = new Map(levels.map((s) => [lineKey(s), s]));
+  const victims = new Set<string>();
+  for (const line of lines) {
+    const level = levelByKey.get(lineKey(line));
+    if (!level) return false;
+    const sellable = level.shopifyAvailable + level.mirrored;
+    let shortfall = level.held + line.quantity - sellable;
+    if (shortfall <= 0) continue;
+    if (level.hardHeld + line.quantity > sellable) return false; // even without soft holds it would not fit
+    const softLines = await db.holdLine.findMany({
+      where: { shop, inventoryItemId: line.inventoryItemId, locationId: line.locationId, kind: "soft" },
+      select: { holdId: true, quantity: true },
+    });
+    const active = await db.hold.findMany({
+      where: { id: { in: softLines.map((s) => s.holdId) }, state: { in: ACTIVE_STATES } },
+      orderBy: { createdAt: "desc" },
+      select: { id: true },
+    });
+    for (const { id } of active) {
+      if (shortfall <= 0) break;
+      victims.add(id);
+      shortfall -= softLines.find((s) => s.holdId === id)?.quantity ?? 0;
+    }
+  }
+  for (const id of victims) await endHold(shop, id, "released", "preempted by a hard hold");
+  return victims.size > 0;
+}
+
+/**
+ * The checkout's hold, created or refreshed: the same lines keep the hold (a soft one becomes
+ * hard when asked); different lines replace it atomically, or leave it as it was when the new
+ * lines cannot be held.
+ */
+export async function holdForOwner(shop: string, request: HoldRequest): Promise<HoldResult> {
+  const lines = normalizeLines(request.lines);
+  const current = await db.hold.findUnique({ where: { activeOwnerKey: activeOwnerKey(shop, request.owner) } });
+  if (!current) {
+    const created = await hold(shop, { ...request, lines }).catch(async (error) => {
+      // Another request for the same owner won the race: refresh that one instead.
+      if (error instanceof HoldError && error.code === "not_active") return null;
+      throw error;
+    });
+    if (created) return created;
+    return holdForOwner(shop, request);
+  }
+  if (current.lines === JSON.stringify(lines)) {
+    if (current.kind === "soft" && request.kind === "hard") {
+      await db.hold.updateMany({ where: { id: current.id, kind: "soft", state: { in: ACTIVE_STATES } }, data: { kind: "hard", stateReason: "hardened at checkout start" } });
+    }
+    return { ok: true, hold: await status(shop, current.id) };
+  }
+  const ttlMinutes = request.ttlMinutes ?? (await readHoldPolicy(shop)).holdTtlMinutes;
+  try {
+    const replaced = await db.$transaction(async (tx) => {
+      await tx.hold.updateMany({
+        where: { id: current.id, state: { in: ACTIVE_STATES } },
+        data: { state: "released", activeOwnerKey: null, endedAt: new Date(), stateReason: "replaced by new lines" },
+      });
+      return insertHold(shop, request.owner, request.kind, lines, ttlMinutes, tx);
+    });
+    return { ok: true, hold: replaced };
+  } catch (error) {
+    if (!isUnavailable(error)) throw error;
+    return { ok: false, reason: "unavailable", lines: await availability(shop, lines) };
+  }
+}
+
+async function endHold(shop: string, holdId: string, state: "released" | "committed" | "expired", reason: string): Promise<HoldStatus> {
+  const { count } = await db.hold.updateMany({
+    where: { id: holdId, shop, state: { in: ACTIVE_STATES }, ...(state === "committed" ? { expiresAt: { gt: new Date() } } : {}) },
+    data: { state, activeOwnerKey: null, endedAt: new Date(), stateReason: reason },
+  });
+  const current = await status(shop, holdId);
+  if (count === 0 && current.state !== state) {
+    if (state === "committed") throw new HoldError("not_active", `hold ${holdId} is ${current.state === "held" || current.state === "extended" ? "past its expiry" : current.state} and cannot be committed`);
+  }
+  return current;
+}
+
+/** Gives the stock back. Idempotent: releasing an ended hold changes nothing. */
+export const release = (shop: string, holdId: string, reason = "released") => endHold(shop, holdId, "released", reason);
+
+/** The holder's order was placed: the held units are sold. Idempotent. */
+export const commit = (shop: string, holdId: string, reason = "order placed") => endHold(shop, holdId, "committed", reason);
+
+/** Once, when payment starts: the hold lives at least `minutes` more (at most MAX_EXTENSION_MINUTES). */
+export async function extend(shop: string, holdId: string, minutes: number): Promise<HoldStatus> {
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_EXTENSION_MINUTES)
+    throw new HoldError("invalid_lines", `an extension is a whole number of minutes from 1 to ${MAX_EXTENSION_MINUTES}`);
+  const current = await db.hold.findFirst({ where: { id: holdId, shop } });
+  if (!current) throw new HoldError("not_found", `hold ${holdId} does not exist`);
+  const now = new Date();
+  const expiresAt = new Date(Math.max(current.expiresAt.getTime(), now.getTime() + minutes * 60_000));
+  const { count } = await db.hold.updateMany({
+    where: { id: holdId, shop, state: "held", expiresAt: { gt: now } },
+    data: { state: "extended", expiresAt, extendedAt: now, stateReason: "extended for payment" },
+  });
+  if (count === 0) {
+    const latest = await status(shop, holdId);
+    if (latest.state === "extended") throw new HoldError("already_extended", `hold ${holdId} was already extended once`);
+    throw new HoldError("not_active", `hold ${holdId} is ${latest.remainingSeconds === 0 && latest.state === "held" ? "past its expiry" : latest.state}`);
+  }
+  return status(shop, holdId);
+}
+
+export async function status(shop: string, holdId: string): Promise<HoldStatus> {
+  const row = await db.hold.findFirst({ where: { id: holdId, shop } });
+  if (!row) throw new HoldError("not_found", `hold ${holdId} does not exist`);
+  return toStatus(row);
+}
+
+export async function activeHoldOf(shop: string, owner: HoldOwner): Promise<HoldStatus | null> {
+  const row = await db.hold.findUnique({ where: { activeOwnerKey: activeOwnerKey(shop, owner) } });
+  return row ? toStatus(row) : null;
+}
+
+export async function history(shop: string, holdId: string) {
+  return db.holdEvent.findMany({ where: { shop, holdId }, orderBy: { id: "asc" }, select: { fromState: true, toState: true, reason: true, at: true } });
+}
+
+/**
+ * Expires holds past their expiry, a batch at a time. Safe with several instances: on
+ * PostgreSQL each picks rows with FOR UPDATE SKIP LOCKED; the state condition makes a second
+ * expiry of the same hold a no-op everywhere.
+ */
+export async function expireDueHolds(now = new Date(), batchSize = 500): Promise<number> {
+  if (currentDatabaseProvider() === "postgres") {
+    return db.$executeRaw`
+      UPDATE "Hold" SET "state" = 'expired', "activeOwnerKey" = NULL, "endedAt" = ${now}, "stateReason" = 'expired'
+       WHERE "id" IN (SELECT "id" FROM "Hold" WHERE "state" IN ('held', 'extended') AND "expiresAt" <= ${now}
+                       ORDER BY "expiresAt" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
+         AND "state" IN ('held', 'extended')`;
+  }
+  const due = await db.hold.findMany({ where: { state: { in: ACTIVE_STATES }, expiresAt: { lte: now } }, select: { id: true }, take: batchSize, orderBy: { expiresAt: "asc" } });
+  if (!due.length) return 0;
+  const { count } = await db.hold.updateMany({
+    where: { id: { in: due.map((d) => d.id) }, state: { in: ACTIVE_STATES }, expiresAt: { lte: now } },
+    data: { state: "expired", activeOwnerKey: null, endedAt: now, stateReason: "expired" },
+  });
+  return count;
+}

@@ -1,0 +1,54 @@
+// The stock ledger's link to Shopify's numbers: what Shopify says is available at a location.
+import db from "../db.server";
+import { ACTIVE_STATES, databaseMessage } from "./holds.server";
+
+export interface ShopifyLevel { inventoryItemId: string; locationId: string; available: number; updatedAt: Date }
+
+function isCheckViolation(error: unknown): boolean {
+  return /CHECK constraint failed|over-sold|check_violation|StockLevel_not_oversold/.test(databaseMessage(error));
+}
+
+/**
+ * Records Shopify's available quantity, ignoring reports older than the last one. When
+ * Shopify now has less than Holdfast holds (stock sold elsewhere), the newest holds on that
+ * line are released, soft before hard, until the rest fit; each release is recorded.
+ */
+export async function recordShopifyAvailable(shop: string, level: ShopifyLevel): Promise<{ released: string[] }> {
+  const key = { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId };
+  const released: string[] = [];
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      const { count } = await db.stockLevel.updateMany({
+        where: { ...key, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lt: level.updatedAt } }] },
+        data: { shopifyAvailable: level.available, shopifyUpdatedAt: level.updatedAt },
+      });
+      if (count === 0) {
+        const exists = await db.stockLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
+        if (!exists) await db.stockLevel.create({ data: { ...key, shopifyAvailable: level.available, shopifyUpdatedAt: level.updatedAt } });
+      }
+      return { released };
+    } catch (error) {
+      if ((error as { code?: string }).code === "P2002") continue; // created concurrently: update it
+      if (!isCheckViolation(error)) throw error;
+    }
+    const victim = await newestHoldOn(shop, level.inventoryItemId, level.locationId);
+    if (!victim) throw new Error(`StockLevel ${level.inventoryItemId}@${level.locationId} cannot fit ${level.available} with no active hold`);
+    const { count } = await db.hold.updateMany({
+      where: { id: victim, state: { in: ACTIVE_STATES } },
+      data: { state: "released", activeOwnerKey: null, endedAt: new Date(), stateReason: "stock sold elsewhere" },
+    });
+    if (count) released.push(victim);
+  }
+  throw new Error(`could not record Shopify's available quantity for ${level.inventoryItemId}@${level.locationId}`);
+}
+
+async function newestHoldOn(shop: string, inventoryItemId: string, locationId: string): Promise<string | undefined> {
+  const lines = await db.holdLine.findMany({ where: { shop, inventoryItemId, locationId }, select: { holdId: true } });
+  const holds = await db.hold.findMany({
+    where: { id: { in: lines.map((l) => l.holdId) }, state: { in: ACTIVE_STATES } },
+    orderBy: [{ kind: "desc" }, { createdAt: "desc" }], // "soft" sorts after "hard": desc puts soft first
+    select: { id: true },
+    take: 1,
+  });
+  return holds[0]?.id;
+}
