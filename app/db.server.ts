@@ -12,10 +12,10 @@ export type { Prisma } from "@prisma/client";
 
 export function createDb(url: string): Db {
   if (databaseProvider(url) === "postgres") {
-    const client = new PostgresClient({ adapter: new PrismaPg({ ...pgConnectionConfig(url), max: 10 }) });
+    const client = new PostgresClient({ adapter: new PrismaPg({ ...pgConnectionConfig(url), max: 10 }), errorFormat: "minimal" });
     return client as unknown as Db;
   }
-  return new SqliteClient({ adapter: new PrismaLibSQL({ url }) });
+  return new SqliteClient({ adapter: new PrismaLibSQL({ url }), errorFormat: "minimal" });
 }
 
 export function currentDatabaseProvider(): DatabaseProvider {

@@ -52,6 +52,8 @@ export class HoldError extends Error {
   }
 }
 
+class NotAvailable extends Error {}
+
 const activeOwnerKey = (shop: string, owner: HoldOwner) => `${shop}|${owner.type}|${owner.id}`;
 const lineKey = (l: { inventoryItemId: string; locationId: string }) => `${l.inventoryItemId}@${l.locationId}`;
 
@@ -86,15 +88,10 @@ function isDeadlock(error: unknown): boolean {
   return /deadlock detected|40P01/.test(databaseMessage(error));
 }
 
-export async function availability(shop: string, lines: HoldLineInput[]): Promise<LineAvailability[]> {
-  const levels = await db.stockLevel.findMany({
-    where: { shop, OR: lines.map((l) => ({ inventoryItemId: l.inventoryItemId, locationId: l.locationId })) },
-  });
-  const byKey = new Map(levels.map((s) => [lineKey(s), Math.max(0, s.shopifyAvailable + s.mirrored - s.held)]));
-  return lines.map((l) => ({ ...l, available: byKey.get(lineKey(l)) ?? 0 }));
-}
 
-function toStatus(h: { id: string; shop: string; ownerType: string; ownerId: string; kind: string; state: string; lines: string; expiresAt: Date; extendedAt: Date | null }, now = new Date()): HoldStatus {
+interface HoldRow { id: string; shop: string; ownerType: string; ownerId: string; kind: string; state: string; lines: string; expiresAt: Date; extendedAt: Date | null }
+
+function toStatus(h: HoldRow, now = new Date()): HoldStatus {
   return {
     id: h.id,
     shop: h.shop,
@@ -117,16 +114,51 @@ interface HoldRequest {
   ttlMinutes?: number;
 }
 
-async function insertHold(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, client: Pick<typeof db, "hold"> = db) {
+type HoldWriter = Pick<typeof db, "$executeRaw" | "$queryRaw">;
+
+/** Prisma's own text form of a DateTime on SQLite, so raw writes compare with its reads. */
+const sqliteTimestamp = (d: Date) => d.toISOString().replace("Z", "+00:00");
+
+/**
+ * One statement: inserting the hold makes the triggers take every line's stock or none.
+ * Returns null when a line is short.
+ */
+async function placeHold(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, client: HoldWriter = db): Promise<HoldStatus | null> {
   const now = new Date();
-  const row = await client.hold.create({
-    data: {
-      id: randomUUID(), shop, ownerType: owner.type, ownerId: owner.id, activeOwnerKey: activeOwnerKey(shop, owner),
-      kind, state: "held", stateReason: "created", lines: JSON.stringify(lines),
-      expiresAt: new Date(now.getTime() + ttlMinutes * 60_000), createdAt: now,
-    },
+  const row = {
+    id: randomUUID(), shop, ownerType: owner.type, ownerId: owner.id, kind, state: "held", lines: JSON.stringify(lines),
+    expiresAt: new Date(now.getTime() + ttlMinutes * 60_000), extendedAt: null,
+  };
+  if (currentDatabaseProvider() === "postgres") {
+    const [{ placed }] = await client.$queryRaw<{ placed: boolean }[]>`
+      SELECT "Hold_place"(${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${kind}, ${row.lines}, ${row.expiresAt}::timestamp(3), ${now}::timestamp(3)) AS placed`;
+    return placed ? toStatus(row, now) : null;
+  }
+  try {
+    await client.$executeRaw`
+      INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt")
+      VALUES (${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${activeOwnerKey(shop, owner)}, ${kind}, 'held', 'created', ${row.lines},
+              ${sqliteTimestamp(row.expiresAt)}, ${sqliteTimestamp(now)})`;
+    return toStatus(row, now);
+  } catch (error) {
+    if (isUnavailable(error)) return null;
+    throw error;
+  }
+}
+
+async function readLevels(shop: string, lines: HoldLineInput[]) {
+  const levels = await db.stockLevel.findMany({
+    where: { shop, OR: lines.map((l) => ({ inventoryItemId: l.inventoryItemId, locationId: l.locationId })) },
   });
-  return toStatus(row, now);
+  return new Map(levels.map((s) => [lineKey(s), s]));
+}
+type Levels = Awaited<ReturnType<typeof readLevels>>;
+
+function availabilityOf(lines: HoldLineInput[], levels: Levels): LineAvailability[] {
+  return lines.map((l) => {
+    const s = levels.get(lineKey(l));
+    return { ...l, available: s ? Math.max(0, s.shopifyAvailable + s.mirrored - s.held) : 0 };
+  });
 }
 
 /**
@@ -136,23 +168,24 @@ async function insertHold(shop: string, owner: HoldOwner, kind: HoldKind, lines:
 export async function hold(shop: string, request: HoldRequest): Promise<HoldResult> {
   const lines = normalizeLines(request.lines);
   const ttlMinutes = request.ttlMinutes ?? (await readHoldPolicy(shop)).holdTtlMinutes;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; ; attempt++) {
+    let placed: HoldStatus | null;
     try {
-      return { ok: true, hold: await insertHold(shop, request.owner, request.kind, lines, ttlMinutes) };
+      placed = await placeHold(shop, request.owner, request.kind, lines, ttlMinutes);
     } catch (error) {
-      if (isDeadlock(error)) continue;
+      if (isDeadlock(error) && attempt < 5) continue;
       if (isUniqueViolation(error)) throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
-      if (!isUnavailable(error)) throw error;
+      throw error;
     }
-    if (request.kind !== "hard" || !(await preemptSoftHolds(shop, lines))) break;
+    if (placed) return { ok: true, hold: placed };
+    const levels = await readLevels(shop, lines);
+    if (request.kind !== "hard" || attempt >= 4 || !(await preemptSoftHolds(shop, lines, levels)))
+      return { ok: false, reason: "unavailable", lines: availabilityOf(lines, levels) };
   }
-  return { ok: false, reason: "unavailable", lines: await availability(shop, lines) };
 }
 
 /** Releases the newest soft holds covering the short lines, if that frees enough. */
-async function preemptSoftHolds(shop: string, lines: HoldLineInput[]): Promise<boolean> {
-  const levels = await db.stockLevel.findMany({ where: { shop, OR: lines.map((l) => ({ inventoryItemId: l.inventoryItemId, locationId: l.locationId })) } });
-  const levelByKey = new Map(levels.map((s) => [lineKey(s), s]));
+async function preemptSoftHolds(shop: string, lines: HoldLineInput[], levelByKey: Levels): Promise<boolean> {
   const victims = new Set<string>();
   for (const line of lines) {
     const level = levelByKey.get(lineKey(line));
@@ -160,7 +193,8 @@ async function preemptSoftHolds(shop: string, lines: HoldLineInput[]): Promise<b
     const sellable = level.shopifyAvailable + level.mirrored;
     let shortfall = level.held + line.quantity - sellable;
     if (shortfall <= 0) continue;
-    if (level.hardHeld + line.quantity > sellable) return false; // even without soft holds it would not fit
+    // Even without soft holds it would not fit, or there are none to give way.
+    if (level.hardHeld + line.quantity > sellable || level.held === level.hardHeld) return false;
     const softLines = await db.holdLine.findMany({
       where: { shop, inventoryItemId: line.inventoryItemId, locationId: line.locationId, kind: "soft" },
       select: { holdId: true, quantity: true },
@@ -210,12 +244,15 @@ export async function holdForOwner(shop: string, request: HoldRequest): Promise<
         where: { id: current.id, state: { in: ACTIVE_STATES } },
         data: { state: "released", activeOwnerKey: null, endedAt: new Date(), stateReason: "replaced by new lines" },
       });
-      return insertHold(shop, request.owner, request.kind, lines, ttlMinutes, tx);
+      const placed = await placeHold(shop, request.owner, request.kind, lines, ttlMinutes, tx);
+      // Not available: undo the release, so the current hold stays as it was.
+      if (!placed) throw new NotAvailable();
+      return placed;
     });
     return { ok: true, hold: replaced };
   } catch (error) {
-    if (!isUnavailable(error)) throw error;
-    return { ok: false, reason: "unavailable", lines: await availability(shop, lines) };
+    if (!(error instanceof NotAvailable)) throw error;
+    return { ok: false, reason: "unavailable", lines: availabilityOf(lines, await readLevels(shop, lines)) };
   }
 }
 

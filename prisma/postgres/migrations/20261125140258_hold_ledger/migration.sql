@@ -205,3 +205,22 @@ $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER "Hold_transition" AFTER UPDATE ON "Hold"
   FOR EACH ROW EXECUTE FUNCTION "Hold_transition"();
+
+-- Places a hold in one round trip without raising "not available" to the client: an error
+-- there would cost a connection (pg's pool discards a client whose query failed). The
+-- EXCEPTION block rolls back every line the insert took before the short one.
+CREATE FUNCTION "Hold_place"(
+  p_id text, p_shop text, p_owner_type text, p_owner_id text, p_kind text, p_lines text,
+  p_expires_at timestamp(3), p_created_at timestamp(3)
+) RETURNS boolean AS $$
+BEGIN
+  INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt")
+  VALUES (p_id, p_shop, p_owner_type, p_owner_id, p_shop || '|' || p_owner_type || '|' || p_owner_id, p_kind, 'held', 'created', p_lines, p_expires_at, p_created_at);
+  RETURN true;
+EXCEPTION WHEN raise_exception THEN
+  IF SQLERRM = 'HOLDFAST_UNAVAILABLE' THEN
+    RETURN false;
+  END IF;
+  RAISE;
+END
+$$ LANGUAGE plpgsql;

@@ -1,0 +1,100 @@
+// One database's run of `npm run bench:holds` (the parent sets DATABASE_URL). Prints a JSON line.
+// Scenarios: hot (every worker on one SKU, half the attempts must fail) and spread (1,000 SKUs).
+// Each compares Holdfast's hold() with, through the same driver, the raw conditional UPDATE (the
+// ceiling) and a read-check-write under a row lock (what the peers do).
+import { randomUUID } from "node:crypto";
+import db, { currentDatabaseProvider } from "../app/db.server";
+import { hold } from "../app/holds/holds.server";
+
+const SHOP = "bench.myshopify.com";
+const LOC = "gid://shopify/Location/1";
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const OPS = Number(process.env.BENCH_OPS ?? 3000);
+const postgres = currentDatabaseProvider() === "postgres";
+let skuCounter = 0;
+
+type Attempt = (inventoryItemId: string) => Promise<boolean>;
+
+const attempts: Record<string, Attempt> = {
+  async hold(inventoryItemId) {
+    const r = await hold(SHOP, { owner: { type: "cart", id: randomUUID() }, kind: "hard", ttlMinutes: 15, lines: [{ inventoryItemId, locationId: LOC, quantity: 1 }] });
+    return r.ok;
+  },
+  async ceiling(inventoryItemId) {
+    const n = await db.$executeRaw`UPDATE "StockLevel" SET "held" = "held" + 1, "hardHeld" = "hardHeld" + 1
+      WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${inventoryItemId} AND "locationId" = ${LOC} AND "held" + 1 <= "shopifyAvailable" + "mirrored"`;
+    return n === 1;
+  },
+  async lockBased(inventoryItemId) {
+    return db.$transaction(async (tx) => {
+      const rows = postgres
+        ? await tx.$queryRaw<{ held: number; sellable: number }[]>`SELECT "held", "shopifyAvailable" + "mirrored" AS sellable FROM "StockLevel"
+            WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${inventoryItemId} AND "locationId" = ${LOC} FOR UPDATE`
+        : await tx.$queryRaw<{ held: number; sellable: number }[]>`SELECT "held", "shopifyAvailable" + "mirrored" AS sellable FROM "StockLevel"
+            WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${inventoryItemId} AND "locationId" = ${LOC}`;
+      const row = rows[0];
+      if (!row || Number(row.sellable) - Number(row.held) < 1) return false;
+      await tx.$executeRaw`UPDATE "StockLevel" SET "held" = ${Number(row.held) + 1}, "hardHeld" = "hardHeld" + 1
+        WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${inventoryItemId} AND "locationId" = ${LOC}`;
+      return true;
+    });
+  },
+};
+
+async function createSkus(count: number, stock: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => `gid://shopify/InventoryItem/${++skuCounter}`);
+  for (let i = 0; i < ids.length; i += 500)
+    await db.stockLevel.createMany({ data: ids.slice(i, i + 500).map((inventoryItemId) => ({ shop: SHOP, inventoryItemId, locationId: LOC, shopifyAvailable: stock })) });
+  return ids;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function measure(name: string, scenario: "hot" | "spread") {
+  // hot: one SKU with stock for half the attempts; spread: 1,000 SKUs with ample stock.
+  const stockPerSku = scenario === "hot" ? OPS / 2 : OPS;
+  const skus = await createSkus(scenario === "hot" ? 1 : 1000, stockPerSku);
+  const attempt = attempts[name];
+  const latencies: number[] = [];
+  let successes = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < OPS) {
+        const i = next++;
+        const t0 = performance.now();
+        if (await attempt(skus[i % skus.length])) successes++;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const rows = await db.stockLevel.findMany({ where: { inventoryItemId: { in: skus } } });
+  const oversells = rows.reduce((s, r) => s + Math.max(0, r.held - (r.shopifyAvailable + r.mirrored)), 0) + Math.max(0, successes - stockPerSku * skus.length);
+  if (scenario === "hot" && successes !== stockPerSku) throw new Error(`${name}: ${successes} successes on a SKU with ${stockPerSku} units`);
+  return {
+    holdsPerSecond: Math.round(successes / seconds),
+    attemptsPerSecond: Math.round(OPS / seconds),
+    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    successes,
+    oversells,
+  };
+}
+
+const result: Record<string, unknown> = {};
+for (const scenario of ["hot", "spread"] as const) {
+  await measure("hold", scenario); // warm-up
+  const ceiling = await measure("ceiling", scenario);
+  const lockBased = await measure("lockBased", scenario);
+  const holdfast = await measure("hold", scenario);
+  result[scenario] = {
+    holdfast, ceiling, lockBased,
+    ratioToCeiling: Number((holdfast.attemptsPerSecond / ceiling.attemptsPerSecond).toFixed(2)),
+    ratioToLockBased: Number((holdfast.attemptsPerSecond / lockBased.attemptsPerSecond).toFixed(2)),
+  };
+}
+await db.$disconnect();
+console.log(JSON.stringify({ database: currentDatabaseProvider(), concurrency: CONCURRENCY, attempts: OPS, ...result }));
