@@ -52,7 +52,11 @@ export class HoldError extends Error {
   }
 }
 
-class NotAvailable extends Error {}
+class NotAvailable extends Error {
+  constructor(readonly short: ShortLine[]) {
+    super("not available");
+  }
+}
 
 const activeOwnerKey = (shop: string, owner: HoldOwner) => `${shop}|${owner.type}|${owner.id}`;
 const lineKey = (l: { inventoryItemId: string; locationId: string }) => `${l.inventoryItemId}@${l.locationId}`;
@@ -114,52 +118,52 @@ interface HoldRequest {
   ttlMinutes?: number;
 }
 
-type HoldWriter = Pick<typeof db, "$executeRaw" | "$queryRaw">;
+type HoldWriter = Pick<typeof db, "$executeRaw" | "$queryRaw" | "stockLevel">;
 
 /** Prisma's own text form of a DateTime on SQLite, so raw writes compare with its reads. */
 const sqliteTimestamp = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
 /**
  * One statement: inserting the hold makes the triggers take every line's stock or none.
- * Returns null when a line is short.
+ * Returns the placed hold, or what each line has available when a line is short.
  */
-async function placeHold(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, client: HoldWriter = db): Promise<HoldStatus | null> {
+async function placeHold(
+  shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, client: HoldWriter = db,
+): Promise<{ placed: HoldStatus } | { short: ShortLine[] }> {
   const now = new Date();
   const row = {
     id: randomUUID(), shop, ownerType: owner.type, ownerId: owner.id, kind, state: "held", lines: JSON.stringify(lines),
     expiresAt: new Date(now.getTime() + ttlMinutes * 60_000), extendedAt: null,
   };
   if (currentDatabaseProvider() === "postgres") {
-    const [{ placed }] = await client.$queryRaw<{ placed: boolean }[]>`
-      SELECT "Hold_place"(${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${kind}, ${row.lines}, ${row.expiresAt}::timestamp(3), ${now}::timestamp(3)) AS placed`;
-    return placed ? toStatus(row, now) : null;
+    const [{ short }] = await client.$queryRaw<{ short: ShortLine[] | null }[]>`
+      SELECT "Hold_place"(${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${kind}, ${row.lines}, ${row.expiresAt}::timestamp(3), ${now}::timestamp(3)) AS short`;
+    return short ? { short } : { placed: toStatus(row, now) };
   }
   try {
     await client.$executeRaw`
       INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt")
       VALUES (${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${activeOwnerKey(shop, owner)}, ${kind}, 'held', 'created', ${row.lines},
               ${sqliteTimestamp(row.expiresAt)}, ${sqliteTimestamp(now)})`;
-    return toStatus(row, now);
+    return { placed: toStatus(row, now) };
   } catch (error) {
-    if (isUnavailable(error)) return null;
-    throw error;
+    if (!isUnavailable(error)) throw error;
   }
-}
-
-async function readLevels(shop: string, lines: HoldLineInput[]) {
-  const levels = await db.stockLevel.findMany({
+  const levels = await client.stockLevel.findMany({
     where: { shop, OR: lines.map((l) => ({ inventoryItemId: l.inventoryItemId, locationId: l.locationId })) },
   });
-  return new Map(levels.map((s) => [lineKey(s), s]));
+  const byKey = new Map(levels.map((s) => [lineKey(s), s]));
+  return {
+    short: lines.map((l) => {
+      const s = byKey.get(lineKey(l));
+      return { ...l, available: s ? Math.max(0, s.shopifyAvailable + s.mirrored - s.held) : 0, softHeld: s ? s.held - s.hardHeld : 0 };
+    }),
+  };
 }
-type Levels = Awaited<ReturnType<typeof readLevels>>;
 
-function availabilityOf(lines: HoldLineInput[], levels: Levels): LineAvailability[] {
-  return lines.map((l) => {
-    const s = levels.get(lineKey(l));
-    return { ...l, available: s ? Math.max(0, s.shopifyAvailable + s.mirrored - s.held) : 0 };
-  });
-}
+/** A line of a hold that could not be placed: what is available, and how much soft holds take. */
+interface ShortLine extends LineAvailability { softHeld: number }
+const withoutSoftHeld = (short: ShortLine[]): LineAvailability[] => short.map(({ softHeld: _softHeld, ...l }) => l);
 
 /**
  * Reserves every line or none. A hard hold that finds stock taken by soft holds releases
@@ -169,32 +173,28 @@ export async function hold(shop: string, request: HoldRequest): Promise<HoldResu
   const lines = normalizeLines(request.lines);
   const ttlMinutes = request.ttlMinutes ?? (await readHoldPolicy(shop)).holdTtlMinutes;
   for (let attempt = 0; ; attempt++) {
-    let placed: HoldStatus | null;
+    let result: Awaited<ReturnType<typeof placeHold>>;
     try {
-      placed = await placeHold(shop, request.owner, request.kind, lines, ttlMinutes);
+      result = await placeHold(shop, request.owner, request.kind, lines, ttlMinutes);
     } catch (error) {
       if (isDeadlock(error) && attempt < 5) continue;
       if (isUniqueViolation(error)) throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
       throw error;
     }
-    if (placed) return { ok: true, hold: placed };
-    const levels = await readLevels(shop, lines);
-    if (request.kind !== "hard" || attempt >= 4 || !(await preemptSoftHolds(shop, lines, levels)))
-      return { ok: false, reason: "unavailable", lines: availabilityOf(lines, levels) };
+    if ("placed" in result) return { ok: true, hold: result.placed };
+    const giveWay = request.kind === "hard" && attempt < 4 && result.short.some((l) => l.available < l.quantity && l.available + l.softHeld >= l.quantity);
+    if (!giveWay || !(await preemptSoftHolds(shop, result.short)))
+      return { ok: false, reason: "unavailable", lines: withoutSoftHeld(result.short) };
   }
 }
 
 /** Releases the newest soft holds covering the short lines, if that frees enough. */
-async function preemptSoftHolds(shop: string, lines: HoldLineInput[], levelByKey: Levels): Promise<boolean> {
+async function preemptSoftHolds(shop: string, short: ShortLine[]): Promise<boolean> {
   const victims = new Set<string>();
-  for (const line of lines) {
-    const level = levelByKey.get(lineKey(line));
-    if (!level) return false;
-    const sellable = level.shopifyAvailable + level.mirrored;
-    let shortfall = level.held + line.quantity - sellable;
+  for (const line of short) {
+    let shortfall = line.quantity - line.available;
     if (shortfall <= 0) continue;
-    // Even without soft holds it would not fit, or there are none to give way.
-    if (level.hardHeld + line.quantity > sellable || level.held === level.hardHeld) return false;
+    if (line.available + line.softHeld < line.quantity) return false; // even without soft holds it would not fit
     const softLines = await db.holdLine.findMany({
       where: { shop, inventoryItemId: line.inventoryItemId, locationId: line.locationId, kind: "soft" },
       select: { holdId: true, quantity: true },
@@ -244,15 +244,15 @@ export async function holdForOwner(shop: string, request: HoldRequest): Promise<
         where: { id: current.id, state: { in: ACTIVE_STATES } },
         data: { state: "released", activeOwnerKey: null, endedAt: new Date(), stateReason: "replaced by new lines" },
       });
-      const placed = await placeHold(shop, request.owner, request.kind, lines, ttlMinutes, tx);
+      const result = await placeHold(shop, request.owner, request.kind, lines, ttlMinutes, tx);
       // Not available: undo the release, so the current hold stays as it was.
-      if (!placed) throw new NotAvailable();
-      return placed;
+      if ("short" in result) throw new NotAvailable(result.short);
+      return result.placed;
     });
     return { ok: true, hold: replaced };
   } catch (error) {
     if (!(error instanceof NotAvailable)) throw error;
-    return { ok: false, reason: "unavailable", lines: availabilityOf(lines, await readLevels(shop, lines)) };
+    return { ok: false, reason: "unavailable", lines: withoutSoftHeld(error.short) };
   }
 }
 

@@ -133,15 +133,16 @@ CREATE TRIGGER "StockLevel_guard" BEFORE INSERT OR UPDATE ON "StockLevel"
 -- and a short line aborts the whole statement.
 CREATE FUNCTION "Hold_take_lines"() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO "HoldLine" ("holdId", "shop", "inventoryItemId", "locationId", "quantity", "kind")
-  SELECT NEW."id", NEW."shop", l->>'inventoryItemId', l->>'locationId', (l->>'quantity')::int, NEW."kind"
-  FROM jsonb_array_elements(NEW."lines"::jsonb) AS l;
+  -- Bookkeeping first, stock last: a hot stock row stays locked for as little as possible.
   INSERT INTO "HoldEvent" ("holdId", "shop", "fromState", "toState", "reason", "at")
   VALUES (NEW."id", NEW."shop", NULL, NEW."state", NEW."stateReason", NEW."createdAt");
   IF NEW."kind" = 'hard' THEN
     INSERT INTO "ShopifyInventoryMove" ("id", "shop", "holdId", "action", "nextAttemptAt", "createdAt")
     VALUES (NEW."id" || ':reserve', NEW."shop", NEW."id", 'reserve', NEW."createdAt", NEW."createdAt");
   END IF;
+  INSERT INTO "HoldLine" ("holdId", "shop", "inventoryItemId", "locationId", "quantity", "kind")
+  SELECT NEW."id", NEW."shop", l->>'inventoryItemId', l->>'locationId', (l->>'quantity')::int, NEW."kind"
+  FROM jsonb_array_elements(NEW."lines"::jsonb) AS l;
   RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
@@ -208,19 +209,27 @@ CREATE TRIGGER "Hold_transition" AFTER UPDATE ON "Hold"
 
 -- Places a hold in one round trip without raising "not available" to the client: an error
 -- there would cost a connection (pg's pool discards a client whose query failed). The
--- EXCEPTION block rolls back every line the insert took before the short one.
+-- EXCEPTION block rolls back every line the insert took before the short one. Returns NULL
+-- when the hold was placed, or each line's available quantity when it was not.
 CREATE FUNCTION "Hold_place"(
   p_id text, p_shop text, p_owner_type text, p_owner_id text, p_kind text, p_lines text,
   p_expires_at timestamp(3), p_created_at timestamp(3)
-) RETURNS boolean AS $$
+) RETURNS jsonb AS $$
 BEGIN
   INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt")
   VALUES (p_id, p_shop, p_owner_type, p_owner_id, p_shop || '|' || p_owner_type || '|' || p_owner_id, p_kind, 'held', 'created', p_lines, p_expires_at, p_created_at);
-  RETURN true;
+  RETURN NULL;
 EXCEPTION WHEN raise_exception THEN
-  IF SQLERRM = 'HOLDFAST_UNAVAILABLE' THEN
-    RETURN false;
+  IF SQLERRM <> 'HOLDFAST_UNAVAILABLE' THEN
+    RAISE;
   END IF;
-  RAISE;
+  RETURN (
+    SELECT jsonb_agg(jsonb_build_object(
+             'inventoryItemId', l->>'inventoryItemId', 'locationId', l->>'locationId', 'quantity', (l->>'quantity')::int,
+             'available', GREATEST(0, COALESCE(s."shopifyAvailable" + s."mirrored" - s."held", 0)),
+             'softHeld', COALESCE(s."held" - s."hardHeld", 0)) ORDER BY o)
+      FROM jsonb_array_elements(p_lines::jsonb) WITH ORDINALITY AS j(l, o)
+      LEFT JOIN "StockLevel" s ON s."shop" = p_shop AND s."inventoryItemId" = l->>'inventoryItemId' AND s."locationId" = l->>'locationId'
+  );
 END
 $$ LANGUAGE plpgsql;
