@@ -1,6 +1,7 @@
 // Admin API 2026-10 resolvers for what Holdfast uses. Views are plain objects whose
 // properties (or functions of the field's arguments) graphql-js' default resolver reads.
-import { GraphQLError } from "graphql";
+import { createHash } from "node:crypto";
+import { GraphQLError, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
 import { INVENTORY_STATES, onHand, type InventoryItem, type InventoryLevel, type Location, type Product, type Variant } from "./catalog";
 import { gid, paginate, parseGid, type PageArgs } from "./graphql-support";
 import { newToken, type DevStoreState, type ShopState } from "./store";
@@ -93,7 +94,12 @@ export function adminViews(shop: ShopState) {
   });
 
   const node = (id: unknown) => {
-    const m = typeof id === "string" ? /^gid:\/\/shopify\/(\w+)\/(\d+)/.exec(id) : null;
+    const lv = typeof id === "string" ? /^gid:\/\/shopify\/InventoryLevel\/(\d+)\?inventory_item_id=(\d+)$/.exec(id) : null;
+    if (lv) {
+      const found = catalog.levels.find((x) => x.locationId === Number(lv[1]) && x.inventoryItemId === Number(lv[2]));
+      return found ? level(found) : null;
+    }
+    const m = typeof id === "string" ? /^gid:\/\/shopify\/(\w+)\/(\d+)$/.exec(id) : null;
     if (!m) return null;
     const n = Number(m[2]);
     switch (m[1]) {
@@ -106,6 +112,84 @@ export function adminViews(shop: ShopState) {
   };
 
   return { product, variant, item, level, location, node, productById, variantById, itemById, locationById };
+}
+
+/** The key of an `@idempotent(key: …)` directive on the field being resolved, if any. */
+function idempotencyKey(info: GraphQLResolveInfo): string | undefined {
+  const directive = info.fieldNodes[0]?.directives?.find((d) => d.name.value === "idempotent");
+  const arg = directive?.arguments?.find((a) => a.name.value === "key");
+  return arg ? String(valueFromASTUntyped(arg.value, info.variableValues)) : undefined;
+}
+
+const MOVABLE_STATES = new Set(["available", "reserved", "damaged", "safety_stock", "quality_control"]);
+type MoveUserError = { field: string[]; message: string; code: string };
+
+export interface InventoryChangeRecord { name: string; delta: number; quantityAfterChange: number; inventoryItemId: number; locationId: number; ledgerDocumentUri: string | null }
+export interface AdjustmentGroup { id: number; reason: string; referenceDocumentUri: string; createdAt: string; changes: InventoryChangeRecord[] }
+
+/**
+ * inventoryMoveQuantities as Shopify does it: every change validated, applied all together or
+ * not at all, stale changeFromQuantity refused, and an @idempotent key replaying its first
+ * result (a different request under the same key is refused).
+ */
+function moveQuantities(state: DevStoreState, shop: ShopState, input: Record<string, any>, key: string | undefined) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const fingerprint = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+  if (key) {
+    const previous = shop.idempotency.get(key);
+    if (previous && previous.fingerprint !== fingerprint)
+      return { group: null, userErrors: [{ field: ["input"], message: "The idempotency key was already used with different parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" }] };
+    if (previous) return previous.result;
+  }
+  const userErrors: MoveUserError[] = [];
+  const { catalog } = shop;
+  if (!String(input.reason ?? "").trim()) userErrors.push({ field: ["input", "reason"], message: "The reason is invalid.", code: "INVALID_REASON" });
+  if (!/^[a-z][a-z0-9+.-]*:\/\/.+/i.test(String(input.referenceDocumentUri ?? "")))
+    userErrors.push({ field: ["input", "referenceDocumentUri"], message: "The reference document URI is invalid.", code: "INVALID_REFERENCE_DOCUMENT" });
+  const planned: { level: InventoryLevel; from: string; to: string; quantity: number; toDocument: string | null; fromDocument: string | null }[] = [];
+  (input.changes as Record<string, any>[]).forEach((c, i) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const field = ["input", "changes", String(i)];
+    const itemId = /InventoryItem\/(\d+)/.exec(c.inventoryItemId)?.[1];
+    const fromLoc = /Location\/(\d+)/.exec(c.from.locationId)?.[1];
+    const toLoc = /Location\/(\d+)/.exec(c.to.locationId)?.[1];
+    if (!catalog.inventoryItems.some((x) => String(x.id) === itemId)) return userErrors.push({ field, message: "The inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
+    if (fromLoc !== toLoc) return userErrors.push({ field, message: "The quantities can't be moved between different locations.", code: "DIFFERENT_LOCATIONS" });
+    const level = catalog.levels.find((l) => String(l.inventoryItemId) === itemId && String(l.locationId) === fromLoc);
+    if (!level) return userErrors.push({ field, message: "The location could not be found.", code: "INVALID_LOCATION" });
+    if (!MOVABLE_STATES.has(c.from.name) || !MOVABLE_STATES.has(c.to.name)) return userErrors.push({ field, message: "The quantity name is invalid.", code: "INVALID_QUANTITY_NAME" });
+    if (c.from.name === c.to.name) return userErrors.push({ field, message: "The quantity names for each change can't be the same.", code: "SAME_QUANTITY_NAME" });
+    if (!(c.quantity > 0)) return userErrors.push({ field, message: "The quantity can't be negative.", code: "INVALID_QUANTITY_NEGATIVE" });
+    for (const end of [c.from, c.to]) {
+      if (end.name === "available" && end.ledgerDocumentUri) return userErrors.push({ field, message: "The available state can't have a ledger document.", code: "INVALID_AVAILABLE_DOCUMENT" });
+      if (end.name !== "available" && !end.ledgerDocumentUri) return userErrors.push({ field, message: `A ledger document URI is required for the ${end.name} state.`, code: "INVALID_QUANTITY_DOCUMENT" });
+      if (end.changeFromQuantity != null && end.changeFromQuantity !== levelQuantity(level, end.name))
+        return userErrors.push({ field, message: `The ${end.name} quantity has changed since it was read (expected ${end.changeFromQuantity}, is ${levelQuantity(level, end.name)}).`, code: "CHANGE_FROM_QUANTITY_STALE" });
+    }
+    planned.push({ level, from: c.from.name, to: c.to.name, quantity: c.quantity, fromDocument: c.from.ledgerDocumentUri ?? null, toDocument: c.to.ledgerDocumentUri ?? null });
+  });
+  let result: { group: AdjustmentGroup | null; userErrors: MoveUserError[] };
+  if (userErrors.length) {
+    result = { group: null, userErrors };
+  } else {
+    const createdAt = new Date().toISOString();
+    const changes: InventoryChangeRecord[] = [];
+    for (const p of planned) {
+      const q = p.level.quantities as Record<string, number>;
+      q[p.from] -= p.quantity;
+      q[p.to] += p.quantity;
+      p.level.updatedAt = createdAt;
+      changes.push(
+        { name: p.from, delta: -p.quantity, quantityAfterChange: q[p.from], inventoryItemId: p.level.inventoryItemId, locationId: p.level.locationId, ledgerDocumentUri: p.fromDocument },
+        { name: p.to, delta: p.quantity, quantityAfterChange: q[p.to], inventoryItemId: p.level.inventoryItemId, locationId: p.level.locationId, ledgerDocumentUri: p.toDocument },
+      );
+    }
+    const group: AdjustmentGroup = { id: shop.nextId++, reason: input.reason, referenceDocumentUri: input.referenceDocumentUri, createdAt, changes };
+    shop.adjustmentGroups.push(group);
+    state.events.emit("inventoryChanged", shop.domain, [...new Set(planned.map((p) => p.level))]);
+    result = { group, userErrors: [] };
+  }
+  // Shopify remembers a key's outcome, failed or not: a failed attempt cannot be retried under it.
+  if (key) shop.idempotency.set(key, { fingerprint, result: result.userErrors.length ? { group: null, userErrors: [{ field: ["input"], message: "A previous attempt with this idempotency key failed.", code: "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED" }, ...result.userErrors] } : result });
+  return result;
 }
 
 export function adminRoot(state: DevStoreState, shop: ShopState) {
@@ -153,6 +237,20 @@ export function adminRoot(state: DevStoreState, shop: ShopState) {
     webhookSubscriptions: (args: PageArgs & { topics?: string[] }) =>
       paginate(shop.webhookSubscriptions.filter((s) => !args.topics || args.topics.includes(s.topic)).map(subscriptionView), args),
 
+    inventoryMoveQuantities: ({ input }: Args, _context: unknown, info: GraphQLResolveInfo) => {
+      const { group, userErrors } = moveQuantities(state, shop, input as Record<string, unknown>, idempotencyKey(info));
+      return {
+        userErrors,
+        inventoryAdjustmentGroup: group && {
+          __typename: "InventoryAdjustmentGroup", id: gid("InventoryAdjustmentGroup", group.id), reason: group.reason,
+          referenceDocumentUri: group.referenceDocumentUri, createdAt: group.createdAt, app: null, staffMember: null,
+          changes: () => group.changes.map((c) => ({
+            __typename: "InventoryChange", name: c.name, delta: c.delta, quantityAfterChange: c.quantityAfterChange, ledgerDocumentUri: c.ledgerDocumentUri,
+            item: () => v.item(v.itemById(c.inventoryItemId)!), location: () => v.location(v.locationById(c.locationId)!),
+          })),
+        },
+      };
+    },
     webhookSubscriptionCreate: ({ topic, webhookSubscription }: Args) => {
       const input = webhookSubscription as { uri?: string; callbackUrl?: string; includeFields?: string[]; filter?: string };
       const uri = input.uri ?? input.callbackUrl;

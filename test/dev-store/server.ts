@@ -22,7 +22,8 @@ export const API_VERSION = "2026-10";
 export const DEFAULT_SHOP = "holdfast-dev.myshopify.com";
 const COMPLIANCE_TOPICS = new Set(["customers/data_request", "customers/redact", "shop/redact"]);
 
-export interface Fault { path: string; latencyMs?: number; status?: number; timeout?: boolean; times?: number }
+/** A fault on matching paths: delay, answer an error status, never answer, or (dropResponse) do the work and then answer 502. */
+export interface Fault { path: string; bodyPattern?: string; latencyMs?: number; status?: number; timeout?: boolean; dropResponse?: boolean; times?: number }
 
 export interface DevStoreOptions extends StoreOptions {
   app: AppRegistration;
@@ -102,6 +103,13 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     timeoutMs: 5000,
   });
   const faults: Fault[] = [];
+  state.events.on("inventoryChanged", (domain: string, levels: import("./catalog").InventoryLevel[]) => {
+    for (const level of levels)
+      void sendWebhook(domain, "inventory_levels/update", {
+        inventory_item_id: level.inventoryItemId, location_id: level.locationId, available: level.quantities.available,
+        updated_at: level.updatedAt, admin_graphql_api_id: `gid://shopify/InventoryLevel/${level.locationId}?inventory_item_id=${level.inventoryItemId}`,
+      }).catch((error) => log(`inventory_levels/update not sent: ${(error as Error).message}`));
+  });
   const admin = shopifySchema("admin");
   const storefront = shopifySchema("storefront");
 
@@ -239,7 +247,7 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
   }
 
   async function applyFaults(path: string, res: ServerResponse): Promise<boolean> {
-    const fault = faults.find((f) => new RegExp(f.path).test(path) && (f.times === undefined || f.times > 0));
+    const fault = faults.find((f) => new RegExp(f.path).test(path) && (f.times === undefined || f.times > 0) && !f.dropResponse && !f.bodyPattern);
     if (!fault) return false;
     if (fault.times !== undefined) fault.times--;
     if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
@@ -272,7 +280,7 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     m = /^\/shops\/([^/]+)\/inventory$/.exec(path);
     if (m) return send(res, 200, { levels: requireShop(m[1]).catalog.levels });
     if (path === "/faults" && req.method === "POST") {
-      faults.push({ path: String(p.path), latencyMs: p.latencyMs, status: p.status, timeout: p.timeout, times: p.times });
+      faults.push({ path: String(p.path), latencyMs: p.latencyMs, status: p.status, timeout: p.timeout, dropResponse: p.dropResponse, bodyPattern: p.bodyPattern, times: p.times });
       return send(res, 201, { faults });
     }
     if (path === "/faults" && req.method === "DELETE") {
@@ -310,7 +318,14 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       const presented = req.headers["x-shopify-access-token"];
       if (!state.authorize(domain, typeof presented === "string" ? presented : null))
         throw new HttpError(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
-      return send(res, 200, await runGraphQL(admin, adminRoot(state, shop), await readBody(req), shop, true));
+      const body = await readBody(req);
+      const result = await runGraphQL(admin, adminRoot(state, shop), body, shop, true);
+      const drop = faults.find((f) => f.dropResponse && new RegExp(f.path).test(path) && (!f.bodyPattern || new RegExp(f.bodyPattern).test(body)) && (f.times === undefined || f.times > 0));
+      if (drop) {
+        if (drop.times !== undefined) drop.times--;
+        return send(res, 502, { errors: "Bad Gateway (response dropped by the dev store after doing the work)" });
+      }
+      return send(res, 200, result);
     }
     const sf = /^\/api\/([^/]+)\/graphql\.json$/.exec(path);
     if (sf && req.method === "POST") {

@@ -1,6 +1,7 @@
 // The dev store's state: shops, their catalogs, the app's grants and tokens, and each
 // shop's leaky bucket for cost-based rate limiting.
 import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
 import { seedCatalog, type Catalog } from "./catalog";
 
 export interface AppRegistration {
@@ -59,6 +60,9 @@ export interface ShopState {
   storefrontTokens: Map<string, { id: number; title: string; createdAt: string }>;
   bucket: LeakyBucket;
   nextId: number;
+  /** inventoryMoveQuantities' adjustment groups, and the outcome remembered per @idempotent key. */
+  adjustmentGroups: import("./admin").AdjustmentGroup[];
+  idempotency: Map<string, { fingerprint: string; result: { group: import("./admin").AdjustmentGroup | null; userErrors: { field: string[]; message: string; code: string }[] } }>;
 }
 
 export interface StoreOptions {
@@ -76,6 +80,8 @@ export class DevStoreState {
   readonly refreshTokens = new Map<string, RefreshToken>();
   readonly authorizationCodes = new Map<string, { shop: string; scope: string; expiresAt: number }>();
   readonly usedSessionTokens = new Set<string>();
+  /** "inventoryChanged" (shop, levels): the server turns it into inventory_levels/update webhooks. */
+  readonly events = new EventEmitter();
   constructor(readonly app: AppRegistration, readonly options: Required<StoreOptions>) {}
 
   addShop(domain: string, opts: { name?: string; currencyCode?: string; seed?: number } = {}): ShopState {
@@ -95,6 +101,8 @@ export class DevStoreState {
       storefrontTokens: new Map(),
       bucket: new LeakyBucket(this.options.bucketSize, this.options.restoreRate),
       nextId: 900000,
+      adjustmentGroups: [],
+      idempotency: new Map(),
     };
     this.shops.set(domain, shop);
     return shop;

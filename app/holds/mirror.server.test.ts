@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../test/harness";
+import { DEFAULT_SHOP } from "../../test/dev-store/server";
+import { defaultRetryPolicy } from "../shopify/admin-graphql.server";
+
+let t: TestApp;
+let h: typeof import("./holds.server");
+let mirror: typeof import("./mirror.server");
+let ledger: typeof import("./ledger.server");
+const LOC = 1001;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await t.install();
+  h = await import("./holds.server");
+  mirror = await import("./mirror.server");
+  ledger = await import("./ledger.server");
+});
+afterAll(async () => t?.close());
+beforeEach(() => {
+  t.store.faults.length = 0;
+});
+
+const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 1, maxAttempts: 3 };
+const options = (now = new Date()) => ({
+  adminFor: async (shop: string) => (await t.shopify.unauthenticated.admin(shop)).admin,
+  retryPolicy: fastRetries,
+  now,
+});
+
+/** A dev-store item with at least `min` available at LOC, recorded in the ledger. */
+async function stockedItem(min: number) {
+  const level = t.store.shop().catalog.levels.find((l) => l.locationId === LOC && l.quantities.available >= min && !usedItems.has(l.inventoryItemId))!;
+  usedItems.add(level.inventoryItemId);
+  const inventoryItemId = `gid://shopify/InventoryItem/${level.inventoryItemId}`;
+  await ledger.recordShopifyAvailable(DEFAULT_SHOP, { inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, available: level.quantities.available, updatedAt: new Date(level.updatedAt) });
+  return { level, inventoryItemId, original: level.quantities.available };
+}
+const usedItems = new Set<number>();
+const ledgerRow = (inventoryItemId: string) =>
+  t.db.stockLevel.findUniqueOrThrow({ where: { shop_inventoryItemId_locationId: { shop: DEFAULT_SHOP, inventoryItemId, locationId: `gid://shopify/Location/${LOC}` } } });
+const hard = async (inventoryItemId: string, quantity: number) => {
+  const r = await h.hold(DEFAULT_SHOP, { owner: { type: "checkout", id: crypto.randomUUID() }, kind: "hard", lines: [{ inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, quantity }] });
+  if (!r.ok) throw new Error("hold failed");
+  return r.hold;
+};
+
+describe("the Shopify mirror", () => {
+  it("moves a hard hold's units from available to reserved, with the hold as reference and ledger document", async () => {
+    const { level, inventoryItemId, original } = await stockedItem(3);
+    const held = await hard(inventoryItemId, 2);
+    expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 1, retry: 0, parked: 0 });
+    expect(level.quantities).toMatchObject({ available: original - 2, reserved: 2 });
+    const group = t.store.shop().adjustmentGroups.at(-1)!;
+    expect(group.referenceDocumentUri).toBe(`gid://holdfast/Hold/${held.id}`);
+    expect(group.changes.find((c) => c.name === "reserved")?.ledgerDocumentUri).toBe(`gid://holdfast/Hold/${held.id}`);
+    await t.store.webhooks.settle();
+    // Sellable is unchanged by the mirror: Shopify's available went down as Holdfast's mirrored went up.
+    expect(await ledgerRow(inventoryItemId)).toMatchObject({ shopifyAvailable: original - 2, mirrored: 2, held: 2, hardHeld: 2 });
+    expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 0, retry: 0, parked: 0 });
+  });
+
+  it("Shopify down during a release, then back: the units return exactly once", async () => {
+    const { level, inventoryItemId, original } = await stockedItem(2);
+    const held = await hard(inventoryItemId, 1);
+    await mirror.drainInventoryMoves(options());
+    await h.release(DEFAULT_SHOP, held.id, "shopper left");
+    expect((await ledgerRow(inventoryItemId)).held).toBe(0); // free for other shoppers at once
+    t.store.faults.push({ path: "graphql\\.json$", status: 503 });
+    expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 0, retry: 1, parked: 0 });
+    expect(level.quantities).toMatchObject({ available: original - 1, reserved: 1 });
+    const task = await t.db.shopifyInventoryMove.findUniqueOrThrow({ where: { id: `${held.id}:unreserve` } });
+    expect(task.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    t.store.faults.length = 0;
+    const later = new Date(Date.now() + 3600_000);
+    expect(await mirror.drainInventoryMoves(options(later))).toEqual({ done: 1, retry: 0, parked: 0 });
+    expect(await mirror.drainInventoryMoves(options(later))).toEqual({ done: 0, retry: 0, parked: 0 });
+    expect(level.quantities).toMatchObject({ available: original, reserved: 0 });
+    await t.store.webhooks.settle();
+    expect(await ledgerRow(inventoryItemId)).toMatchObject({ shopifyAvailable: original, mirrored: 0, held: 0 });
+  });
+
+  it("a response lost after Shopify applied the move is retried under the same key and applied once", async () => {
+    const { level, inventoryItemId, original } = await stockedItem(2);
+    const groupsBefore = t.store.shop().adjustmentGroups.length;
+    t.store.faults.push({ path: "graphql\\.json$", bodyPattern: "inventoryMoveQuantities", dropResponse: true, times: 1 });
+    await hard(inventoryItemId, 1);
+    expect((await mirror.drainInventoryMoves(options())).done).toBe(1);
+    expect(t.store.shop().adjustmentGroups.length).toBe(groupsBefore + 1);
+    expect(level.quantities).toMatchObject({ available: original - 1, reserved: 1 });
+  });
+
+  it("a stale changeFromQuantity is read again and sent under a new key", async () => {
+    const { level, inventoryItemId, original } = await stockedItem(2);
+    const held = await hard(inventoryItemId, 1);
+    const stale = { reason: "reserved", referenceDocumentUri: `gid://holdfast/Hold/${held.id}`, changes: [{ inventoryItemId, quantity: 1,
+      from: { locationId: `gid://shopify/Location/${LOC}`, name: "available", changeFromQuantity: original + 5 },
+      to: { locationId: `gid://shopify/Location/${LOC}`, name: "reserved", changeFromQuantity: 0, ledgerDocumentUri: `gid://holdfast/Hold/${held.id}` } }] };
+    await t.db.shopifyInventoryMove.update({ where: { id: `${held.id}:reserve` }, data: { request: JSON.stringify(stale) } });
+    expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 0, retry: 1, parked: 0 });
+    expect((await t.db.shopifyInventoryMove.findUniqueOrThrow({ where: { id: `${held.id}:reserve` } })).generation).toBe(1);
+    const second = await mirror.drainInventoryMoves(options(new Date(Date.now() + 3600_000)));
+    expect(second, (await t.db.shopifyInventoryMove.findUniqueOrThrow({ where: { id: `${held.id}:reserve` } })).lastError ?? "").toEqual({ done: 1, retry: 0, parked: 0 });
+    expect(level.quantities).toMatchObject({ available: original - 1, reserved: 1 });
+  });
+
+  it("parks a move Shopify refuses outright, for the reconciler", async () => {
+    const held = await h.hold(DEFAULT_SHOP, { owner: { type: "cart", id: "ghost" }, kind: "soft", lines: [{ inventoryItemId: (await stockedItem(1)).inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, quantity: 1 }] });
+    expect(held.ok).toBe(true);
+    // A soft hold is not mirrored at all.
+    expect(await t.db.shopifyInventoryMove.count({ where: { holdId: held.ok ? held.hold.id : "" } })).toBe(0);
+  });
+});

@@ -1,0 +1,175 @@
+// Mirrors hard holds onto Shopify's inventory states by draining the ShopifyInventoryMove
+// outbox that the hold triggers fill: reserve moves available -> reserved, unreserve and
+// commit move reserved -> available. Each move is sent with an @idempotent key and
+// changeFromQuantity; a lost response is retried with the very same request, so Shopify
+// applies it exactly once. See docs/decisions/008-shopify-mirror.md.
+import db from "../db.server";
+import { adminGraphql, type AdminGraphqlClient, type RetryPolicy, defaultRetryPolicy } from "../shopify/admin-graphql.server";
+
+export const MIRROR_LEVELS_QUERY = `#graphql
+  query HoldMirrorLevels($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on InventoryLevel {
+        item { id }
+        location { id }
+        quantities(names: ["available", "reserved"]) { name quantity }
+      }
+    }
+  }
+`;
+
+/** Shopify's id of the inventory level of an item at a location. */
+export const inventoryLevelGid = (inventoryItemId: string, locationId: string) =>
+  `gid://shopify/InventoryLevel/${locationId.split("/").pop()}?inventory_item_id=${inventoryItemId.split("/").pop()}`;
+
+export const MIRROR_MOVE_MUTATION = `#graphql
+  mutation HoldMirrorMove($input: InventoryMoveQuantitiesInput!, $idempotencyKey: String!) {
+    inventoryMoveQuantities(input: $input) @idempotent(key: $idempotencyKey) {
+      inventoryAdjustmentGroup {
+        createdAt
+        changes(quantityNames: ["available"]) { name delta quantityAfterChange item { id } location { id } }
+      }
+      userErrors { field message code }
+    }
+  }
+`;
+
+/** Attempts before a move is parked for the reconciler. */
+export const MAX_MOVE_ATTEMPTS = 12;
+const LEASE_MS = 60_000;
+
+export interface MirrorOptions {
+  adminFor: (shop: string) => Promise<AdminGraphqlClient>;
+  now?: Date;
+  limit?: number;
+  retryPolicy?: RetryPolicy;
+  random?: () => number;
+}
+
+interface MoveInput {
+  reason: string;
+  referenceDocumentUri: string;
+  changes: {
+    inventoryItemId: string;
+    quantity: number;
+    from: { locationId: string; name: string; changeFromQuantity: number; ledgerDocumentUri?: string };
+    to: { locationId: string; name: string; changeFromQuantity: number; ledgerDocumentUri?: string };
+  }[];
+}
+
+interface MoveResult {
+  inventoryMoveQuantities: {
+    inventoryAdjustmentGroup: { createdAt: string; changes: { name: string; delta: number; quantityAfterChange: number; item: { id: string }; location: { id: string } }[] } | null;
+    userErrors: { field: string[] | null; message: string; code: string | null }[];
+  };
+}
+
+/** Exponential backoff with full jitter, capped at 10 minutes. */
+export function moveBackoffMs(attempts: number, random: () => number = Math.random): number {
+  const cap = Math.min(600_000, 1000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
+
+const documentUri = (holdId: string) => `gid://holdfast/Hold/${holdId}`;
+
+async function buildRequest(admin: AdminGraphqlClient, action: string, holdId: string, lines: { inventoryItemId: string; locationId: string; quantity: number }[], policy: RetryPolicy): Promise<MoveInput> {
+  const levels = await adminGraphql<{ nodes: ({ item: { id: string }; location: { id: string }; quantities: { name: string; quantity: number }[] } | null)[] }>(
+    admin, MIRROR_LEVELS_QUERY, { ids: lines.map((l) => inventoryLevelGid(l.inventoryItemId, l.locationId)) }, policy,
+  );
+  const quantity = (itemId: string, locationId: string, name: string) => {
+    const level = levels.data.nodes.find((n) => n?.item.id === itemId && n.location.id === locationId);
+    const q = level?.quantities.find((x) => x.name === name)?.quantity;
+    if (q === undefined) throw new Error(`Shopify has no inventory level for ${itemId} at ${locationId}`);
+    return q;
+  };
+  const reserve = action === "reserve";
+  return {
+    reason: reserve ? "reserved" : action === "commit" ? "other" : "correction",
+    referenceDocumentUri: documentUri(holdId),
+    changes: lines.map((l) => {
+      const available = { locationId: l.locationId, name: "available", changeFromQuantity: quantity(l.inventoryItemId, l.locationId, "available") };
+      const reserved = { locationId: l.locationId, name: "reserved", changeFromQuantity: quantity(l.inventoryItemId, l.locationId, "reserved"), ledgerDocumentUri: documentUri(holdId) };
+      return { inventoryItemId: l.inventoryItemId, quantity: l.quantity, from: reserve ? available : reserved, to: reserve ? reserved : available };
+    }),
+  };
+}
+
+type Outcome = "done" | "retry" | "parked";
+
+async function sendMove(task: { id: string; shop: string; holdId: string; action: string; request: string | null; generation: number; attempts: number }, o: MirrorOptions): Promise<Outcome> {
+  const policy = o.retryPolicy ?? defaultRetryPolicy;
+  const admin = await o.adminFor(task.shop);
+  const lines = await db.holdLine.findMany({ where: { holdId: task.holdId }, orderBy: [{ inventoryItemId: "asc" }, { locationId: "asc" }] });
+  let request = task.request ? (JSON.parse(task.request) as MoveInput) : null;
+  if (!request) {
+    request = await buildRequest(admin, task.action, task.holdId, lines, policy);
+    // Remember the exact request before sending it: a retry must send the same parameters.
+    await db.shopifyInventoryMove.update({ where: { id: task.id }, data: { request: JSON.stringify(request) } });
+  }
+  const key = `${task.id}#${task.generation}`;
+  const { data } = await adminGraphql<MoveResult>(admin, MIRROR_MOVE_MUTATION, { input: request, idempotencyKey: key }, policy);
+  const { inventoryAdjustmentGroup: group, userErrors } = data.inventoryMoveQuantities;
+  if (!group) {
+    const codes = userErrors.map((e) => e.code);
+    if (codes.includes("CHANGE_FROM_QUANTITY_STALE") || codes.includes("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED") || codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST")) {
+      // Quantities moved under us: read them again and send a new request under a new key.
+      await db.shopifyInventoryMove.update({ where: { id: task.id }, data: { request: null, generation: { increment: 1 }, lastError: userErrors.map((e) => e.message).join("; ") } });
+      return "retry";
+    }
+    await db.shopifyInventoryMove.update({ where: { id: task.id }, data: { state: "parked", lastError: userErrors.map((e) => `${e.code}: ${e.message}`).join("; ") } });
+    return "parked";
+  }
+  const sign = task.action === "reserve" ? 1 : -1;
+  const at = new Date(group.createdAt);
+  await db.$transaction(async (tx) => {
+    for (const line of lines) {
+      const key = { shop: task.shop, inventoryItemId: line.inventoryItemId, locationId: line.locationId };
+      const after = group.changes.find((c) => c.item.id === line.inventoryItemId && c.location.id === line.locationId && c.name === "available");
+      await tx.stockLevel.updateMany({ where: key, data: { mirrored: { increment: sign * line.quantity } } });
+      // Shopify's available after the move, unless a newer report already arrived.
+      if (after)
+        await tx.stockLevel.updateMany({
+          where: { ...key, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lt: at } }] },
+          data: { shopifyAvailable: after.quantityAfterChange, shopifyUpdatedAt: at },
+        });
+    }
+    await tx.shopifyInventoryMove.update({ where: { id: task.id }, data: { state: "done", doneAt: new Date(), lastError: null } });
+  });
+  return "done";
+}
+
+/** Sends the moves that are due. Several workers may drain at once: each move is leased first. */
+export async function drainInventoryMoves(o: MirrorOptions): Promise<Record<Outcome, number>> {
+  const now = o.now ?? new Date();
+  const counts: Record<Outcome, number> = { done: 0, retry: 0, parked: 0 };
+  const due = await db.shopifyInventoryMove.findMany({
+    where: { state: "pending", nextAttemptAt: { lte: now } },
+    orderBy: { createdAt: "asc" },
+    take: o.limit ?? 100,
+  });
+  for (const task of due) {
+    const lease = await db.shopifyInventoryMove.updateMany({
+      where: { id: task.id, state: "pending", nextAttemptAt: task.nextAttemptAt },
+      data: { nextAttemptAt: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
+    });
+    if (lease.count === 0) continue; // another worker has it
+    const attempts = task.attempts + 1;
+    let outcome: Outcome;
+    try {
+      outcome = await sendMove({ ...task, attempts }, o);
+    } catch (error) {
+      await db.shopifyInventoryMove.update({ where: { id: task.id }, data: { lastError: String((error as Error).message).slice(0, 500) } });
+      outcome = "retry";
+    }
+    if (outcome === "retry") {
+      const parked = attempts >= MAX_MOVE_ATTEMPTS;
+      await db.shopifyInventoryMove.update({
+        where: { id: task.id },
+        data: parked ? { state: "parked" } : { nextAttemptAt: new Date(now.getTime() + moveBackoffMs(attempts, o.random)) },
+      });
+      if (parked) outcome = "parked";
+    }
+    counts[outcome]++;
+  }
+  return counts;
+}
