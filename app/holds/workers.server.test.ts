@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../test/harness";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+  await t.install();
+});
+afterAll(async () => t?.close());
+
+describe("hold workers", () => {
+  it("expire holds past their TTL and mirror them onto Shopify without being asked", async () => {
+    const { hold } = await import("./holds.server");
+    const { recordShopifyAvailable } = await import("./ledger.server");
+    const { startHoldWorkers } = await import("./workers.server");
+    const level = t.store.shop().catalog.levels.find((l) => l.locationId === 1001 && l.quantities.available >= 2)!;
+    const inventoryItemId = `gid://shopify/InventoryItem/${level.inventoryItemId}`;
+    const locationId = "gid://shopify/Location/1001";
+    const before = level.quantities.available;
+    await recordShopifyAvailable("holdfast-dev.myshopify.com", { inventoryItemId, locationId, available: before, updatedAt: new Date(level.updatedAt) });
+    const r = await hold("holdfast-dev.myshopify.com", { owner: { type: "checkout", id: "w1" }, kind: "hard", ttlMinutes: 10, lines: [{ inventoryItemId, locationId, quantity: 2 }] });
+    if (!r.ok) throw new Error("hold failed");
+    const workers = startHoldWorkers({ adminFor: async (shop) => (await t.shopify.unauthenticated.admin(shop)).admin, sweepEveryMs: 20, mirrorEveryMs: 20, log: () => {} });
+    try {
+      await expect.poll(() => level.quantities.reserved, { timeout: 5000 }).toBe(2);
+      await t.db.hold.update({ where: { id: r.hold.id }, data: { expiresAt: new Date(Date.now() - 1) } });
+      await expect.poll(async () => (await t.db.hold.findUniqueOrThrow({ where: { id: r.hold.id } })).state, { timeout: 5000 }).toBe("expired");
+      await expect.poll(() => level.quantities.available, { timeout: 5000 }).toBe(before);
+      expect(level.quantities.reserved).toBe(0);
+    } finally {
+      workers.stop();
+    }
+  });
+});

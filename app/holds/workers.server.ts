@@ -1,0 +1,42 @@
+// Background work of the hold ledger, in-process: expire holds past their TTL and drain the
+// Shopify mirror outbox. Both are safe with several app instances (conditional updates,
+// SKIP LOCKED on PostgreSQL, leases on the outbox), so every instance may run them.
+import { expireDueHolds } from "./holds.server";
+import { drainInventoryMoves } from "./mirror.server";
+import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
+
+export interface HoldWorkers { stop(): void }
+
+export function startHoldWorkers(o: {
+  adminFor: (shop: string) => Promise<AdminGraphqlClient>;
+  sweepEveryMs?: number;
+  mirrorEveryMs?: number;
+  log?: (message: string) => void;
+}): HoldWorkers {
+  const log = o.log ?? ((m) => console.error(m));
+  let running = { sweep: false, mirror: false };
+  const every = (name: keyof typeof running, ms: number, work: () => Promise<unknown>) => {
+    const timer = setInterval(async () => {
+      if (running[name]) return; // the previous round is still going
+      running = { ...running, [name]: true };
+      try {
+        await work();
+      } catch (error) {
+        log(`hold ${name} failed: ${(error as Error).message}`);
+      } finally {
+        running = { ...running, [name]: false };
+      }
+    }, ms);
+    timer.unref();
+    return timer;
+  };
+  const timers = [
+    every("sweep", o.sweepEveryMs ?? 15_000, async () => {
+      while ((await expireDueHolds()) > 0) {
+        /* keep expiring while whole batches come back */
+      }
+    }),
+    every("mirror", o.mirrorEveryMs ?? 5_000, () => drainInventoryMoves({ adminFor: o.adminFor })),
+  ];
+  return { stop: () => timers.forEach(clearInterval) };
+}
