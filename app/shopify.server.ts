@@ -38,7 +38,7 @@ declare global {
   var __holdfastWorkers: ReturnType<typeof startHoldWorkers> | undefined;
 }
 if (config.NODE_ENV !== "test" && process.env.HOLDFAST_WORKERS !== "off") {
-  globalThis.__holdfastWorkers?.stop();
+  void globalThis.__holdfastWorkers?.stop();
   globalThis.__holdfastWorkers = startHoldWorkers({ adminFor: async (shop) => (await shopify.unauthenticated.admin(shop)).admin });
 }
 

@@ -28,7 +28,7 @@ describe("hold workers", () => {
       await expect.poll(() => level.quantities.available, { timeout: 5000 }).toBe(before);
       expect(level.quantities.reserved).toBe(0);
     } finally {
-      workers.stop();
+      await workers.stop();
     }
   });
 });

@@ -5,7 +5,10 @@ import { expireDueHolds } from "./holds.server";
 import { drainInventoryMoves } from "./mirror.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 
-export interface HoldWorkers { stop(): void }
+export interface HoldWorkers {
+  /** Stops the timers and waits for a round in progress to finish. */
+  stop(): Promise<void>;
+}
 
 export function startHoldWorkers(o: {
   adminFor: (shop: string) => Promise<AdminGraphqlClient>;
@@ -14,18 +17,15 @@ export function startHoldWorkers(o: {
   log?: (message: string) => void;
 }): HoldWorkers {
   const log = o.log ?? ((m) => console.error(m));
-  let running = { sweep: false, mirror: false };
-  const every = (name: keyof typeof running, ms: number, work: () => Promise<unknown>) => {
-    const timer = setInterval(async () => {
-      if (running[name]) return; // the previous round is still going
-      running = { ...running, [name]: true };
-      try {
-        await work();
-      } catch (error) {
-        log(`hold ${name} failed: ${(error as Error).message}`);
-      } finally {
-        running = { ...running, [name]: false };
-      }
+  const running = new Map<string, Promise<void>>();
+  const every = (name: string, ms: number, work: () => Promise<unknown>) => {
+    const timer = setInterval(() => {
+      if (running.has(name)) return; // the previous round is still going
+      const round = work()
+        .then(() => undefined)
+        .catch((error) => log(`hold ${name} failed: ${(error as Error).message}`))
+        .finally(() => running.delete(name));
+      running.set(name, round);
     }, ms);
     timer.unref();
     return timer;
@@ -38,5 +38,10 @@ export function startHoldWorkers(o: {
     }),
     every("mirror", o.mirrorEveryMs ?? 5_000, () => drainInventoryMoves({ adminFor: o.adminFor })),
   ];
-  return { stop: () => timers.forEach(clearInterval) };
+  return {
+    async stop() {
+      timers.forEach(clearInterval);
+      await Promise.all(running.values());
+    },
+  };
 }

@@ -36,7 +36,9 @@ export class WebhookSender {
       body: JSON.stringify(payload), attempts: [], delivered: false,
     };
     this.deliveries.push(delivery);
-    await this.attempt(delivery);
+    const first = this.attempt(delivery);
+    this.track(first);
+    await first;
     if (!delivery.delivered) this.track(this.retry(delivery));
     return delivery;
   }
