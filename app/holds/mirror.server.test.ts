@@ -104,7 +104,7 @@ describe("the Shopify mirror", () => {
     expect(level.quantities).toMatchObject({ available: original - 1, reserved: 1 });
   });
 
-  it("parks a move Shopify refuses outright, for the reconciler", async () => {
+  it("does not mirror soft holds", async () => {
     const held = await h.hold(DEFAULT_SHOP, { owner: { type: "cart", id: "ghost" }, kind: "soft", lines: [{ inventoryItemId: (await stockedItem(1)).inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, quantity: 1 }] });
     expect(held.ok).toBe(true);
     // A soft hold is not mirrored at all.

@@ -79,7 +79,6 @@ export class DevStoreState {
   readonly accessTokens = new Map<string, AccessToken>();
   readonly refreshTokens = new Map<string, RefreshToken>();
   readonly authorizationCodes = new Map<string, { shop: string; scope: string; expiresAt: number }>();
-  readonly usedSessionTokens = new Set<string>();
   /** "inventoryChanged" (shop, levels): the server turns it into inventory_levels/update webhooks. */
   readonly events = new EventEmitter();
   constructor(readonly app: AppRegistration, readonly options: Required<StoreOptions>) {}
