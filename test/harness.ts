@@ -3,7 +3,7 @@
 // to it). Configuration goes through the environment, exactly as in production.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "./database";
@@ -33,12 +33,16 @@ export interface TestApp {
 
 const ROUTES = join(process.cwd(), "app", "routes");
 
-/** Maps a URL path to its flat-routes file, for the static routes the tests exercise. */
-function routeFile(pathname: string): string | undefined {
-  const trimmed = pathname.replace(/^\/+|\/+$/g, "");
-  const candidates = [trimmed === "app" ? "app._index" : trimmed.replace(/\//g, ".")];
-  for (const name of candidates) {
-    for (const ext of [".tsx", ".ts"]) if (existsSync(join(ROUTES, name + ext))) return join(ROUTES, name + ext);
+/** Maps a URL path to its flat-routes file and params (static segments and `$param` segments). */
+function routeFile(pathname: string): { file: string; params: Record<string, string> } | undefined {
+  const segments = pathname.replace(/^\/+|\/+$/g, "").split("/").map(decodeURIComponent);
+  // Index routes first: /app is app._index, not the app.tsx layout.
+  const candidates = readdirSync(ROUTES).filter((f) => /\.tsx?$/.test(f) && !f.includes(".test.")).sort((a, b) => Number(b.includes("._index")) - Number(a.includes("._index")));
+  for (const file of candidates) {
+    const parts = file.replace(/\.tsx?$/, "").split(".").filter((p) => p !== "_index");
+    if (parts.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    if (parts.every((p, i) => (p.startsWith("$") ? ((params[p.slice(1)] = segments[i]), true) : p === segments[i]))) return { file: join(ROUTES, file), params };
   }
   return undefined;
 }
@@ -80,13 +84,13 @@ export async function startTestApp(options: Partial<Omit<DevStoreOptions, "app">
   const shopify = (await import("../app/shopify.server")).default;
 
   handler = async (request) => {
-    const file = routeFile(new URL(request.url).pathname);
-    if (!file) return new Response("Not Found", { status: 404 });
-    const route = (await import(/* @vite-ignore */ file)) as RouteModule;
+    const match = routeFile(new URL(request.url).pathname);
+    if (!match) return new Response("Not Found", { status: 404 });
+    const route = (await import(/* @vite-ignore */ match.file)) as RouteModule;
     const fn = request.method === "GET" || request.method === "HEAD" ? route.loader : route.action;
     if (!fn) return new Response("Method Not Allowed", { status: 405 });
     try {
-      const result = await fn({ request, params: {}, context: {} });
+      const result = await fn({ request, params: match.params, context: {} });
       if (result instanceof Response) return result;
       return Response.json(result ?? null);
     } catch (thrown) {

@@ -1,0 +1,65 @@
+// The checkout UI extension's view of holds: keyed by Shopify's checkout token, in the
+// words of merchandise (variants), with the server's clock.
+import { z } from "zod";
+import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
+import { activeHoldOf, holdForOwner, release, status, type HoldStatus, type LineAvailability } from "./holds.server";
+import { merchandiseLinesSchema, resolveMerchandise, type ResolvedLine } from "./checkout-lines.server";
+import { planHold } from "./strategy.server";
+import { readHoldPolicy } from "../shop/hold-policy.server";
+import db from "../db.server";
+
+export const checkoutTokenSchema = z.string().trim().min(1, "checkoutToken is required").max(255, "checkoutToken is too long").regex(/^[\w-]+$/, "checkoutToken has unexpected characters");
+export const checkoutHoldRequestSchema = z.object({ checkoutToken: checkoutTokenSchema, lines: merchandiseLinesSchema });
+
+export type CheckoutHoldAnswer =
+  | { status: 200; body: { hold: HoldStatus | null; untracked: string[]; strategy: "hold" | "none" } }
+  | { status: 409; body: { error: { code: "unavailable"; message: string }; lines: (LineAvailability & { variantId: string })[] } }
+  | { status: 422; body: { error: { code: "unknown_variants"; message: string }; variantIds: string[] } };
+
+const owner = (checkoutToken: string) => ({ type: "checkout" as const, id: checkoutToken });
+
+/** Creates or refreshes the checkout's hold as the shop's strategy says for checkout start. */
+export async function holdCheckout(shop: string, admin: AdminGraphqlClient, request: z.infer<typeof checkoutHoldRequestSchema>): Promise<CheckoutHoldAnswer> {
+  const current = await activeHoldOf(shop, owner(request.checkoutToken));
+  const { resolved, untracked, unknown } = await resolveMerchandise(shop, admin, request.lines, current?.lines);
+  if (unknown.length)
+    return { status: 422, body: { error: { code: "unknown_variants", message: `These variants are not sold by this shop or not stocked for online orders: ${unknown.join(", ")}` }, variantIds: unknown } };
+  const untrackedIds = untracked.map((l) => l.variantId);
+  const plan = await planHold(shop, "checkout_start", resolved);
+  if (!plan) {
+    // The strategy holds nothing now (final check at payment): drop a hold left from before.
+    if (current) await release(shop, current.id, "strategy holds nothing at checkout start");
+    return { status: 200, body: { hold: null, untracked: untrackedIds, strategy: "none" } };
+  }
+  const result = await holdForOwner(shop, {
+    owner: owner(request.checkoutToken),
+    kind: plan.kind,
+    ttlMinutes: (await readHoldPolicy(shop)).holdTtlMinutes,
+    lines: plan.lines.map(({ inventoryItemId, locationId, quantity }) => ({ inventoryItemId, locationId, quantity })),
+  });
+  if (result.ok) return { status: 200, body: { hold: result.hold, untracked: untrackedIds, strategy: "hold" } };
+  const variantOf = (l: LineAvailability) => plan.lines.find((r: ResolvedLine) => r.inventoryItemId === l.inventoryItemId && r.locationId === l.locationId)?.variantId ?? "";
+  const short = result.lines.filter((l) => l.available < l.quantity);
+  return {
+    status: 409,
+    body: {
+      error: { code: "unavailable", message: `Not enough stock for ${short.length} line${short.length === 1 ? "" : "s"}: ${short.map((l) => `${variantOf(l)} (${l.available} of ${l.quantity} available)`).join(", ")}` },
+      lines: result.lines.map((l) => ({ ...l, variantId: variantOf(l) })),
+    },
+  };
+}
+
+/** The checkout's active hold, or its latest one (so the extension can say it expired). */
+export async function checkoutHoldStatus(shop: string, checkoutToken: string): Promise<HoldStatus | null> {
+  const active = await activeHoldOf(shop, owner(checkoutToken));
+  if (active) return active;
+  const latest = await db.hold.findFirst({ where: { shop, ownerType: "checkout", ownerId: checkoutToken }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  if (!latest) return null;
+  return status(shop, latest.id);
+}
+
+export async function releaseCheckoutHold(shop: string, checkoutToken: string): Promise<HoldStatus | null> {
+  const active = await activeHoldOf(shop, owner(checkoutToken));
+  if (!active) return checkoutHoldStatus(shop, checkoutToken);
+  return release(shop, active.id, "released by the checkout");
+}
