@@ -108,5 +108,26 @@ describe("checkout hold routes", () => {
     const res = await call("POST", "/api/checkout/holds", { checkoutToken: "co_final", lines: [{ variantId, quantity: 1 }] });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ hold: null, strategy: "none" });
+    await t.db.holdStrategyOverride.deleteMany({ where: { shop: DEFAULT_SHOP } });
+  });
+});
+
+describe("orders/create", () => {
+  it("commits the checkout's hold once, and ignores orders without one", async () => {
+    const { variantId } = variantWithStock(1, used);
+    const created = await call("POST", "/api/checkout/holds", { checkoutToken: "co_order", lines: [{ variantId, quantity: 1 }] });
+    expect(created.body.hold.state).toBe("held");
+    const order = { id: 5550001, checkout_token: "co_order", line_items: [] };
+    const [first] = await t.store.sendWebhook(DEFAULT_SHOP, "orders/create", order);
+    expect(first.delivered).toBe(true);
+    const after = await call("GET", "/api/checkout/holds/co_order");
+    expect(after.body?.hold?.state, JSON.stringify(after.body)).toBe("committed");
+    const [second] = await t.store.sendWebhook(DEFAULT_SHOP, "orders/create", order);
+    expect(second.delivered).toBe(true);
+    const events = await t.db.holdEvent.findMany({ where: { holdId: created.body.hold.id, toState: "committed" } });
+    expect(events.map((e) => e.reason)).toEqual(["order 5550001 placed"]);
+    expect(await t.db.shopifyInventoryMove.count({ where: { id: `${created.body.hold.id}:commit` } })).toBe(1);
+    const [posOrder] = await t.store.sendWebhook(DEFAULT_SHOP, "orders/create", { id: 5550002, checkout_token: null });
+    expect(posOrder.delivered).toBe(true);
   });
 });

@@ -1,0 +1,8 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { receiveWebhook } from "../webhooks/receive.server";
+import { commitHoldForOrder } from "../holds/orders.server";
+
+export const action = async ({ request }: ActionFunctionArgs) =>
+  receiveWebhook(request, "ORDERS_CREATE", async ({ shop, payload }) => {
+    await commitHoldForOrder(shop, payload);
+  });
