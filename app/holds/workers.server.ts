@@ -1,8 +1,11 @@
-// Background work of the hold ledger, in-process: expire holds past their TTL and drain the
-// Shopify mirror outbox. Both are safe with several app instances (conditional updates,
-// SKIP LOCKED on PostgreSQL, leases on the outbox), so every instance may run them.
+// Background work of the hold ledger, in-process: expire holds past their TTL, drain the
+// Shopify mirror outbox, and reconcile each installed shop every few minutes. All are safe
+// with several app instances (conditional updates, SKIP LOCKED on PostgreSQL, leases on the
+// outbox, row locks in the reconciler's repairs), so every instance may run them.
 import { expireDueHolds } from "./holds.server";
 import { drainInventoryMoves } from "./mirror.server";
+import { reconcileShop } from "./reconciler.server";
+import db from "../db.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 
 export interface HoldWorkers {
@@ -14,6 +17,7 @@ export function startHoldWorkers(o: {
   adminFor: (shop: string) => Promise<AdminGraphqlClient>;
   sweepEveryMs?: number;
   mirrorEveryMs?: number;
+  reconcileEveryMs?: number;
   log?: (message: string) => void;
 }): HoldWorkers {
   const log = o.log ?? ((m) => console.error(m));
@@ -37,6 +41,10 @@ export function startHoldWorkers(o: {
       }
     }),
     every("mirror", o.mirrorEveryMs ?? 5_000, () => drainInventoryMoves({ adminFor: o.adminFor })),
+    every("reconcile", o.reconcileEveryMs ?? 300_000, async () => {
+      const installed = await db.session.findMany({ where: { isOnline: false }, select: { shop: true }, distinct: ["shop"] });
+      for (const { shop } of installed) await reconcileShop(shop, await o.adminFor(shop));
+    }),
   ];
   return {
     async stop() {

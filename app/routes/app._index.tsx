@@ -1,15 +1,31 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData, useLocation } from "@remix-run/react";
-import { BlockStack, Box, Card, DescriptionList, InlineGrid, Layout, Page, Text, Badge, InlineStack, List } from "@shopify/polaris";
+import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { BlockStack, Box, Button, Card, DescriptionList, InlineGrid, Layout, Page, Text, Badge, InlineStack, List, Banner } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { shopStatus } from "../shop/status.server";
+import { reconcileShop } from "../holds/reconciler.server";
 import { HOLD_STRATEGY_LABELS } from "../shop/hold-policy";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   return json(await shopStatus(session.shop, admin));
+};
+
+// "Check now": reconcile this shop's holds with Shopify on demand.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { admin, session } = await authenticate.admin(request);
+  const findings = await reconcileShop(session.shop, admin);
+  return json({ checked: true, findings: findings.length });
+};
+
+const FINDING_LABELS: Record<string, string> = {
+  held_drift: "Held units recomputed from the active holds",
+  shopify_drift: "Shopify's stock differed; ledger updated",
+  mirror_exceeds_reserved: "Reserved units moved outside Holdfast",
+  hold_past_expiry: "Overdue hold expired",
+  move_parked: "Shopify move retried",
 };
 
 function Stat({ label, value }: { label: string; value: string | number }) {
@@ -29,6 +45,8 @@ function Stat({ label, value }: { label: string; value: string | number }) {
 
 export default function Home() {
   const s = useLoaderData<typeof loader>();
+  const checked = useActionData<typeof action>();
+  const checking = useNavigation().state === "submitting";
   const { search } = useLocation();
   const installed = s.installedAt ? new Date(s.installedAt).toUTCString() : "not recorded";
   return (
@@ -54,7 +72,45 @@ export default function Home() {
             <Stat label="Active locations" value={s.counts.locations} />
             <Stat label="Webhooks processed" value={s.counts.webhooksProcessed} />
             <Stat label="Customer data requests" value={s.counts.openDataRequests} />
+            <Stat label="Active holds" value={s.counts.activeHolds} />
+            <Stat label="Units held" value={s.counts.heldUnits} />
+            <Stat label="Shopify moves pending" value={s.counts.movesPending} />
+            <Stat label="Shopify moves parked" value={s.counts.movesParked} />
           </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  Reconciliation
+                </Text>
+                <Form method="post">
+                  <Button submit loading={checking}>
+                    Check now
+                  </Button>
+                </Form>
+              </InlineStack>
+              {checked && (
+                <Banner tone={checked.findings ? "warning" : "success"}>
+                  {checked.findings ? `${checked.findings} finding${checked.findings === 1 ? "" : "s"}, listed below` : "Holds, ledger and Shopify agree"}
+                </Banner>
+              )}
+              {s.findings.length === 0 ? (
+                <Text as="p" tone="subdued">
+                  No findings: the ledger matches the active holds and Shopify.
+                </Text>
+              ) : (
+                <List>
+                  {s.findings.map((f) => (
+                    <List.Item key={f.id}>
+                      {FINDING_LABELS[f.kind] ?? f.kind}: {f.subject} ({new Date(f.at).toUTCString()}){f.repaired ? "" : " — needs a look"}
+                    </List.Item>
+                  ))}
+                </List>
+              )}
+            </BlockStack>
+          </Card>
         </Layout.Section>
         <Layout.Section variant="oneHalf">
           <Card>

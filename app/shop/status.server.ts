@@ -4,6 +4,7 @@ import db, { currentDatabaseProvider } from "../db.server";
 import { SHOPIFY_API_VERSION } from "../shopify/api-version";
 import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { readHoldPolicy } from "./hold-policy.server";
+import { recentFindings } from "../holds/reconciler.server";
 
 export const SHOP_OVERVIEW_QUERY = `#graphql
   query ShopOverview {
@@ -27,13 +28,18 @@ interface ShopOverview {
 }
 
 export async function shopStatus(shop: string, admin: AdminGraphqlClient) {
-  const [record, policy, webhookCounts, openDataRequests, live] = await Promise.all([
+  const [record, policy, webhookCounts, openDataRequests, live, activeHolds, heldUnits, movesPending, findings] = await Promise.all([
     db.shop.findUnique({ where: { domain: shop } }),
     readHoldPolicy(shop),
     db.webhookEvent.groupBy({ by: ["outcome"], where: { shop }, _count: { _all: true } }),
     db.customerDataRequest.count({ where: { shop } }),
     adminGraphql<ShopOverview>(admin, SHOP_OVERVIEW_QUERY),
+    db.hold.count({ where: { shop, state: { in: ["held", "extended"] } } }),
+    db.stockLevel.aggregate({ where: { shop }, _sum: { held: true } }),
+    db.shopifyInventoryMove.groupBy({ by: ["state"], where: { shop, state: { in: ["pending", "parked"] } }, _count: { _all: true } }),
+    recentFindings(shop, 5),
   ]);
+  const moves = Object.fromEntries(movesPending.map((row) => [row.state, row._count._all]));
   const webhooks = Object.fromEntries(webhookCounts.map((row) => [row.outcome, row._count._all]));
   return {
     shop,
@@ -50,7 +56,12 @@ export async function shopStatus(shop: string, admin: AdminGraphqlClient) {
       webhooksProcessed: webhooks.processed ?? 0,
       webhooksFailed: webhooks.failed ?? 0,
       openDataRequests,
+      activeHolds,
+      heldUnits: heldUnits._sum.held ?? 0,
+      movesPending: moves.pending ?? 0,
+      movesParked: moves.parked ?? 0,
     },
+    findings: findings.map((f) => ({ id: f.id, kind: f.kind, subject: f.subject, repaired: f.repaired, at: f.at.toISOString() })),
     locations: live.data.locations.nodes,
     queryCost: live.cost?.actualQueryCost ?? null,
   };
