@@ -8,6 +8,7 @@ import { z } from "zod";
 import db from "../db.server";
 import { HOLD_STRATEGIES, type HoldStrategy } from "../shop/hold-policy";
 import { readHoldPolicy } from "../shop/hold-policy.server";
+import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import type { HoldKind } from "./holds.server";
 
 export type HoldMoment = "add_to_cart" | "checkout_start" | "payment";
@@ -61,4 +62,19 @@ export async function setStrategyOverride(shop: string, productId: string, strat
 
 export async function removeStrategyOverride(shop: string, productId: string) {
   await db.holdStrategyOverride.deleteMany({ where: { shop, productId } });
+}
+
+export const OVERRIDE_PRODUCTS_QUERY = `#graphql
+  query HoldOverrideProducts($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Product { id title }
+    }
+  }
+`;
+
+/** The titles Shopify has for these products; a product Shopify does not know is absent. */
+export async function productTitles(admin: AdminGraphqlClient, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const { data } = await adminGraphql<{ nodes: ({ id: string; title: string } | null)[] }>(admin, OVERRIDE_PRODUCTS_QUERY, { ids });
+  return new Map(data.nodes.filter((n): n is { id: string; title: string } => Boolean(n?.id)).map((n) => [n.id, n.title]));
 }

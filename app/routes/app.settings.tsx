@@ -1,32 +1,114 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, FormLayout, Layout, Page, Select, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
 import { HOLD_STRATEGIES, HOLD_STRATEGY_LABELS, HOLD_TTL_MINUTES } from "../shop/hold-policy";
 import { readHoldPolicy, saveHoldPolicy, type HoldPolicyErrors } from "../shop/hold-policy.server";
+import { listStrategyOverrides, productTitles, removeStrategyOverride, setStrategyOverride, strategyOverrideSchema } from "../holds/strategy.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return json({ policy: await readHoldPolicy(session.shop) });
+  const { admin, session } = await authenticate.admin(request);
+  const overrides = await listStrategyOverrides(session.shop);
+  const titles = await productTitles(admin, overrides.map((o) => o.productId));
+  return json({
+    policy: await readHoldPolicy(session.shop),
+    overrides: overrides.map((o) => ({ productId: o.productId, strategy: o.strategy, title: titles.get(o.productId) ?? "(no longer in Shopify)" })),
+  });
 };
 
+type ActionResult = { intent: string; saved: boolean; errors: HoldPolicyErrors & { productId?: string; strategy?: string } };
+
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { admin, session } = await authenticate.admin(request);
   const form = await request.formData();
-  const result = await saveHoldPolicy(session.shop, {
-    holdTtlMinutes: form.get("holdTtlMinutes"),
-    holdStrategy: form.get("holdStrategy"),
-  });
-  if (!result.ok) return json({ saved: false as const, errors: result.errors }, { status: 422 });
-  return json({ saved: true as const, errors: {} as HoldPolicyErrors });
+  const intent = String(form.get("intent") ?? "policy");
+  const answer = (status: number, body: ActionResult) => json(body, { status });
+  if (intent === "policy") {
+    const result = await saveHoldPolicy(session.shop, { holdTtlMinutes: form.get("holdTtlMinutes"), holdStrategy: form.get("holdStrategy") });
+    if (!result.ok) return answer(422, { intent, saved: false, errors: result.errors });
+    return answer(200, { intent, saved: true, errors: {} });
+  }
+  if (intent === "add_override") {
+    const parsed = strategyOverrideSchema.safeParse({ productId: form.get("productId"), strategy: form.get("strategy") });
+    if (!parsed.success) {
+      const errors: ActionResult["errors"] = {};
+      for (const issue of parsed.error.issues) errors[issue.path[0] as "productId" | "strategy"] ??= issue.message;
+      return answer(422, { intent, saved: false, errors });
+    }
+    if (!(await productTitles(admin, [parsed.data.productId])).has(parsed.data.productId))
+      return answer(422, { intent, saved: false, errors: { productId: `Shopify has no product ${parsed.data.productId} in this shop` } });
+    await setStrategyOverride(session.shop, parsed.data.productId, parsed.data.strategy);
+    return answer(200, { intent, saved: true, errors: {} });
+  }
+  if (intent === "remove_override") {
+    await removeStrategyOverride(session.shop, String(form.get("productId") ?? ""));
+    return answer(200, { intent, saved: true, errors: {} });
+  }
+  return answer(400, { intent, saved: false, errors: {} });
 };
+
+function StrategyOverrides() {
+  const { overrides } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [productId, setProductId] = useState("");
+  const [strategy, setStrategy] = useState<string>("final_check");
+  const errors = result?.intent === "add_override" ? result.errors : {};
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Product overrides
+        </Text>
+        <Text as="p" tone="subdued">
+          A product here uses its own strategy instead of the default.
+        </Text>
+        {overrides.length > 0 && (
+          <BlockStack gap="200">
+            {overrides.map((o) => (
+              <InlineStack key={o.productId} align="space-between" blockAlign="center">
+                <Text as="span">
+                  {o.title} ({o.productId.split("/").pop()}): {HOLD_STRATEGY_LABELS[o.strategy as keyof typeof HOLD_STRATEGY_LABELS] ?? o.strategy}
+                </Text>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="remove_override" />
+                  <input type="hidden" name="productId" value={o.productId} />
+                  <Button submit variant="plain" tone="critical" accessibilityLabel={`Remove the override for ${o.title}`}>
+                    Remove
+                  </Button>
+                </Form>
+              </InlineStack>
+            ))}
+          </BlockStack>
+        )}
+        <Form method="post">
+          <input type="hidden" name="intent" value="add_override" />
+          <FormLayout>
+            <FormLayout.Group>
+              <TextField label="Product ID" name="productId" value={productId} onChange={setProductId} autoComplete="off" helpText="The number in the product's admin URL, or its gid" error={errors.productId} />
+              <Select
+                label="Strategy"
+                name="strategy"
+                options={HOLD_STRATEGIES.map((value) => ({ value, label: HOLD_STRATEGY_LABELS[value] }))}
+                value={strategy}
+                onChange={setStrategy}
+                error={errors.strategy}
+              />
+            </FormLayout.Group>
+            <Button submit>Add override</Button>
+          </FormLayout>
+        </Form>
+      </BlockStack>
+    </Card>
+  );
+}
 
 export default function Settings() {
   const { policy } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const result = actionData?.intent === "policy" ? actionData : undefined;
   const saving = useNavigation().state === "submitting";
   const { search } = useLocation();
   const [ttl, setTtl] = useState(String(policy.holdTtlMinutes));
@@ -47,6 +129,7 @@ export default function Settings() {
             )}
             <Card>
               <Form method="post">
+                <input type="hidden" name="intent" value="policy" />
                 <FormLayout>
                   <TextField
                     label="Hold time (minutes)"
@@ -72,6 +155,7 @@ export default function Settings() {
                 </FormLayout>
               </Form>
             </Card>
+            <StrategyOverrides />
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -19,7 +19,7 @@ describe("hold policy settings", () => {
   it("defaults to 15 minutes, reserving at checkout start", async () => {
     const res = await t.adminFetch("/app/settings");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ policy: { holdTtlMinutes: 15, holdStrategy: "checkout_start" } });
+    expect(await res.json()).toEqual({ policy: { holdTtlMinutes: 15, holdStrategy: "checkout_start" }, overrides: [] });
   });
 
   it("saves a valid policy for this shop only", async () => {
@@ -46,6 +46,24 @@ describe("hold policy settings", () => {
     expect(body.saved).toBe(false);
     expect(body.errors[field]).toMatch(message);
     expect(await stored()).toEqual(before);
+  });
+
+  it("adds per-product overrides for products Shopify knows, and removes them", async () => {
+    const product = t.store.shop().catalog.products[3];
+    const unknown = await save({ intent: "add_override", productId: "999999", strategy: "hybrid" });
+    expect(unknown.status).toBe(422);
+    expect((await unknown.json()).errors.productId).toBe("Shopify has no product gid://shopify/Product/999999 in this shop");
+    const bad = await save({ intent: "add_override", productId: "a shoe", strategy: "sometimes" });
+    expect((await bad.json()).errors).toMatchObject({ productId: expect.stringContaining("Product gid"), strategy: expect.stringContaining("Strategy must be one of") });
+    expect(await t.db.holdStrategyOverride.count()).toBe(0);
+
+    expect((await save({ intent: "add_override", productId: String(product.id), strategy: "final_check" })).status).toBe(200);
+    const listed = await (await t.adminFetch("/app/settings")).json();
+    expect(listed.overrides).toEqual([{ productId: `gid://shopify/Product/${product.id}`, strategy: "final_check", title: product.title }]);
+    // Another shop sees none of them.
+    expect((await (await t.adminFetch("/app/settings", { shop: OTHER })).json()).overrides).toEqual([]);
+    await save({ intent: "remove_override", productId: `gid://shopify/Product/${product.id}` });
+    expect(await t.db.holdStrategyOverride.count()).toBe(0);
   });
 
   it("refuses a request without a valid session token", async () => {

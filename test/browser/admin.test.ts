@@ -99,9 +99,23 @@ describe("admin in the browser (demo mode)", () => {
     expect(await page.getByLabel("Default strategy").inputValue()).toBe("hybrid");
   });
 
-  it("home reflects the saved policy", async () => {
+  it("settings adds a per-product override, refusing a product Shopify does not know", async () => {
+    await page.getByLabel("Product ID").fill("123");
+    await page.getByRole("button", { name: "Add override" }).click();
+    await page.getByText("Shopify has no product gid://shopify/Product/123 in this shop").waitFor();
+    await page.getByLabel("Product ID").fill("8004");
+    await page.getByLabel("Strategy", { exact: true }).selectOption("final_check");
+    await page.getByRole("button", { name: "Add override" }).click();
+    await page.getByText("(8004): Check stock only at payment (no hold)").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "settings-overrides.png"), fullPage: true });
+  });
+
+  it("home reflects the saved policy and reconciles on demand", async () => {
     await page.goto(adminUrl);
     await page.getByText("Holds last 12 minutes").waitFor();
     expect(await page.getByText("Hybrid: soft on add to cart, hard at checkout start").isVisible()).toBe(true);
+    await page.getByRole("button", { name: "Check now" }).click();
+    await page.getByText("Holds, ledger and Shopify agree").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "admin-home-reconciled.png"), fullPage: true });
   });
 });
