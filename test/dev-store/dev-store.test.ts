@@ -137,3 +137,56 @@ describe("dev store Storefront API", () => {
     expect((await query("nope")).status).toBe(401);
   });
 });
+
+describe("dev store inventoryMoveQuantities", () => {
+  const MOVE = `mutation Move($input: InventoryMoveQuantitiesInput!, $key: String!) {
+    inventoryMoveQuantities(input: $input) @idempotent(key: $key) {
+      inventoryAdjustmentGroup { referenceDocumentUri changes { name delta quantityAfterChange ledgerDocumentUri } }
+      userErrors { field message code }
+    }
+  }`;
+  const level = () => store.shop().catalog.levels.find((l) => l.locationId === 1001 && l.quantities.available >= 3)!;
+  const input = (l: ReturnType<typeof level>, over: Record<string, unknown> = {}) => ({
+    reason: "reserved",
+    referenceDocumentUri: "gid://holdfast/Hold/abc",
+    changes: [{
+      inventoryItemId: `gid://shopify/InventoryItem/${l.inventoryItemId}`, quantity: 2,
+      from: { locationId: "gid://shopify/Location/1001", name: "available", changeFromQuantity: l.quantities.available },
+      to: { locationId: "gid://shopify/Location/1001", name: "reserved", changeFromQuantity: l.quantities.reserved, ledgerDocumentUri: "gid://holdfast/Hold/abc" },
+      ...over,
+    }],
+  });
+
+  it("moves between states atomically and replays a repeated key; a changed request under that key is refused", async () => {
+    const l = level();
+    const before = { ...l.quantities };
+    const request = input(l);
+    const first = await admin(MOVE, { input: request, key: "k-1" });
+    expect(first.body.data.inventoryMoveQuantities.userErrors).toEqual([]);
+    expect(first.body.data.inventoryMoveQuantities.inventoryAdjustmentGroup.changes).toEqual([
+      { name: "available", delta: -2, quantityAfterChange: before.available - 2, ledgerDocumentUri: null },
+      { name: "reserved", delta: 2, quantityAfterChange: before.reserved + 2, ledgerDocumentUri: "gid://holdfast/Hold/abc" },
+    ]);
+    const replay = await admin(MOVE, { input: request, key: "k-1" });
+    expect(replay.body.data).toEqual(first.body.data);
+    expect(l.quantities.available).toBe(before.available - 2);
+    const changed = await admin(MOVE, { input: input(l), key: "k-1" });
+    expect(changed.body.data.inventoryMoveQuantities.userErrors[0].code).toBe("IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
+  });
+
+  it.each([
+    [{ quantity: 0 }, "INVALID_QUANTITY_NEGATIVE"],
+    [{ to: { locationId: "gid://shopify/Location/1002", name: "reserved", ledgerDocumentUri: "gid://holdfast/Hold/abc" } }, "DIFFERENT_LOCATIONS"],
+    [{ to: { locationId: "gid://shopify/Location/1001", name: "committed", ledgerDocumentUri: "gid://holdfast/Hold/abc" } }, "INVALID_QUANTITY_NAME"],
+    [{ to: { locationId: "gid://shopify/Location/1001", name: "reserved" } }, "INVALID_QUANTITY_DOCUMENT"],
+    [{ from: { locationId: "gid://shopify/Location/1001", name: "available", changeFromQuantity: -7 } }, "CHANGE_FROM_QUANTITY_STALE"],
+    [{ inventoryItemId: "gid://shopify/InventoryItem/1" }, "INVALID_INVENTORY_ITEM"],
+  ])("refuses %j with %s and changes nothing", async (over, code) => {
+    const l = level();
+    const before = { ...l.quantities };
+    const res = await admin(MOVE, { input: input(l, over), key: crypto.randomUUID() });
+    expect(res.body.data.inventoryMoveQuantities.inventoryAdjustmentGroup).toBeNull();
+    expect(res.body.data.inventoryMoveQuantities.userErrors.map((e: { code: string }) => e.code)).toContain(code);
+    expect(l.quantities).toEqual(before);
+  });
+});
