@@ -15,7 +15,11 @@ export function createDb(url: string): Db {
     const client = new PostgresClient({ adapter: new PrismaPg({ ...pgConnectionConfig(url), max: 10 }), errorFormat: "minimal" });
     return client as unknown as Db;
   }
-  return new SqliteClient({ adapter: new PrismaLibSQL({ url }), errorFormat: "minimal" });
+  const client = new SqliteClient({ adapter: new PrismaLibSQL({ url }), errorFormat: "minimal" });
+  // Write-ahead logging: readers never wait for the writer, and a commit is one append. The
+  // mode is stored in the database file; the adapter runs this before any other query.
+  client.$queryRawUnsafe("PRAGMA journal_mode = WAL").catch((error) => console.error(`SQLite WAL not enabled: ${(error as Error).message}`));
+  return client;
 }
 
 export function currentDatabaseProvider(): DatabaseProvider {
