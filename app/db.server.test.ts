@@ -57,6 +57,23 @@ describe("data layer", () => {
     expect([...SHOP_SCOPED_MODELS].sort()).toEqual(shopScoped);
   });
 
+  it("runs many interactive transactions without leaking connections, and rolls back a failed one", async () => {
+    const { readdirSync } = await import("node:fs");
+    const fds = () => readdirSync("/proc/self/fd").length;
+    const before = fds();
+    await Promise.all(Array.from({ length: 10 }, async () => {
+      for (let i = 0; i < 50; i++) await t.db.$transaction(async (tx) => tx.shop.count());
+    }));
+    expect(fds() - before).toBeLessThan(30);
+    await expect(
+      t.db.$transaction(async (tx) => {
+        await tx.shop.create({ data: { domain: "rolled-back.myshopify.com" } });
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect(await t.db.shop.count({ where: { domain: "rolled-back.myshopify.com" } })).toBe(0);
+  });
+
   it("refuses a second delivery record with the same shop and webhook id (the dedupe key)", async () => {
     const row = { shop: "a.myshopify.com", webhookId: "w-1", topic: "APP_UNINSTALLED", outcome: "processed" };
     await t.db.webhookEvent.create({ data: row });

@@ -4,18 +4,27 @@
 import { PrismaClient as SqliteClient } from "@prisma/client";
 import { PrismaClient as PostgresClient } from "#prisma/postgres";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import type { Config } from "@libsql/client";
+import { transactionsOnOwnConnection } from "./lib/libsql-transactions.server";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseProvider, pgConnectionConfig, type DatabaseProvider } from "./lib/database-url";
 
 export type Db = SqliteClient;
 export type { Prisma } from "@prisma/client";
 
+/** libsql with transactions on the client's own connection (see libsql-transactions.server.ts). */
+class PrismaLibSQLOwnConnection extends PrismaLibSQL {
+  override createClient(config: Config) {
+    return transactionsOnOwnConnection(super.createClient(config));
+  }
+}
+
 export function createDb(url: string): Db {
   if (databaseProvider(url) === "postgres") {
     const client = new PostgresClient({ adapter: new PrismaPg({ ...pgConnectionConfig(url), max: 10 }), errorFormat: "minimal" });
     return client as unknown as Db;
   }
-  const client = new SqliteClient({ adapter: new PrismaLibSQL({ url }), errorFormat: "minimal" });
+  const client = new SqliteClient({ adapter: new PrismaLibSQLOwnConnection({ url }), errorFormat: "minimal" });
   // Write-ahead logging: readers never wait for the writer, and a commit is one append. The
   // mode is stored in the database file; the adapter runs this before any other query.
   client.$queryRawUnsafe("PRAGMA journal_mode = WAL").catch((error) => console.error(`SQLite WAL not enabled: ${(error as Error).message}`));

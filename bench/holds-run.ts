@@ -1,7 +1,8 @@
 // One database's run of `npm run bench:holds` (the parent sets DATABASE_URL). Prints a JSON line.
 // Scenarios: hot (every worker on one SKU, half the attempts must fail) and spread (1,000 SKUs).
 // Each compares Holdfast's hold() with, through the same driver, the raw conditional UPDATE (the
-// ceiling) and a read-check-write under a row lock (what the peers do).
+// ceiling) and a read-check-write under a row lock (what the peers do: lock, read, check, write
+// the stock and record the reservation; also measured without the record, a stricter baseline).
 import { randomUUID } from "node:crypto";
 import db, { currentDatabaseProvider } from "../app/db.server";
 import { hold } from "../app/holds/holds.server";
@@ -25,7 +26,17 @@ const attempts: Record<string, Attempt> = {
       WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${inventoryItemId} AND "locationId" = ${LOC} AND "held" + 1 <= "shopifyAvailable" + "mirrored"`;
     return n === 1;
   },
+  // What the peers do: lock the stock row, read it, check, write it, and record the reservation.
   async lockBased(inventoryItemId) {
+    return lockedReadCheckWrite(inventoryItemId, true);
+  },
+  // The same without recording a reservation: a stricter baseline than any peer.
+  async lockBasedStockOnly(inventoryItemId) {
+    return lockedReadCheckWrite(inventoryItemId, false);
+  },
+};
+
+async function lockedReadCheckWrite(inventoryItemId: string, recordReservation: boolean) {
     return db.$transaction(async (tx) => {
       const rows = postgres
         ? await tx.$queryRaw<{ held: number; sellable: number }[]>`SELECT "held", "shopifyAvailable" + "mirrored" AS sellable FROM "StockLevel"
@@ -36,10 +47,11 @@ const attempts: Record<string, Attempt> = {
       if (!row || Number(row.sellable) - Number(row.held) < 1) return false;
       await tx.$executeRaw`UPDATE "StockLevel" SET "held" = ${Number(row.held) + 1}, "hardHeld" = "hardHeld" + 1
         WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${inventoryItemId} AND "locationId" = ${LOC}`;
+      if (recordReservation)
+        await tx.$executeRaw`INSERT INTO "BenchReservation" ("id", "shop", "inventoryItemId", "locationId", "quantity") VALUES (${randomUUID()}, ${SHOP}, ${inventoryItemId}, ${LOC}, 1)`;
       return true;
     });
-  },
-};
+}
 
 async function createSkus(count: number, stock: number): Promise<string[]> {
   const ids = Array.from({ length: count }, () => `gid://shopify/InventoryItem/${++skuCounter}`);
@@ -84,16 +96,23 @@ async function measure(name: string, scenario: "hot" | "spread") {
   };
 }
 
+// The peers' reservation record (Medusa's reservation_item, Saleor's stock reservation): a
+// bench-only table, created in the throwaway bench database.
+await db.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS "BenchReservation" ("id" TEXT PRIMARY KEY, "shop" TEXT NOT NULL, "inventoryItemId" TEXT NOT NULL, "locationId" TEXT NOT NULL, "quantity" INTEGER NOT NULL)`);
+
 const result: Record<string, unknown> = {};
 for (const scenario of ["hot", "spread"] as const) {
   await measure("hold", scenario); // warm-up
   const ceiling = await measure("ceiling", scenario);
   const lockBased = await measure("lockBased", scenario);
+  const lockBasedStockOnly = await measure("lockBasedStockOnly", scenario);
   const holdfast = await measure("hold", scenario);
+  const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
   result[scenario] = {
-    holdfast, ceiling, lockBased,
-    ratioToCeiling: Number((holdfast.attemptsPerSecond / ceiling.attemptsPerSecond).toFixed(2)),
-    ratioToLockBased: Number((holdfast.attemptsPerSecond / lockBased.attemptsPerSecond).toFixed(2)),
+    holdfast, ceiling, lockBased, lockBasedStockOnly,
+    ratioToCeiling: ratio(holdfast.attemptsPerSecond, ceiling.attemptsPerSecond),
+    ratioToLockBased: ratio(holdfast.attemptsPerSecond, lockBased.attemptsPerSecond),
+    ratioToLockBasedStockOnly: ratio(holdfast.attemptsPerSecond, lockBasedStockOnly.attemptsPerSecond),
   };
 }
 await db.$disconnect();
