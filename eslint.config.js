@@ -15,9 +15,25 @@ export default tseslint.config(
     },
   },
   {
+    // The totals engine computes in integer minor units: no float rounding or formatting.
+    files: ["app/totals/**/*.ts"],
+    ignores: ["app/totals/**/*.test.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "Math", property: "round", message: "Round exactly with mulDivRound (integer minor units)." },
+        { object: "Math", property: "floor", message: "Use integer or BigInt arithmetic on minor units." },
+        { object: "Math", property: "ceil", message: "Use integer or BigInt arithmetic on minor units." },
+        { object: "Number", property: "parseFloat", message: "Parse amounts exactly with parseDecimal." },
+        { property: "toFixed", message: "Format amounts exactly with formatDecimal." },
+      ],
+      "no-restricted-globals": ["error", { name: "parseFloat", message: "Parse amounts exactly with parseDecimal." }],
+    },
+  },
+  {
     // Money is integer minor units: no floating-point parsing in the domain code.
     files: ["app/**/*.{ts,tsx}"],
-    ignores: ["app/**/*.test.{ts,tsx}"],
+    ignores: ["app/**/*.test.{ts,tsx}", "app/totals/**"],
     rules: {
       "no-restricted-globals": ["error", { name: "parseFloat", message: "Money is integer minor units: parse amounts exactly." }],
       "no-restricted-properties": ["error", { object: "Number", property: "parseFloat", message: "Money is integer minor units: parse amounts exactly." }],
