@@ -91,9 +91,11 @@ const lineSubtotals: Step = (s) => {
 
 const lineDiscounts: Step = (s) => {
   const adjustments = [...s.adjustments];
+  const byLine = new Map<string, LineDiscount[]>();
+  for (const d of s.input.lineDiscounts ?? []) byLine.set(d.lineId, [...(byLine.get(d.lineId) ?? []), d]);
   const lines = s.lines.map((line) => {
     let net = line.net;
-    for (const d of (s.input.lineDiscounts ?? []).filter((x) => x.lineId === line.id).sort((a, b) => (a.code < b.code ? -1 : 1))) {
+    for (const d of (byLine.get(line.id) ?? []).sort((a, b) => (a.code < b.code ? -1 : 1))) {
       const off = discountOf(d.value, net);
       if (!off) continue;
       net -= off;
@@ -134,7 +136,8 @@ const shipping: Step = (s) => {
   const shippable = s.input.lines.filter((l) => l.requiresShipping);
   if (!shippable.length) return { ...s, availableShippingRates: [] };
   const weight = sum(shippable.map((l) => l.weightGrams * l.quantity));
-  const merchandise = sum(s.lines.filter((l) => shippable.some((x) => x.id === l.id)).map((l) => l.net));
+  const shippableIds = new Set(shippable.map((l) => l.id));
+  const merchandise = sum(s.lines.filter((l) => shippableIds.has(l.id)).map((l) => l.net));
   const available = (s.input.shippingRates ?? []).flatMap((r) => {
     const amount = shippingAmount(r, weight, merchandise);
     return amount === null ? [] : [{ id: r.id, title: r.title, amount }];
@@ -165,9 +168,9 @@ const tax: Step = (s) => {
   const taxOn = (amount: Minor) => (inclusive ? amount - mulDivRound(amount, 10_000, 10_000 + rule.basisPoints) : mulDivRound(amount, rule.basisPoints, 10_000));
   const region = rule.province ? `${rule.country}-${rule.province}` : rule.country;
   const adjustments = [...s.adjustments];
+  const taxable = new Set(s.input.lines.filter((l) => l.taxable).map((l) => l.id));
   const lines = s.lines.map((l) => {
-    const taxable = s.input.lines.find((x) => x.id === l.id)!.taxable;
-    const t = taxable ? taxOn(l.net) : 0;
+    const t = taxable.has(l.id) ? taxOn(l.net) : 0;
     if (t) adjustments.push({ step: "tax", source: `tax:${region}`, lineId: l.id, amount: t, reason: `${rule.basisPoints / 100}% ${inclusive ? "included in the price" : "on this line"}` });
     return { ...l, tax: t };
   });
