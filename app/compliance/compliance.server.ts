@@ -15,7 +15,7 @@ export const customerRedactPayload = z.object({ customer, orders_to_redact: z.ar
 /** Every model holding a shop's data, erased on shop/redact. A test checks this list is complete. */
 export const SHOP_SCOPED_MODELS = [
   "session", "customerDataRequest", "webhookEvent", "shop",
-  "stockLevel", "hold", "holdLine", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey",
+  "stockLevel", "hold", "holdLine", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey", "storefrontKey",
 ] as const;
 
 export async function recordDataRequest(shop: string, payload: unknown) {
@@ -59,6 +59,7 @@ export async function eraseShop(shop: string) {
     db.stockLevel.deleteMany({ where: { shop } }),
     db.reconcileFinding.deleteMany({ where: { shop } }),
     db.idempotencyKey.deleteMany({ where: { shop } }),
+    db.storefrontKey.deleteMany({ where: { shop } }),
     db.webhookEvent.deleteMany({ where: { shop, NOT: { topic: "SHOP_REDACT" } } }),
     db.shop.deleteMany({ where: { domain: shop } }),
   ]);

@@ -26,6 +26,7 @@ export default function App() {
           Home
         </Link>
         <Link to={`/app/settings${search}`}>Settings</Link>
+        <Link to={`/app/storefront-keys${search}`}>Storefront keys</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

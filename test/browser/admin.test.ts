@@ -110,6 +110,20 @@ describe("admin in the browser (demo mode)", () => {
     await page.screenshot({ path: join(ARTIFACTS, "settings-overrides.png"), fullPage: true });
   });
 
+  it("storefront keys: a new key's secret is shown once", async () => {
+    const search = new URL(adminUrl).search;
+    await page.goto(new URL(`/app/storefront-keys${search}`, adminUrl).toString());
+    await page.getByLabel("Name").fill("Hydrogen store");
+    await page.getByLabel("Allowed origins").fill("https://shop.example.com");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.getByText("Copy the secret for “Hydrogen store” now: it is not shown again").waitFor();
+    expect(await page.getByLabel("Secret").inputValue()).toMatch(/^hfsk_/);
+    await page.screenshot({ path: join(ARTIFACTS, "storefront-keys.png"), fullPage: true });
+    await page.reload();
+    await page.getByText("Hydrogen store").waitFor();
+    expect(await page.getByText(/hfsk_/).count()).toBe(0);
+  });
+
   it("home reflects the saved policy and reconciles on demand", async () => {
     await page.goto(adminUrl);
     await page.getByText("Holds last 12 minutes").waitFor();
