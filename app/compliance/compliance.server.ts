@@ -15,7 +15,7 @@ export const customerRedactPayload = z.object({ customer, orders_to_redact: z.ar
 /** Every model holding a shop's data, erased on shop/redact. A test checks this list is complete. */
 export const SHOP_SCOPED_MODELS = [
   "session", "customerDataRequest", "webhookEvent", "shop",
-  "stockLevel", "hold", "holdLine", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey", "storefrontKey",
+  "stockLevel", "hold", "holdLine", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey", "storefrontKey", "cart", "cartLine",
 ] as const;
 
 export async function recordDataRequest(shop: string, payload: unknown) {
@@ -42,8 +42,13 @@ export async function eraseCustomer(shop: string, payload: unknown) {
     ...(c.phone ? [{ phone: c.phone }] : []),
   ];
   if (!matches.length) return { erased: 0 };
-  const { count } = await db.customerDataRequest.deleteMany({ where: { shop, OR: matches } });
-  return { erased: count };
+  const carts = await db.cart.findMany({ where: { shop, OR: matches }, select: { id: true } });
+  const [requests, , erasedCarts] = await db.$transaction([
+    db.customerDataRequest.deleteMany({ where: { shop, OR: matches } }),
+    db.cartLine.deleteMany({ where: { shop, cartId: { in: carts.map((c) => c.id) } } }),
+    db.cart.deleteMany({ where: { shop, id: { in: carts.map((c) => c.id) } } }),
+  ]);
+  return { erased: requests.count + erasedCarts.count };
 }
 
 /** Erases everything Holdfast holds for a shop, keeping only the record of this erasure. */
@@ -60,6 +65,8 @@ export async function eraseShop(shop: string) {
     db.reconcileFinding.deleteMany({ where: { shop } }),
     db.idempotencyKey.deleteMany({ where: { shop } }),
     db.storefrontKey.deleteMany({ where: { shop } }),
+    db.cartLine.deleteMany({ where: { shop } }),
+    db.cart.deleteMany({ where: { shop } }),
     db.webhookEvent.deleteMany({ where: { shop, NOT: { topic: "SHOP_REDACT" } } }),
     db.shop.deleteMany({ where: { domain: shop } }),
   ]);

@@ -330,8 +330,13 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     const sf = /^\/api\/([^/]+)\/graphql\.json$/.exec(path);
     if (sf && req.method === "POST") {
       if (sf[1] !== API_VERSION) throw new HttpError(404, { errors: "Not Found" });
-      const token = req.headers["x-shopify-storefront-access-token"] ?? req.headers["shopify-storefront-private-token"];
-      if (typeof token !== "string" || !shop.storefrontTokens.has(token)) throw new HttpError(401, { errors: [{ message: "", extensions: { code: "UNAUTHORIZED" } }] });
+      // A public storefront token the shop created, or an app's access token used as a private
+      // token (it needs the unauthenticated_read_product_listings scope).
+      const publicToken = req.headers["x-shopify-storefront-access-token"];
+      const privateToken = req.headers["shopify-storefront-private-token"];
+      const app = typeof privateToken === "string" ? state.authorize(domain, privateToken) : undefined;
+      const allowed = (typeof publicToken === "string" && shop.storefrontTokens.has(publicToken)) || Boolean(app?.scope.split(",").includes("unauthenticated_read_product_listings"));
+      if (!allowed) throw new HttpError(401, { errors: [{ message: "", extensions: { code: "UNAUTHORIZED" } }] });
       return send(res, 200, await runGraphQL(storefront, storefrontRoot(shop), await readBody(req), shop, false));
     }
     throw new HttpError(404, { errors: "Not Found" });
