@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import db, { currentDatabaseProvider } from "../db.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
+import { databaseMessage, isUniqueViolation } from "../lib/db-errors.server";
 
 export type HoldKind = "soft" | "hard";
 export type HoldState = "held" | "extended" | "committed" | "released" | "expired";
@@ -75,18 +76,8 @@ export function normalizeLines(input: unknown): HoldLineInput[] {
   return lines;
 }
 
-/** The database's own message under Prisma's wrapping (driver adapters keep it in meta). */
-export function databaseMessage(error: unknown): string {
-  const e = error as { message?: string; meta?: { driverAdapterError?: { cause?: { originalMessage?: string; message?: string } } } };
-  const cause = e?.meta?.driverAdapterError?.cause;
-  return [e?.message, cause?.originalMessage, cause?.message].filter(Boolean).join(" ");
-}
-
 function isUnavailable(error: unknown): boolean {
   return databaseMessage(error).includes("HOLDFAST_UNAVAILABLE");
-}
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 function isDeadlock(error: unknown): boolean {
   return /deadlock detected|40P01/.test(databaseMessage(error));

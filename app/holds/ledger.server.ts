@@ -1,6 +1,7 @@
 // The stock ledger's link to Shopify's numbers: what Shopify says is available at a location.
 import db from "../db.server";
-import { ACTIVE_STATES, databaseMessage } from "./holds.server";
+import { ACTIVE_STATES } from "./holds.server";
+import { databaseMessage, isUniqueViolation } from "../lib/db-errors.server";
 
 export interface ShopifyLevel { inventoryItemId: string; locationId: string; available: number; updatedAt: Date }
 
@@ -28,7 +29,7 @@ export async function recordShopifyAvailable(shop: string, level: ShopifyLevel):
       }
       return { released };
     } catch (error) {
-      if ((error as { code?: string }).code === "P2002") continue; // created concurrently: update it
+      if (isUniqueViolation(error)) continue; // created concurrently: update it
       if (!isCheckViolation(error)) throw error;
     }
     const victim = await newestHoldOn(shop, level.inventoryItemId, level.locationId);

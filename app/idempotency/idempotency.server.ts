@@ -9,6 +9,7 @@
 // again. See docs/decisions/010-idempotency-keys.md.
 import { createHash } from "node:crypto";
 import db, { type Db } from "../db.server";
+import { isUniqueViolation } from "../lib/db-errors.server";
 
 export const KEY_TTL_MS = 24 * 3600_000;
 export const LEASE_MS = 30_000;
@@ -33,9 +34,6 @@ export function fingerprintOf(method: string, path: string, body: unknown): stri
   return createHash("sha256").update(`${method.toUpperCase()} ${path}\n${JSON.stringify(canonical(body ?? null))}`).digest("hex");
 }
 
-function isUniqueViolation(error: unknown) {
-  return (error as { code?: string })?.code === "P2002";
-}
 
 async function claim(scope: IdempotencyScope, fingerprint: string, now: Date): Promise<IdempotencyOutcome | "claimed"> {
   const id = { shop_clientId_key: scope };

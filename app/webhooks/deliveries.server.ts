@@ -2,6 +2,7 @@
 // The claim is a unique insert, so two concurrent deliveries cannot both process; a failed
 // or abandoned claim can be taken again by Shopify's retry. See docs/decisions/004-webhook-dedupe.md.
 import db from "../db.server";
+import { isUniqueViolation } from "../lib/db-errors.server";
 
 export interface WebhookDelivery {
   shop: string;
@@ -18,9 +19,6 @@ export type DeliveryOutcome = "processed" | "duplicate" | "in_progress";
 /** A claim older than this is taken to be from a crashed worker and may be retaken. */
 export const ABANDONED_CLAIM_MS = 5 * 60_000;
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
-}
 
 async function claim(d: WebhookDelivery): Promise<DeliveryOutcome | "claimed"> {
   const triggeredAt = d.triggeredAt && !Number.isNaN(Date.parse(d.triggeredAt)) ? new Date(d.triggeredAt) : null;
