@@ -5,7 +5,24 @@ import { z } from "zod";
 import db from "../db.server";
 import { calculateTotals, type Totals } from "../totals/totals";
 import { formatDecimal } from "../totals/money";
-import { variantFacts } from "./products.server";
+import { variantFacts, type VariantFacts } from "./products.server";
+import type { Tx } from "../idempotency/idempotency.server";
+
+/** The database client a cart operation uses: the app's, or a transaction it is part of. */
+type Client = typeof db | Tx;
+export type Facts = Map<string, VariantFacts | null>;
+export interface CartOptions { client?: Client; facts?: Facts }
+
+/** Runs fn in a transaction, or in the one the caller already has. */
+async function inTransaction<T>(client: Client, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return client === db ? db.$transaction(fn) : fn(client as Tx);
+}
+
+async function factsFor(shop: string, variantIds: string[], known?: Facts): Promise<Facts> {
+  const missing = variantIds.filter((id) => !known?.has(id));
+  const fetched = missing.length ? await variantFacts(shop, missing) : new Map<string, VariantFacts | null>();
+  return new Map([...(known ?? []), ...fetched]);
+}
 
 export const MAX_LINE_QUANTITY = 999;
 export const MAX_CART_LINES = 250;
@@ -21,43 +38,43 @@ const cartId = z.string().uuid("cart ids are UUIDs");
 export const variantIdSchema = z.string().regex(/^gid:\/\/shopify\/ProductVariant\/\d+$/, "variantId must be a Shopify ProductVariant gid");
 export const quantitySchema = z.number({ invalid_type_error: "quantity must be a number" }).int("quantity must be a whole number").min(1, "quantity must be at least 1").max(MAX_LINE_QUANTITY, `quantity must be at most ${MAX_LINE_QUANTITY}`);
 
-async function findCart(shop: string, id: string) {
+async function findCart(shop: string, id: string, client: Client = db) {
   if (!cartId.safeParse(id).success) return null;
-  return db.cart.findFirst({ where: { id, shop } });
+  return client.cart.findFirst({ where: { id, shop } });
 }
 
-async function requireCart(shop: string, id: string) {
-  const cart = await findCart(shop, id);
+async function requireCart(shop: string, id: string, client: Client = db) {
+  const cart = await findCart(shop, id, client);
   if (!cart) throw new CartError(404, "cart_not_found", `No cart ${id} in this shop`);
   return cart;
 }
 
 /** The cart with this token in this shop, or a new one (a cart token from another shop is not found). */
-export async function getOrCreateCart(shop: string, token: string | null | undefined, currency: string) {
-  const existing = token ? await findCart(shop, token) : null;
+export async function getOrCreateCart(shop: string, token: string | null | undefined, currency: string, { client = db }: CartOptions = {}) {
+  const existing = token ? await findCart(shop, token, client) : null;
   if (existing) {
-    return { cart: await db.cart.update({ where: { id: existing.id }, data: { lastActivityAt: new Date() } }), created: false };
+    return { cart: await client.cart.update({ where: { id: existing.id }, data: { lastActivityAt: new Date() } }), created: false };
   }
-  return { cart: await db.cart.create({ data: { id: randomUUID(), shop, currency } }), created: true };
+  return { cart: await client.cart.create({ data: { id: randomUUID(), shop, currency } }), created: true };
 }
 
-export async function listLines(shop: string, id: string) {
-  await requireCart(shop, id);
-  return db.cartLine.findMany({ where: { cartId: id, shop }, orderBy: { createdAt: "asc" } });
+export async function listLines(shop: string, id: string, { client = db }: CartOptions = {}) {
+  await requireCart(shop, id, client);
+  return client.cartLine.findMany({ where: { cartId: id, shop }, orderBy: { createdAt: "asc" } });
 }
 
 /** Adds a variant; the same variant again adds to its line. */
-export async function addLine(shop: string, id: string, input: { variantId: unknown; quantity: unknown }) {
+export async function addLine(shop: string, id: string, input: { variantId: unknown; quantity: unknown }, { client = db, facts: known }: CartOptions = {}) {
   const variantId = variantIdSchema.safeParse(input.variantId);
   const quantity = quantitySchema.safeParse(input.quantity);
   if (!variantId.success || !quantity.success)
     throw new CartError(400, "invalid_line", [...(variantId.error?.issues ?? []), ...(quantity.error?.issues ?? [])].map((i) => i.message).join("; "));
-  const cart = await requireCart(shop, id);
-  const facts = (await variantFacts(shop, [variantId.data])).get(variantId.data);
+  const cart = await requireCart(shop, id, client);
+  const facts = (await factsFor(shop, [variantId.data], known)).get(variantId.data);
   if (!facts) throw new CartError(422, "unknown_variant", `${variantId.data} is not sold by this shop`);
   if (!facts.availableForSale) throw new CartError(409, "not_available", `${facts.title} is not available for sale`);
   if (facts.currency !== cart.currency) throw new CartError(422, "currency_mismatch", `${facts.title} is priced in ${facts.currency}, the cart in ${cart.currency}`);
-  return db.$transaction(async (tx) => {
+  return inTransaction(client, async (tx) => {
     const existing = await tx.cartLine.findUnique({ where: { cartId_variantId: { cartId: id, variantId: variantId.data } } });
     if (existing) {
       if (existing.quantity + quantity.data > MAX_LINE_QUANTITY)
@@ -79,22 +96,22 @@ export async function addLine(shop: string, id: string, input: { variantId: unkn
   });
 }
 
-export async function updateLineQuantity(shop: string, id: string, lineId: string, input: unknown) {
+export async function updateLineQuantity(shop: string, id: string, lineId: string, input: unknown, { client = db }: CartOptions = {}) {
   const quantity = quantitySchema.safeParse(input);
   if (!quantity.success) throw new CartError(400, "invalid_line", quantity.error.issues.map((i) => i.message).join("; "));
-  await requireCart(shop, id);
-  const { count } = await db.cartLine.updateMany({ where: { id: lineId, cartId: id, shop }, data: { quantity: quantity.data } });
+  await requireCart(shop, id, client);
+  const { count } = await client.cartLine.updateMany({ where: { id: lineId, cartId: id, shop }, data: { quantity: quantity.data } });
   if (!count) throw new CartError(404, "line_not_found", `No line ${lineId} in this cart`);
-  await db.cart.update({ where: { id }, data: { lastActivityAt: new Date() } });
-  return db.cartLine.findUniqueOrThrow({ where: { id: lineId } });
+  await client.cart.update({ where: { id }, data: { lastActivityAt: new Date() } });
+  return client.cartLine.findUniqueOrThrow({ where: { id: lineId } });
 }
 
 /** Removes every named line, or none when one of them is not in the cart. */
-export async function removeLines(shop: string, id: string, lineIds: unknown) {
+export async function removeLines(shop: string, id: string, lineIds: unknown, { client = db }: CartOptions = {}) {
   const ids = z.array(z.string().min(1)).min(1, "name at least one line").max(MAX_CART_LINES).safeParse(lineIds);
   if (!ids.success) throw new CartError(400, "invalid_request", ids.error.issues.map((i) => i.message).join("; "));
-  await requireCart(shop, id);
-  await db.$transaction(async (tx) => {
+  await requireCart(shop, id, client);
+  await inTransaction(client, async (tx) => {
     const { count } = await tx.cartLine.deleteMany({ where: { id: { in: ids.data }, cartId: id, shop } });
     if (count !== new Set(ids.data).size) throw new CartError(404, "line_not_found", "Some of these lines are not in this cart; nothing was removed");
     await tx.cart.update({ where: { id }, data: { lastActivityAt: new Date() } });
@@ -104,10 +121,10 @@ export async function removeLines(shop: string, id: string, lineIds: unknown) {
 export interface CartTotalsAnswer extends Totals { priceChanges: { lineId: string; title: string; was: string; now: string }[] }
 
 /** Totals at today's prices; a price that changed since a line was added is reported. */
-export async function cartTotals(shop: string, id: string): Promise<CartTotalsAnswer> {
-  const cart = await requireCart(shop, id);
-  const lines = await db.cartLine.findMany({ where: { cartId: id, shop }, orderBy: { createdAt: "asc" } });
-  const facts = await variantFacts(shop, lines.map((l) => l.variantId));
+export async function cartTotals(shop: string, id: string, { client = db, facts: known }: CartOptions = {}): Promise<CartTotalsAnswer> {
+  const cart = await requireCart(shop, id, client);
+  const lines = await client.cartLine.findMany({ where: { cartId: id, shop }, orderBy: { createdAt: "asc" } });
+  const facts = await factsFor(shop, lines.map((l) => l.variantId), known);
   const priceChanges: CartTotalsAnswer["priceChanges"] = [];
   const totals = calculateTotals({
     currency: cart.currency,
@@ -120,4 +137,24 @@ export async function cartTotals(shop: string, id: string): Promise<CartTotalsAn
     }),
   });
   return { ...totals, priceChanges };
+}
+
+/** Product facts for a cart's lines and any variants about to be added, fetched before a write's transaction. */
+export async function prefetchFacts(shop: string, cartIdOrNull: string | null, extraVariantIds: string[] = []): Promise<Facts> {
+  const lines = cartIdOrNull && cartId.safeParse(cartIdOrNull).success ? await db.cartLine.findMany({ where: { cartId: cartIdOrNull, shop }, select: { variantId: true } }) : [];
+  const ids = [...new Set([...lines.map((l) => l.variantId), ...extraVariantIds.filter((v) => variantIdSchema.safeParse(v).success)])];
+  return ids.length ? variantFacts(shop, ids) : new Map();
+}
+
+/** What the API answers for a cart: the cart, its lines and fresh totals. */
+export async function cartView(shop: string, id: string, options: CartOptions = {}) {
+  const client = options.client ?? db;
+  const cart = await requireCart(shop, id, client);
+  const lines = await client.cartLine.findMany({ where: { cartId: id, shop }, orderBy: { createdAt: "asc" } });
+  const totals = await cartTotals(shop, id, options);
+  return {
+    cart: { id: cart.id, currency: cart.currency, createdAt: cart.createdAt.toISOString(), lastActivityAt: cart.lastActivityAt.toISOString() },
+    lines: lines.map((l) => ({ id: l.id, variantId: l.variantId, productId: l.productId, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice, requiresShipping: l.requiresShipping })),
+    totals,
+  };
 }

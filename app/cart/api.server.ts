@@ -1,0 +1,92 @@
+// The Cart API's plumbing, shared by its routes: storefront-key auth, CORS, JSON bodies,
+// Idempotency-Key on writes, and errors as a code and a message.
+import { unauthenticated } from "../shopify.server";
+import { adminGraphql } from "../shopify/admin-graphql.server";
+import { readJsonBody } from "../lib/api.server";
+import { authenticateStorefrontKey, corsHeaders, type StorefrontClient } from "../storefront/keys.server";
+import { idempotencyResponse, runIdempotent, type IdempotentAnswer, type Tx } from "../idempotency/idempotency.server";
+import { CartError } from "./carts.server";
+
+export const CART_TOKEN_HEADER = "X-Holdfast-Cart-Token";
+
+export const CART_SHOP_CURRENCY_QUERY = `#graphql
+  query CartShopCurrency {
+    shop { currencyCode }
+  }
+`;
+
+const currencies = new Map<string, string>();
+export async function shopCurrency(shop: string): Promise<string> {
+  let currency = currencies.get(shop);
+  if (!currency) {
+    const { admin } = await unauthenticated.admin(shop);
+    currency = (await adminGraphql<{ shop: { currencyCode: string } }>(admin, CART_SHOP_CURRENCY_QUERY)).data.shop.currencyCode;
+    currencies.set(shop, currency);
+  }
+  return currency;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+
+export const apiError = (status: number, code: string, message: string) => json(status, { error: { code, message } });
+
+export interface CartApiContext<P = unknown> { client: StorefrontClient; body: unknown; tx?: Tx; prepared: P }
+
+/**
+ * Runs one Cart API call. `prepare` runs first, outside any transaction (network calls for
+ * product facts belong there); `handle` returns the answer, and for writes it gets the
+ * transaction that also stores the answer of an Idempotency-Key request.
+ */
+export async function cartApi<P>(
+  request: Request,
+  kind: "read" | "write",
+  handle: (ctx: CartApiContext<NoInfer<P>>) => Promise<IdempotentAnswer>,
+  prepare?: (ctx: { client: StorefrontClient; body: unknown }) => Promise<P>,
+): Promise<Response> {
+  const origin = request.headers.get("Origin");
+  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders(origin) });
+  const auth = await authenticateStorefrontKey(request);
+  if (!auth.ok) return apiError(auth.status, auth.code, auth.message);
+  const cors = corsHeaders(auth.corsOrigin);
+  const withCors = (res: Response) => {
+    for (const [k, v] of Object.entries(cors)) res.headers.set(k, v);
+    return res;
+  };
+  try {
+    const body = kind === "write" && request.method !== "DELETE" ? await readJsonBody(request) : kind === "write" ? await readJsonBody(request).catch(() => ({})) : undefined;
+    const prepared = (prepare ? await prepare({ client: auth.client, body }) : undefined) as P;
+    const key = request.headers.get("Idempotency-Key");
+    if (kind === "write" && key !== null) {
+      const outcome = await runIdempotent(
+        { shop: auth.client.shop, clientId: auth.client.clientId, key },
+        { method: request.method, path: new URL(request.url).pathname, body },
+        async (tx) => {
+          try {
+            return await handle({ client: auth.client, body, tx, prepared });
+          } catch (error) {
+            // A refusal rolls back and frees the key: a retry is judged afresh.
+            if (error instanceof CartError) throw new RefusedAnswer(error);
+            throw error;
+          }
+        },
+      ).catch((error) => {
+        if (error instanceof RefusedAnswer) return { kind: "executed" as const, answer: { status: error.cause.status, body: { error: { code: error.cause.code, message: error.cause.message } } } };
+        throw error;
+      });
+      return withCors(idempotencyResponse(outcome));
+    }
+    const answer = await handle({ client: auth.client, body, prepared });
+    return withCors(json(answer.status, answer.body, answer.headers));
+  } catch (thrown) {
+    if (thrown instanceof Response) return withCors(thrown);
+    if (thrown instanceof CartError) return withCors(apiError(thrown.status, thrown.code, thrown.message));
+    throw thrown;
+  }
+}
+
+class RefusedAnswer extends Error {
+  constructor(readonly cause: CartError) {
+    super(cause.message);
+  }
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../test/harness";
+import { DEFAULT_SHOP } from "../../test/dev-store/server";
+
+const OTHER = "other-shop.myshopify.com";
+const ORIGIN = "https://shop.example.com";
+let t: TestApp;
+let key: string;
+let otherKey: string;
+
+beforeAll(async () => {
+  t = await startTestApp({ shops: [DEFAULT_SHOP, OTHER] });
+  await t.install(DEFAULT_SHOP);
+  await t.install(OTHER);
+  const { createStorefrontKey } = await import("../storefront/keys.server");
+  key = (await createStorefrontKey(DEFAULT_SHOP, { name: "web", allowedOrigins: [ORIGIN] })).secret;
+  otherKey = (await createStorefrontKey(OTHER, { name: "web", allowedOrigins: [] })).secret;
+});
+afterAll(async () => t?.close());
+
+async function api(method: string, path: string, body?: unknown, o: { key?: string | null; origin?: string; idem?: string; raw?: string } = {}) {
+  const headers: Record<string, string> = { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0" };
+  const k = o.key === undefined ? key : o.key;
+  if (k) headers["X-Holdfast-Storefront-Key"] = k;
+  if (o.origin) headers.Origin = o.origin;
+  if (o.idem) headers["Idempotency-Key"] = o.idem;
+  const res = await fetch(`${t.url}${path}`, { method, headers, body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+}
+
+const stocked = (i: number) => {
+  const { catalog } = t.store.shop();
+  const v = catalog.variants.filter((x) => catalog.levels.some((l) => l.inventoryItemId === x.inventoryItemId && l.quantities.available > 0))[i];
+  return { variantId: `gid://shopify/ProductVariant/${v.id}`, cents: Number(v.price.replace(".", "")) };
+};
+
+describe("Cart API", () => {
+  it("creates a cart, then finds it again by its token", async () => {
+    const created = await api("POST", "/api/v1/carts", {}, { origin: ORIGIN });
+    expect(created.status).toBe(201);
+    expect(created.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    const token = created.headers.get("x-holdfast-cart-token")!;
+    expect(created.body).toMatchObject({ cart: { id: token, currency: "USD" }, lines: [], totals: { subtotal: 0, grandTotal: 0 } });
+    const again = await api("POST", "/api/v1/carts", { cartToken: token });
+    expect(again.status).toBe(200);
+    expect(again.body.cart.id).toBe(token);
+  });
+
+  it("adds a line once per Idempotency-Key, replaying the answer; a changed request under the key is refused", async () => {
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
+    const { variantId, cents } = stocked(0);
+    const first = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId, quantity: 2 }, { idem: "add-1" });
+    expect(first.status).toBe(201);
+    expect(first.body.totals).toMatchObject({ subtotal: 2 * cents, grandTotal: 2 * cents });
+    const replay = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId, quantity: 2 }, { idem: "add-1" });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toEqual(first.body);
+    const changed = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId, quantity: 3 }, { idem: "add-1" });
+    expect(changed.status).toBe(422);
+    expect(changed.body.error.code).toBe("idempotency_key_reused");
+    const lines = (await api("GET", `/api/v1/carts/${cart}/lines`)).body.lines;
+    expect(lines.map((l: { quantity: number }) => l.quantity)).toEqual([2]);
+  });
+
+  it("updates and removes lines, answering fresh totals", async () => {
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
+    const a = stocked(1);
+    const b = stocked(2);
+    await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: a.variantId, quantity: 1 });
+    const added = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: b.variantId, quantity: 1 });
+    const [lineA, lineB] = added.body.lines;
+    const patched = await api("PATCH", `/api/v1/carts/${cart}/lines/${lineA.id}`, { quantity: 3 });
+    expect(patched.body.totals.subtotal).toBe(3 * a.cents + b.cents);
+    const removed = await api("DELETE", `/api/v1/carts/${cart}/lines`, { lineIds: [lineA.id, lineB.id] });
+    expect(removed.body).toMatchObject({ lines: [], totals: { subtotal: 0 } });
+  });
+
+  it.each([
+    ["a zero quantity", { quantity: 0 }, 400, "invalid_line"],
+    ["a quantity as text", { quantity: "2" }, 400, "invalid_line"],
+    ["an absurd quantity", { quantity: 1e9 }, 400, "invalid_line"],
+    ["an unknown variant", { variantId: "gid://shopify/ProductVariant/1", quantity: 1 }, 422, "unknown_variant"],
+  ])("refuses %s with a code and a message, changing nothing", async (_name, input, status, code) => {
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
+    const res = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: stocked(0).variantId, ...input });
+    expect(res.status).toBe(status);
+    expect(res.body.error).toMatchObject({ code, message: expect.any(String) });
+    expect((await api("GET", `/api/v1/carts/${cart}/lines`)).body.lines).toEqual([]);
+  });
+
+  it("refuses malformed and oversized bodies", async () => {
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
+    expect((await api("POST", `/api/v1/carts/${cart}/lines`, undefined, { raw: "{" })).body.error.code).toBe("invalid_json");
+    expect((await api("POST", `/api/v1/carts/${cart}/lines`, undefined, { raw: JSON.stringify({ pad: "x".repeat(70_000) }) })).status).toBe(413);
+  });
+
+  it("keeps shops apart and checks keys and origins", async () => {
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
+    expect((await api("GET", `/api/v1/carts/${cart}`, undefined, { key: otherKey })).status).toBe(404);
+    expect((await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: stocked(0).variantId, quantity: 1 }, { key: otherKey })).status).toBe(404);
+    expect((await api("GET", `/api/v1/carts/${cart}`, undefined, { key: null })).status).toBe(401);
+    expect((await api("GET", `/api/v1/carts/${cart}`, undefined, { origin: "https://evil.example.com" })).status).toBe(403);
+    const preflight = await fetch(`${t.url}/api/v1/carts`, { method: "OPTIONS", headers: { Origin: ORIGIN, "Access-Control-Request-Method": "POST" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("Idempotency-Key");
+  });
+});
