@@ -96,6 +96,36 @@ describe("Cart API", () => {
     expect((await api("POST", `/api/v1/carts/${cart}/lines`, undefined, { raw: JSON.stringify({ pad: "x".repeat(70_000) }) })).status).toBe(413);
   });
 
+  it("sets the contact and the addresses; billing is the shipping address unless given", async () => {
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
+    const contact = await api("PUT", `/api/v1/carts/${cart}/contact`, { email: "Ann@Example.com", phone: "+14155550123" });
+    expect(contact.body.cart).toMatchObject({ email: "ann@example.com", phone: "+14155550123" });
+    const shipping = { firstName: "Ann", lastName: "Lee", address1: "1 Harbor Way", city: "Boston", province: "MA", zip: "02110", country: "us" };
+    const res = await api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: shipping });
+    expect(res.status).toBe(200);
+    expect(res.body.cart.shippingAddress).toMatchObject({ ...shipping, country: "US" });
+    expect(res.body.cart.billingAddress).toEqual(res.body.cart.shippingAddress);
+    const billing = { ...shipping, address1: "2 Dock St" };
+    const both = await api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: shipping, billingAddress: billing });
+    expect(both.body.cart.billingAddress.address1).toBe("2 Dock St");
+  });
+
+  it.each([
+    ["contact", { email: "not-an-email" }, "invalid_contact"],
+    ["contact", { phone: "555-0123" }, "invalid_contact"],
+    ["contact", {}, "invalid_contact"],
+    ["contact", { email: "a@b.co", admin: true }, "invalid_contact"],
+    ["addresses", { shippingAddress: { lastName: "Lee", address1: "1 Way", city: "X", country: "ZZ" } }, "invalid_address"],
+    ["addresses", { shippingAddress: { lastName: "Lee", city: "X", country: "US" } }, "invalid_address"],
+    ["addresses", {}, "invalid_address"],
+  ])("refuses a malformed %s %j, changing nothing", async (what, input, code) => {
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
+    const res = await api("PUT", `/api/v1/carts/${cart}/${what}`, input);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe(code);
+    expect((await api("GET", `/api/v1/carts/${cart}`)).body.cart).toMatchObject({ email: null, phone: null, shippingAddress: null });
+  });
+
   it("keeps shops apart and checks keys and origins", async () => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
     expect((await api("GET", `/api/v1/carts/${cart}`, undefined, { key: otherKey })).status).toBe(404);

@@ -152,9 +152,74 @@ export async function cartView(shop: string, id: string, options: CartOptions = 
   const cart = await requireCart(shop, id, client);
   const lines = await client.cartLine.findMany({ where: { cartId: id, shop }, orderBy: { createdAt: "asc" } });
   const totals = await cartTotals(shop, id, options);
+  const billing = cart.billingAddress ?? cart.shippingAddress;
   return {
-    cart: { id: cart.id, currency: cart.currency, createdAt: cart.createdAt.toISOString(), lastActivityAt: cart.lastActivityAt.toISOString() },
+    cart: {
+      id: cart.id, currency: cart.currency, email: cart.email, phone: cart.phone,
+      shippingAddress: cart.shippingAddress ? JSON.parse(cart.shippingAddress) : null,
+      billingAddress: billing ? JSON.parse(billing) : null,
+      createdAt: cart.createdAt.toISOString(), lastActivityAt: cart.lastActivityAt.toISOString(),
+    },
     lines: lines.map((l) => ({ id: l.id, variantId: l.variantId, productId: l.productId, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice, requiresShipping: l.requiresShipping })),
     totals,
   };
+}
+
+export const contactSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().email("email must be an email address").max(254).nullish(),
+    phone: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "phone must be in E.164 form, such as +14155550123").nullish(),
+  })
+  .strict()
+  .refine((c) => c.email !== undefined || c.phone !== undefined, "give an email, a phone, or both");
+
+// ISO 3166-1 alpha-2 codes, as ICU knows them (built once, on first use).
+let countries: Set<string> | undefined;
+function isCountryCode(code: string) {
+  if (!countries) {
+    const names = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+    countries = new Set();
+    for (let a = 65; a <= 90; a++)
+      for (let b = 65; b <= 90; b++) {
+        const candidate = String.fromCharCode(a, b);
+        // Not countries: the user-assigned ranges (AA, QM–QZ, XA–XZ, ZZ) and groupings ICU names.
+        if (/^(AA|Q[M-Z]|X[A-Z]|ZZ|EU|EZ|UN)$/.test(candidate)) continue;
+        if (names.of(candidate)) countries.add(candidate);
+      }
+  }
+  return countries.has(code);
+}
+
+export const addressSchema = z
+  .object({
+    firstName: z.string().trim().max(100).optional(),
+    lastName: z.string().trim().min(1, "lastName is required").max(100),
+    company: z.string().trim().max(100).optional(),
+    address1: z.string().trim().min(1, "address1 is required").max(200),
+    address2: z.string().trim().max(200).optional(),
+    city: z.string().trim().min(1, "city is required").max(100),
+    province: z.string().trim().max(10).optional(),
+    zip: z.string().trim().max(20).optional(),
+    country: z.string().trim().toUpperCase().refine(isCountryCode, "country must be an ISO 3166-1 alpha-2 code such as US"),
+    phone: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "phone must be in E.164 form").optional(),
+  })
+  .strict();
+export const addressesSchema = z.object({ shippingAddress: addressSchema, billingAddress: addressSchema.nullish() }).strict();
+
+export async function setContact(shop: string, id: string, input: unknown, { client = db }: CartOptions = {}) {
+  const parsed = contactSchema.safeParse(input);
+  if (!parsed.success) throw new CartError(400, "invalid_contact", parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+  await requireCart(shop, id, client);
+  await client.cart.update({ where: { id }, data: { ...("email" in parsed.data ? { email: parsed.data.email ?? null } : {}), ...("phone" in parsed.data ? { phone: parsed.data.phone ?? null } : {}), lastActivityAt: new Date() } });
+}
+
+/** Billing is the shipping address unless one is given. */
+export async function setAddresses(shop: string, id: string, input: unknown, { client = db }: CartOptions = {}) {
+  const parsed = addressesSchema.safeParse(input);
+  if (!parsed.success) throw new CartError(400, "invalid_address", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  await requireCart(shop, id, client);
+  await client.cart.update({
+    where: { id },
+    data: { shippingAddress: JSON.stringify(parsed.data.shippingAddress), billingAddress: parsed.data.billingAddress ? JSON.stringify(parsed.data.billingAddress) : null, lastActivityAt: new Date() },
+  });
 }
