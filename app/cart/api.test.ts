@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
+import { openApiChecker } from "../../test/openapi-check";
+import { cartApiDocument } from "./openapi";
+
+// Every answer in this file is checked against the OpenAPI document.
+const conformsToDocument = openApiChecker(cartApiDocument as never, "/api/v1");
 
 const OTHER = "other-shop.myshopify.com";
 const ORIGIN = "https://shop.example.com";
@@ -26,7 +31,9 @@ async function api(method: string, path: string, body?: unknown, o: { key?: stri
   if (o.idem) headers["Idempotency-Key"] = o.idem;
   const res = await fetch(`${t.url}${path}`, { method, headers, body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+  const parsed = text ? JSON.parse(text) : null;
+  conformsToDocument(path, method, res.status, parsed);
+  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 const stocked = (i: number) => {
@@ -124,6 +131,19 @@ describe("Cart API", () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe(code);
     expect((await api("GET", `/api/v1/carts/${cart}`)).body.cart).toMatchObject({ email: null, phone: null, shippingAddress: null });
+  });
+
+  it("serves its OpenAPI 3.1 document, which names every Cart API route", async () => {
+    const res = await fetch(`${t.url}/api/v1/openapi`);
+    const doc = await res.json();
+    expect(doc.openapi).toBe("3.1.0");
+    const { readdirSync } = await import("node:fs");
+    const routes = readdirSync("app/routes").filter((f) => f.startsWith("api.v1.carts"));
+    const documented = Object.keys(doc.paths).map((p: string) => `api.v1${p.replace(/\//g, ".").replace(/\{(\w+)\}/g, "$$$1")}.tsx`);
+    expect(routes.sort()).toEqual(documented.sort());
+    // The checker itself refuses an undocumented answer.
+    expect(() => conformsToDocument("/api/v1/carts", "POST", 418, {})).toThrow(/does not list/);
+    expect(() => conformsToDocument("/api/v1/carts", "POST", 201, { cart: {} })).toThrow();
   });
 
   it("keeps shops apart and checks keys and origins", async () => {

@@ -1,0 +1,128 @@
+// The Cart API, described for headless storefront developers (OpenAPI 3.1). Served at
+// /api/v1/openapi; the API tests check real answers against it.
+const error = { $ref: "#/components/schemas/Error" };
+const cartAnswer = { $ref: "#/components/schemas/CartAnswer" };
+const json = (schema: object) => ({ content: { "application/json": { schema } } });
+const refusals = {
+  "400": { description: "Bad input; nothing changed", ...json(error) },
+  "401": { description: "Missing or invalid storefront key", ...json(error) },
+  "403": { description: "Origin not allowed for this key", ...json(error) },
+  "404": { description: "No such cart or line in this shop", ...json(error) },
+  "409": { description: "The same Idempotency-Key is in progress (see Retry-After)", ...json(error) },
+  "413": { description: "Body larger than 64 KiB", ...json(error) },
+  "422": { description: "Refused (unknown variant, Idempotency-Key reused with another request)", ...json(error) },
+};
+const cartId = { name: "cartId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const lineId = { name: "lineId", in: "path", required: true, schema: { type: "string" } };
+const idempotencyKey = {
+  name: "Idempotency-Key", in: "header", required: false,
+  description: "Makes the write safe to retry: the first answer is replayed (header Idempotent-Replayed: true).",
+  schema: { type: "string", minLength: 1, maxLength: 255 },
+};
+const address = {
+  type: "object", additionalProperties: false, required: ["lastName", "address1", "city", "country"],
+  properties: {
+    firstName: { type: "string" }, lastName: { type: "string" }, company: { type: "string" }, address1: { type: "string" }, address2: { type: "string" },
+    city: { type: "string" }, province: { type: "string" }, zip: { type: "string" }, country: { type: "string", pattern: "^[A-Za-z]{2}$" }, phone: { type: "string" },
+  },
+};
+const minor = { type: "integer", description: "Integer minor units of the cart's currency (cents for USD, yen for JPY)" };
+
+export const cartApiDocument = {
+  openapi: "3.1.0",
+  info: { title: "Holdfast Cart API", version: "1.0.0", description: "Persistent carts with honest totals for headless storefronts. Amounts are integer minor units." },
+  servers: [{ url: "/api/v1" }],
+  security: [{ storefrontKey: [] }],
+  paths: {
+    "/carts": {
+      post: {
+        summary: "Get or create a cart",
+        parameters: [idempotencyKey, { name: "X-Holdfast-Cart-Token", in: "header", required: false, schema: { type: "string" } }],
+        requestBody: { required: false, ...json({ type: "object", properties: { cartToken: { type: ["string", "null"] } } }) },
+        responses: { "200": { description: "The existing cart", ...json(cartAnswer) }, "201": { description: "A new cart", ...json(cartAnswer) }, ...refusals },
+      },
+    },
+    "/carts/{cartId}": {
+      get: { summary: "Read a cart with fresh totals", parameters: [cartId], responses: { "200": { description: "The cart", ...json(cartAnswer) }, ...refusals } },
+    },
+    "/carts/{cartId}/lines": {
+      get: {
+        summary: "List the lines", parameters: [cartId],
+        responses: { "200": { description: "The lines", ...json({ type: "object", required: ["lines"], properties: { lines: { type: "array" } } }) }, ...refusals },
+      },
+      post: {
+        summary: "Add a variant (the same variant adds to its line)", parameters: [cartId, idempotencyKey],
+        requestBody: { required: true, ...json({ type: "object", required: ["variantId", "quantity"], properties: { variantId: { type: "string" }, quantity: { type: "integer", minimum: 1, maximum: 999 } } }) },
+        responses: { "201": { description: "Added", ...json(cartAnswer) }, ...refusals },
+      },
+      delete: {
+        summary: "Remove several lines, all or none", parameters: [cartId, idempotencyKey],
+        requestBody: { required: true, ...json({ type: "object", required: ["lineIds"], properties: { lineIds: { type: "array", items: { type: "string" }, minItems: 1 } } }) },
+        responses: { "200": { description: "Removed", ...json(cartAnswer) }, ...refusals },
+      },
+    },
+    "/carts/{cartId}/lines/{lineId}": {
+      patch: {
+        summary: "Set a line's quantity", parameters: [cartId, lineId, idempotencyKey],
+        requestBody: { required: true, ...json({ type: "object", required: ["quantity"], properties: { quantity: { type: "integer", minimum: 1, maximum: 999 } } }) },
+        responses: { "200": { description: "Updated", ...json(cartAnswer) }, ...refusals },
+      },
+      delete: { summary: "Remove a line", parameters: [cartId, lineId, idempotencyKey], responses: { "200": { description: "Removed", ...json(cartAnswer) }, ...refusals } },
+    },
+    "/carts/{cartId}/contact": {
+      put: {
+        summary: "Set the shopper's email and phone", parameters: [cartId, idempotencyKey],
+        requestBody: { required: true, ...json({ type: "object", additionalProperties: false, properties: { email: { type: ["string", "null"], format: "email" }, phone: { type: ["string", "null"] } } }) },
+        responses: { "200": { description: "Set", ...json(cartAnswer) }, ...refusals },
+      },
+    },
+    "/carts/{cartId}/addresses": {
+      put: {
+        summary: "Set the shipping address (and billing, when it differs)", parameters: [cartId, idempotencyKey],
+        requestBody: { required: true, ...json({ type: "object", additionalProperties: false, required: ["shippingAddress"], properties: { shippingAddress: address, billingAddress: { oneOf: [address, { type: "null" }] } } }) },
+        responses: { "200": { description: "Set", ...json(cartAnswer) }, ...refusals },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { storefrontKey: { type: "apiKey", in: "header", name: "X-Holdfast-Storefront-Key" } },
+    schemas: {
+      Error: {
+        type: "object", required: ["error"],
+        properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" } } } },
+      },
+      Address: address,
+      CartAnswer: {
+        type: "object", required: ["cart", "lines", "totals"], additionalProperties: false,
+        properties: {
+          cart: {
+            type: "object", required: ["id", "currency", "createdAt", "lastActivityAt"],
+            properties: {
+              id: { type: "string", format: "uuid" }, currency: { type: "string", pattern: "^[A-Z]{3}$" },
+              email: { type: ["string", "null"] }, phone: { type: ["string", "null"] },
+              shippingAddress: { oneOf: [{ $ref: "#/components/schemas/Address" }, { type: "null" }] },
+              billingAddress: { oneOf: [{ $ref: "#/components/schemas/Address" }, { type: "null" }] },
+              createdAt: { type: "string", format: "date-time" }, lastActivityAt: { type: "string", format: "date-time" },
+            },
+          },
+          lines: {
+            type: "array",
+            items: {
+              type: "object", required: ["id", "variantId", "productId", "title", "quantity", "unitPrice", "requiresShipping"],
+              properties: { id: { type: "string" }, variantId: { type: "string" }, productId: { type: "string" }, title: { type: "string" }, quantity: { type: "integer", minimum: 1 }, unitPrice: minor, requiresShipping: { type: "boolean" } },
+            },
+          },
+          totals: {
+            type: "object", required: ["currency", "exponent", "subtotal", "discounts", "shipping", "tax", "grandTotal", "adjustments", "priceChanges"],
+            properties: {
+              currency: { type: "string" }, exponent: { type: "integer" }, subtotal: minor, discounts: minor, shipping: minor, tax: minor, grandTotal: minor,
+              taxIncluded: { type: "boolean" },
+              adjustments: { type: "array", items: { type: "object", required: ["step", "source", "amount", "reason"], properties: { step: { type: "string" }, source: { type: "string" }, amount: { type: "integer" }, reason: { type: "string" } } } },
+              priceChanges: { type: "array", items: { type: "object", required: ["lineId", "was", "now"] } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
