@@ -48,6 +48,7 @@ const endpoint = fc.constantFrom(
   ["PATCH", () => `/api/v1/carts/${cartId}/lines/${lineId}`],
   ["PUT", () => `/api/v1/carts/${cartId}/contact`],
   ["PUT", () => `/api/v1/carts/${cartId}/addresses`],
+  ["PUT", () => `/api/v1/carts/${cartId}/shipping-rates`],
   ["POST", () => `/api/v1/carts`],
 ) as fc.Arbitrary<[string, () => string]>;
 

@@ -146,6 +146,25 @@ describe("Cart API", () => {
     expect(() => conformsToDocument("/api/v1/carts", "POST", 201, { cart: {} })).toThrow();
   });
 
+  it("lists the shipping rates that apply, lets the shopper choose one, and totals it", async () => {
+    const { createShippingRate } = await import("./shipping.server");
+    const flat = await createShippingRate(DEFAULT_SHOP, { kind: "flat", title: "Standard", amount: 599, freeOver: null });
+    const light = await createShippingRate(DEFAULT_SHOP, { kind: "weight", title: "Light parcel", bands: [{ upToGrams: 1, amount: 199 }], freeOver: null });
+    await createShippingRate(OTHER, { kind: "flat", title: "Not ours", amount: 1, freeOver: null });
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
+    const { variantId, cents } = stocked(0);
+    await api("POST", `/api/v1/carts/${cart}/lines`, { variantId, quantity: 1 });
+    const listed = await api("GET", `/api/v1/carts/${cart}/shipping-rates`);
+    // The light-parcel rate only carries 1 g: it does not apply to this cart.
+    expect(listed.body).toEqual({ rates: [{ id: flat.id, title: "Standard", amount: 599 }], chosen: null });
+    const refused = await api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: light.id });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe("shipping_rate_unavailable");
+    const chosen = await api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: flat.id });
+    expect(chosen.body.totals).toMatchObject({ shipping: 599, grandTotal: cents + 599, shippingRate: { id: flat.id, title: "Standard" } });
+    expect((await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.chosen).toBe(flat.id);
+  });
+
   it("keeps shops apart and checks keys and origins", async () => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
     expect((await api("GET", `/api/v1/carts/${cart}`, undefined, { key: otherKey })).status).toBe(404);

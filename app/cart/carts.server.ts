@@ -6,6 +6,7 @@ import db from "../db.server";
 import { calculateTotals, type Totals } from "../totals/totals";
 import { formatDecimal } from "../totals/money";
 import { variantFacts, type VariantFacts } from "./products.server";
+import { listShippingRates } from "./shipping.server";
 import type { Tx } from "../idempotency/idempotency.server";
 
 /** The database client a cart operation uses: the app's, or a transaction it is part of. */
@@ -126,8 +127,11 @@ export async function cartTotals(shop: string, id: string, { client = db, facts:
   const lines = await client.cartLine.findMany({ where: { cartId: id, shop }, orderBy: { createdAt: "asc" } });
   const facts = await factsFor(shop, lines.map((l) => l.variantId), known);
   const priceChanges: CartTotalsAnswer["priceChanges"] = [];
+  const shippingRates = await listShippingRates(shop, client);
   const totals = calculateTotals({
     currency: cart.currency,
+    shippingRates,
+    chosenShippingRateId: cart.shippingRateId,
     lines: lines.map((l) => {
       const current = facts.get(l.variantId);
       const unitPrice = current?.unitPrice ?? l.unitPrice;
@@ -222,4 +226,15 @@ export async function setAddresses(shop: string, id: string, input: unknown, { c
     where: { id },
     data: { shippingAddress: JSON.stringify(parsed.data.shippingAddress), billingAddress: parsed.data.billingAddress ? JSON.stringify(parsed.data.billingAddress) : null, lastActivityAt: new Date() },
   });
+}
+
+/** Chooses one of the shipping rates that apply to the cart now. */
+export async function chooseShippingRate(shop: string, id: string, input: unknown, options: CartOptions = {}) {
+  const client = options.client ?? db;
+  const rateId = z.object({ rateId: z.string().min(1, "rateId is required") }).strict().safeParse(input);
+  if (!rateId.success) throw new CartError(400, "invalid_request", rateId.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+  const totals = await cartTotals(shop, id, options);
+  if (!totals.availableShippingRates.some((r) => r.id === rateId.data.rateId))
+    throw new CartError(422, "shipping_rate_unavailable", `Rate ${rateId.data.rateId} does not apply to this cart; choose one of its available rates`);
+  await client.cart.update({ where: { id }, data: { shippingRateId: rateId.data.rateId, lastActivityAt: new Date() } });
 }

@@ -76,6 +76,26 @@ export const cartApiDocument = {
         responses: { "200": { description: "Set", ...json(cartAnswer) }, ...refusals },
       },
     },
+    "/carts/{cartId}/shipping-rates": {
+      get: {
+        summary: "The shipping rates that apply to the cart now", parameters: [cartId],
+        responses: {
+          "200": {
+            description: "Rates with their amounts for this cart",
+            ...json({
+              type: "object", required: ["rates", "chosen"],
+              properties: { rates: { type: "array", items: { type: "object", required: ["id", "title", "amount"], properties: { id: { type: "string" }, title: { type: "string" }, amount: minor } } }, chosen: { type: ["string", "null"] } },
+            }),
+          },
+          ...refusals,
+        },
+      },
+      put: {
+        summary: "Choose a shipping rate", parameters: [cartId, idempotencyKey],
+        requestBody: { required: true, ...json({ type: "object", required: ["rateId"], additionalProperties: false, properties: { rateId: { type: "string" } } }) },
+        responses: { "200": { description: "Chosen", ...json(cartAnswer) }, ...refusals },
+      },
+    },
     "/carts/{cartId}/addresses": {
       put: {
         summary: "Set the shipping address (and billing, when it differs)", parameters: [cartId, idempotencyKey],

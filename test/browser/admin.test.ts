@@ -124,6 +124,20 @@ describe("admin in the browser (demo mode)", () => {
     expect(await page.getByText(/hfsk_/).count()).toBe(0);
   });
 
+  it("shipping rates: a flat rate is added in the shop's currency; a bad price is refused inline", async () => {
+    const search = new URL(adminUrl).search;
+    await page.goto(new URL(`/app/shipping${search}`, adminUrl).toString());
+    await page.getByLabel("Title").fill("Standard");
+    await page.getByLabel("Price").fill("5.999");
+    await page.getByRole("button", { name: "Add rate" }).click();
+    await page.getByText("Price must be an amount such as 5.99").waitFor();
+    await page.getByLabel("Price").fill("5.99");
+    await page.getByLabel("Free over (optional)").fill("50");
+    await page.getByRole("button", { name: "Add rate" }).click();
+    await page.getByText("Standard: 5.99 · free over 50.00").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "shipping-rates.png"), fullPage: true });
+  });
+
   it("home reflects the saved policy and reconciles on demand", async () => {
     await page.goto(adminUrl);
     await page.getByText("Holds last 12 minutes").waitFor();
