@@ -165,6 +165,20 @@ describe("Cart API", () => {
     expect((await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.chosen).toBe(flat.id);
   });
 
+  it("taxes the cart by its shipping address, with the merchant's rules", async () => {
+    const { setTaxRule } = await import("./tax.server");
+    await setTaxRule(DEFAULT_SHOP, { country: "US", province: "NY", basisPoints: 888, shipping: false });
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
+    const { variantId, cents } = stocked(3);
+    await api("POST", `/api/v1/carts/${cart}/lines`, { variantId, quantity: 1 });
+    expect((await api("GET", `/api/v1/carts/${cart}`)).body.totals.tax).toBe(0); // no destination yet
+    const address = { lastName: "Lee", address1: "1 Main St", city: "New York", province: "NY", country: "US" };
+    const res = await api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: address });
+    const tax = Math.round((cents * 888) / 10_000);
+    expect(res.body.totals).toMatchObject({ tax, grandTotal: cents + tax });
+    expect(res.body.totals.adjustments).toContainEqual(expect.objectContaining({ step: "tax", source: "tax:US-NY" }));
+  });
+
   it("keeps shops apart and checks keys and origins", async () => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
     expect((await api("GET", `/api/v1/carts/${cart}`, undefined, { key: otherKey })).status).toBe(404);

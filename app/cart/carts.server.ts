@@ -7,6 +7,7 @@ import { calculateTotals, type Totals } from "../totals/totals";
 import { formatDecimal } from "../totals/money";
 import { variantFacts, type VariantFacts } from "./products.server";
 import { listShippingRates } from "./shipping.server";
+import { listTaxRules } from "./tax.server";
 import type { Tx } from "../idempotency/idempotency.server";
 
 /** The database client a cart operation uses: the app's, or a transaction it is part of. */
@@ -127,10 +128,13 @@ export async function cartTotals(shop: string, id: string, { client = db, facts:
   const lines = await client.cartLine.findMany({ where: { cartId: id, shop }, orderBy: { createdAt: "asc" } });
   const facts = await factsFor(shop, lines.map((l) => l.variantId), known);
   const priceChanges: CartTotalsAnswer["priceChanges"] = [];
-  const shippingRates = await listShippingRates(shop, client);
+  const [shippingRates, taxRules] = await Promise.all([listShippingRates(shop, client), listTaxRules(shop, client)]);
+  const destination = cart.shippingAddress ? (JSON.parse(cart.shippingAddress) as { country: string; province?: string }) : null;
   const totals = calculateTotals({
     currency: cart.currency,
     shippingRates,
+    taxRules,
+    destination: destination && { country: destination.country.toUpperCase(), ...(destination.province ? { province: destination.province.toUpperCase() } : {}) },
     chosenShippingRateId: cart.shippingRateId,
     lines: lines.map((l) => {
       const current = facts.get(l.variantId);

@@ -37,4 +37,19 @@ describe("shipping rates in the admin", () => {
     expect((await res.json()).errors[field]).toEqual(expect.any(String));
     expect(await t.db.shippingRate.count()).toBe(before);
   });
+
+  it("saves tax rates by destination as basis points, refusing bad ones", async () => {
+    expect((await page({ intent: "tax", country: "us", province: "ny", percent: "8.88", taxShipping: "on" })).status).toBe(200);
+    expect((await page({ intent: "tax", country: "US", percent: "5" })).status).toBe(200);
+    const { taxes } = await (await t.adminFetch("/app/shipping")).json();
+    expect(taxes).toEqual([
+      { country: "US", basisPoints: 500, shipping: false, percent: "5.00" },
+      { country: "US", province: "NY", basisPoints: 888, shipping: true, percent: "8.88" },
+    ]);
+    for (const fields of [{ country: "USA", percent: "5" }, { country: "US", percent: "8.875" }, { country: "US", percent: "150" }, { country: "US", percent: "five" }]) {
+      const res = await page({ intent: "tax", ...fields });
+      expect(res.status).toBe(422);
+    }
+    expect(await t.db.taxRule.count()).toBe(2);
+  });
 });

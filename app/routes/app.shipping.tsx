@@ -7,14 +7,17 @@ import { useState } from "react";
 import { authenticate } from "../shopify.server";
 import { shopCurrency } from "../cart/api.server";
 import { createShippingRate, deleteShippingRate, listShippingRates, shippingRateSchema } from "../cart/shipping.server";
+import { listTaxRules, removeTaxRule, setTaxRule, taxRuleSchema } from "../cart/tax.server";
 import { formatDecimal, parseDecimal } from "../totals/money";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const currency = await shopCurrency(session.shop);
   const rates = await listShippingRates(session.shop);
+  const taxes = (await listTaxRules(session.shop)).map((r) => ({ ...r, percent: `${Math.trunc(r.basisPoints / 100)}.${String(r.basisPoints % 100).padStart(2, "0")}` }));
   return json({
     currency,
+    taxes,
     rates: rates.map((r) => ({
       id: r.id, title: r.title, kind: r.kind,
       price: r.kind === "flat" ? formatDecimal(r.amount, currency) : r.bands.map((b) => `up to ${b.upToGrams} g: ${formatDecimal(b.amount, currency)}`).join(", "),
@@ -37,6 +40,27 @@ function money(value: FormDataEntryValue | null, currency: string, field: string
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await request.formData();
+  if (form.get("intent") === "tax") {
+    // A percentage with at most two decimals is a whole number of basis points.
+    const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(String(form.get("percent") ?? "").trim());
+    const parsed = taxRuleSchema.safeParse({
+      country: form.get("country"), province: form.get("province") ?? "",
+      basisPoints: m ? Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0")) : Number.NaN,
+      shipping: form.get("taxShipping") === "on",
+    });
+    if (!m || !parsed.success) {
+      const errors: Record<string, string> = {};
+      if (!m) errors.basisPoints = "Rate must be a percentage with at most two decimals, such as 8.88";
+      for (const issue of parsed.error?.issues ?? []) errors[String(issue.path[0])] ??= issue.message;
+      return json<ActionData>({ ok: false, errors }, { status: 422 });
+    }
+    await setTaxRule(session.shop, parsed.data);
+    return json<ActionData>({ ok: true, message: "Tax rate saved" }, { status: 200 });
+  }
+  if (form.get("intent") === "delete-tax") {
+    const ok = await removeTaxRule(session.shop, String(form.get("country") ?? ""), String(form.get("province") ?? ""));
+    return json<ActionData>({ ok, message: ok ? "Tax rate removed" : "No such tax rate" }, { status: ok ? 200 : 404 });
+  }
   if (form.get("intent") === "delete") {
     const ok = await deleteShippingRate(session.shop, String(form.get("id") ?? ""));
     return json<ActionData>({ ok, message: ok ? "Rate removed" : "No such rate" }, { status: ok ? 200 : 404 });
@@ -70,7 +94,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Shipping() {
-  const { rates, currency } = useLoaderData<typeof loader>();
+  const { rates, currency, taxes } = useLoaderData<typeof loader>();
+  const [country, setCountry] = useState("");
+  const [province, setProvince] = useState("");
+  const [percent, setPercent] = useState("");
   const result = useActionData<typeof action>();
   const { search } = useLocation();
   const [kind, setKind] = useState("flat");
@@ -80,8 +107,8 @@ export default function Shipping() {
   const [freeOver, setFreeOver] = useState("");
   const errors = result?.errors ?? {};
   return (
-    <Page title="Shipping rates" backAction={{ content: "Home", url: `/app${search}` }}>
-      <TitleBar title="Shipping rates" />
+    <Page title="Shipping and taxes" backAction={{ content: "Home", url: `/app${search}` }}>
+      <TitleBar title="Shipping and taxes" />
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -133,6 +160,48 @@ export default function Shipping() {
                   </Button>
                 </FormLayout>
               </Form>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Tax rates by destination
+                </Text>
+                {taxes.length === 0 && (
+                  <Text as="p" tone="subdued">
+                    No tax rates: carts show no tax.
+                  </Text>
+                )}
+                {taxes.map((r) => (
+                  <InlineStack key={`${r.country}-${r.province ?? ""}`} align="space-between" blockAlign="center">
+                    <Text as="span">
+                      {r.country}
+                      {r.province ? `-${r.province}` : ""}: {r.percent}%{r.shipping ? ", shipping taxed" : ""}
+                    </Text>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="delete-tax" />
+                      <input type="hidden" name="country" value={r.country} />
+                      <input type="hidden" name="province" value={r.province ?? ""} />
+                      <Button submit variant="plain" tone="critical" accessibilityLabel={`Remove the tax rate for ${r.country}`}>
+                        Remove
+                      </Button>
+                    </Form>
+                  </InlineStack>
+                ))}
+                <Form method="post">
+                  <input type="hidden" name="intent" value="tax" />
+                  <FormLayout>
+                    <FormLayout.Group>
+                      <TextField label="Country" name="country" value={country} onChange={setCountry} autoComplete="off" placeholder="US" error={errors.country} />
+                      <TextField label="Province (optional)" name="province" value={province} onChange={setProvince} autoComplete="off" placeholder="NY" error={errors.province} />
+                      <TextField label="Rate (%)" name="percent" value={percent} onChange={setPercent} autoComplete="off" placeholder="8.88" error={errors.basisPoints} />
+                    </FormLayout.Group>
+                    <label>
+                      <input type="checkbox" name="taxShipping" /> Tax shipping too
+                    </label>
+                    <Button submit>Save tax rate</Button>
+                  </FormLayout>
+                </Form>
+              </BlockStack>
             </Card>
           </BlockStack>
         </Layout.Section>

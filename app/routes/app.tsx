@@ -27,7 +27,7 @@ export default function App() {
         </Link>
         <Link to={`/app/settings${search}`}>Settings</Link>
         <Link to={`/app/storefront-keys${search}`}>Storefront keys</Link>
-        <Link to={`/app/shipping${search}`}>Shipping rates</Link>
+        <Link to={`/app/shipping${search}`}>Shipping and taxes</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>
