@@ -2,10 +2,10 @@
 // Idempotency-Key on writes, and errors as a code and a message.
 import { unauthenticated } from "../shopify.server";
 import { adminGraphql } from "../shopify/admin-graphql.server";
-import { readJsonBody } from "../lib/api.server";
+import { apiError, readJsonBody } from "../lib/api.server";
 import { authenticateStorefrontKey, corsHeaders, type StorefrontClient } from "../storefront/keys.server";
 import { idempotencyResponse, runIdempotent, type IdempotentAnswer, type Tx } from "../idempotency/idempotency.server";
-import { CartError } from "./carts.server";
+import { CartError, cartView, prefetchFacts, type Facts } from "./carts.server";
 
 export const CART_TOKEN_HEADER = "X-Holdfast-Cart-Token";
 
@@ -29,7 +29,6 @@ export async function shopCurrency(shop: string): Promise<string> {
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 
-export const apiError = (status: number, code: string, message: string) => json(status, { error: { code, message } });
 
 export interface CartApiContext<P = unknown> { client: StorefrontClient; body: unknown; tx?: Tx; prepared: P }
 
@@ -89,4 +88,28 @@ class RefusedAnswer extends Error {
   constructor(readonly cause: CartError) {
     super(cause.message);
   }
+}
+
+type CartWrite = (ctx: { shop: string; cartId: string; body: unknown; tx?: Tx; facts: Facts }) => Promise<number | void>;
+
+/**
+ * A write to one cart: product facts for its lines (and any variant the body names) are read
+ * before the transaction; the chosen method's change runs in it; the answer is the cart with
+ * fresh totals. A change may return the status to answer with (200 by default).
+ */
+export function cartWriteApi(request: Request, cartId: string, writes: Partial<Record<string, CartWrite>>): Promise<Response> {
+  return cartApi<Facts>(
+    request,
+    "write",
+    async ({ client, body, tx, prepared: facts }) => {
+      const write = writes[request.method];
+      if (!write) return { status: 405, body: { error: { code: "method_not_allowed", message: `Use ${Object.keys(writes).join(" or ")}` } } };
+      const status = (await write({ shop: client.shop, cartId, body, tx, facts })) ?? 200;
+      return { status, body: await cartView(client.shop, cartId, { client: tx, facts }) };
+    },
+    async ({ client, body }) => {
+      const variantId = (body as { variantId?: unknown } | undefined)?.variantId;
+      return prefetchFacts(client.shop, cartId, typeof variantId === "string" ? [variantId] : []);
+    },
+  );
 }

@@ -123,9 +123,16 @@ export async function removeLines(shop: string, id: string, lineIds: unknown, { 
 export interface CartTotalsAnswer extends Totals { priceChanges: { lineId: string; title: string; was: string; now: string }[] }
 
 /** Totals at today's prices; a price that changed since a line was added is reported. */
-export async function cartTotals(shop: string, id: string, { client = db, facts: known }: CartOptions = {}): Promise<CartTotalsAnswer> {
+type CartRow = NonNullable<Awaited<ReturnType<typeof findCart>>>;
+type LineRow = Awaited<ReturnType<typeof db.cartLine.findMany>>[number];
+
+async function loadCart(shop: string, id: string, client: Client) {
   const cart = await requireCart(shop, id, client);
   const lines = await client.cartLine.findMany({ where: { cartId: id, shop }, orderBy: { createdAt: "asc" } });
+  return { cart, lines };
+}
+
+async function totalsOf(shop: string, cart: CartRow, lines: LineRow[], client: Client, known?: Facts): Promise<CartTotalsAnswer> {
   const facts = await factsFor(shop, lines.map((l) => l.variantId), known);
   const priceChanges: CartTotalsAnswer["priceChanges"] = [];
   const [shippingRates, taxRules] = await Promise.all([listShippingRates(shop, client), listTaxRules(shop, client)]);
@@ -147,6 +154,11 @@ export async function cartTotals(shop: string, id: string, { client = db, facts:
   return { ...totals, priceChanges };
 }
 
+export async function cartTotals(shop: string, id: string, { client = db, facts }: CartOptions = {}): Promise<CartTotalsAnswer> {
+  const { cart, lines } = await loadCart(shop, id, client);
+  return totalsOf(shop, cart, lines, client, facts);
+}
+
 /** Product facts for a cart's lines and any variants about to be added, fetched before a write's transaction. */
 export async function prefetchFacts(shop: string, cartIdOrNull: string | null, extraVariantIds: string[] = []): Promise<Facts> {
   const lines = cartIdOrNull && cartId.safeParse(cartIdOrNull).success ? await db.cartLine.findMany({ where: { cartId: cartIdOrNull, shop }, select: { variantId: true } }) : [];
@@ -157,9 +169,8 @@ export async function prefetchFacts(shop: string, cartIdOrNull: string | null, e
 /** What the API answers for a cart: the cart, its lines and fresh totals. */
 export async function cartView(shop: string, id: string, options: CartOptions = {}) {
   const client = options.client ?? db;
-  const cart = await requireCart(shop, id, client);
-  const lines = await client.cartLine.findMany({ where: { cartId: id, shop }, orderBy: { createdAt: "asc" } });
-  const totals = await cartTotals(shop, id, options);
+  const { cart, lines } = await loadCart(shop, id, client);
+  const totals = await totalsOf(shop, cart, lines, client, options.facts);
   const billing = cart.billingAddress ?? cart.shippingAddress;
   return {
     cart: {

@@ -1,16 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { cartApi } from "../cart/api.server";
-import { cartView, prefetchFacts, setContact, type Facts } from "../cart/carts.server";
+import { cartWriteApi } from "../cart/api.server";
+import { setContact } from "../cart/carts.server";
 
 // PUT { email?, phone? }: the shopper's contact.
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  cartApi<Facts>(
-    request,
-    "write",
-    async ({ client, body, tx, prepared: facts }) => {
-      if (request.method !== "PUT") return { status: 405, body: { error: { code: "method_not_allowed", message: "Use PUT" } } };
-      await setContact(client.shop, params.cartId!, body, { client: tx });
-      return { status: 200, body: await cartView(client.shop, params.cartId!, { client: tx, facts }) };
-    },
-    ({ client }) => prefetchFacts(client.shop, params.cartId!),
-  );
+  cartWriteApi(request, params.cartId!, { PUT: ({ shop, cartId, body, tx }) => setContact(shop, cartId, body, { client: tx }) });

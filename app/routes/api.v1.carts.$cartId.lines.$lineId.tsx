@@ -1,18 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { cartApi } from "../cart/api.server";
-import { cartView, prefetchFacts, removeLines, updateLineQuantity, type Facts } from "../cart/carts.server";
+import { cartWriteApi } from "../cart/api.server";
+import { removeLines, updateLineQuantity } from "../cart/carts.server";
 
 // PATCH { quantity }: set the line's quantity. DELETE: remove the line.
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  cartApi<Facts>(
-    request,
-    "write",
-    async ({ client, body, tx, prepared: facts }) => {
-      const { cartId, lineId } = params as { cartId: string; lineId: string };
-      if (request.method === "PATCH") await updateLineQuantity(client.shop, cartId, lineId, (body as { quantity?: unknown } | undefined)?.quantity, { client: tx });
-      else if (request.method === "DELETE") await removeLines(client.shop, cartId, [lineId], { client: tx });
-      else return { status: 405, body: { error: { code: "method_not_allowed", message: "Use PATCH or DELETE" } } };
-      return { status: 200, body: await cartView(client.shop, cartId, { client: tx, facts }) };
+  cartWriteApi(request, params.cartId!, {
+    PATCH: async ({ shop, cartId, body, tx }) => {
+      await updateLineQuantity(shop, cartId, params.lineId!, (body as { quantity?: unknown } | undefined)?.quantity, { client: tx });
     },
-    ({ client }) => prefetchFacts(client.shop, params.cartId!),
-  );
+    DELETE: ({ shop, cartId, tx }) => removeLines(shop, cartId, [params.lineId!], { client: tx }),
+  });
