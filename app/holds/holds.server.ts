@@ -4,9 +4,10 @@
 // UPDATE of its state; the triggers give the stock back. See docs/decisions/007-hold-ledger.md.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import db, { currentDatabaseProvider } from "../db.server";
+import db, { currentDatabaseProvider, type SqliteExecute } from "../db.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
 import { databaseMessage, isUniqueViolation } from "../lib/db-errors.server";
+import { createSqliteGroupCommit } from "../lib/sqlite-group-commit.server";
 
 export type HoldKind = "soft" | "hard";
 export type HoldState = "held" | "extended" | "committed" | "released" | "expired";
@@ -76,9 +77,6 @@ export function normalizeLines(input: unknown): HoldLineInput[] {
   return lines;
 }
 
-function isUnavailable(error: unknown): boolean {
-  return databaseMessage(error).includes("HOLDFAST_UNAVAILABLE");
-}
 function isDeadlock(error: unknown): boolean {
   return /deadlock detected|40P01/.test(databaseMessage(error));
 }
@@ -109,45 +107,68 @@ interface HoldRequest {
   ttlMinutes?: number;
 }
 
-type HoldWriter = Pick<typeof db, "$executeRaw" | "$queryRaw" | "stockLevel">;
+type HoldWriter = Pick<typeof db, "$queryRaw">;
 
 /** Prisma's own text form of a DateTime on SQLite, so raw writes compare with its reads. */
 const sqliteTimestamp = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
-/**
- * One statement: inserting the hold makes the triggers take every line's stock or none.
- * Returns the placed hold, or what each line has available when a line is short.
- */
-async function placeHold(
-  shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, client: HoldWriter = db,
-): Promise<{ placed: HoldStatus } | { short: ShortLine[] }> {
-  const now = new Date();
-  const row = {
+/** Where a hold placement ended: placed, short of stock (with each line's availability), or refused because the owner already has an active hold. */
+type Placement = { placed: HoldStatus } | { short: ShortLine[] } | { ownerHasHold: true };
+
+function newHoldRow(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, now: Date) {
+  return {
     id: randomUUID(), shop, ownerType: owner.type, ownerId: owner.id, kind, state: "held", lines: JSON.stringify(lines),
     expiresAt: new Date(now.getTime() + ttlMinutes * 60_000), extendedAt: null,
   };
-  if (currentDatabaseProvider() === "postgres") {
+}
+
+/** PostgreSQL: `Hold_place()` inserts the hold and answers with each line's availability when a line is short. */
+async function placeHoldPostgres(
+  shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, client: HoldWriter = db,
+): Promise<Placement> {
+  const now = new Date();
+  const row = newHoldRow(shop, owner, kind, lines, ttlMinutes, now);
+  try {
     const [{ short }] = await client.$queryRaw<{ short: ShortLine[] | null }[]>`
       SELECT "Hold_place"(${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${kind}, ${row.lines}, ${row.expiresAt}::timestamp(3), ${now}::timestamp(3)) AS short`;
     return short ? { short } : { placed: toStatus(row, now) };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ownerHasHold: true };
+    throw error;
   }
+}
+
+/**
+ * SQLite: one INSERT, straight to libsql inside a write transaction (a group commit's or the
+ * caller's). The triggers take every line's stock or abort the statement, undoing it alone.
+ */
+async function placeHoldSqlite(
+  execute: SqliteExecute, shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number,
+): Promise<Placement> {
+  const now = new Date();
+  const row = newHoldRow(shop, owner, kind, lines, ttlMinutes, now);
   try {
-    await client.$executeRaw`
-      INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt")
-      VALUES (${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${activeOwnerKey(shop, owner)}, ${kind}, 'held', 'created', ${row.lines},
-              ${sqliteTimestamp(row.expiresAt)}, ${sqliteTimestamp(now)})`;
+    await execute(
+      `INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt")
+       VALUES (?, ?, ?, ?, ?, ?, 'held', 'created', ?, ?, ?)`,
+      [row.id, shop, owner.type, owner.id, activeOwnerKey(shop, owner), kind, row.lines, sqliteTimestamp(row.expiresAt), sqliteTimestamp(now)],
+    );
     return { placed: toStatus(row, now) };
   } catch (error) {
-    if (!isUnavailable(error)) throw error;
+    const message = databaseMessage(error);
+    if (message.includes("UNIQUE constraint failed")) return { ownerHasHold: true };
+    if (!message.includes("HOLDFAST_UNAVAILABLE")) throw error;
   }
-  const levels = await client.stockLevel.findMany({
-    where: { shop, OR: lines.map((l) => ({ inventoryItemId: l.inventoryItemId, locationId: l.locationId })) },
-  });
-  const byKey = new Map(levels.map((s) => [lineKey(s), s]));
+  const { rows } = await execute(
+    `SELECT "inventoryItemId", "locationId", "shopifyAvailable" + "mirrored" - "held" AS "available", "held" - "hardHeld" AS "softHeld"
+       FROM "StockLevel" WHERE "shop" = ? AND ("inventoryItemId", "locationId") IN (${lines.map(() => "(?, ?)").join(", ")})`,
+    [shop, ...lines.flatMap((l) => [l.inventoryItemId, l.locationId])],
+  );
+  const byKey = new Map(rows.map((r) => [lineKey(r as { inventoryItemId: string; locationId: string }), r]));
   return {
     short: lines.map((l) => {
       const s = byKey.get(lineKey(l));
-      return { ...l, available: s ? Math.max(0, s.shopifyAvailable + s.mirrored - s.held) : 0, softHeld: s ? s.held - s.hardHeld : 0 };
+      return { ...l, available: s ? Math.max(0, Number(s.available)) : 0, softHeld: s ? Number(s.softHeld) : 0 };
     }),
   };
 }
@@ -155,6 +176,16 @@ async function placeHold(
 /** A line of a hold that could not be placed: what is available, and how much soft holds take. */
 interface ShortLine extends LineAvailability { softHeld: number }
 const withoutSoftHeld = (short: ShortLine[]): LineAvailability[] => short.map(({ softHeld: _softHeld, ...l }) => l);
+
+/** On SQLite, holds placed at the same moment share one commit (each in its own savepoint). */
+let groupCommit: ReturnType<typeof createSqliteGroupCommit> | undefined;
+
+const sqliteGroupCommit = () => (groupCommit ??= createSqliteGroupCommit(db));
+
+function placeHoldNow(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number): Promise<Placement> {
+  if (currentDatabaseProvider() === "postgres") return placeHoldPostgres(shop, owner, kind, lines, ttlMinutes);
+  return sqliteGroupCommit()((execute) => placeHoldSqlite(execute, shop, owner, kind, lines, ttlMinutes), { singleWrite: true });
+}
 
 /**
  * Reserves every line or none. A hard hold that finds stock taken by soft holds releases
@@ -164,14 +195,14 @@ export async function hold(shop: string, request: HoldRequest): Promise<HoldResu
   const lines = normalizeLines(request.lines);
   const ttlMinutes = request.ttlMinutes ?? (await readHoldPolicy(shop)).holdTtlMinutes;
   for (let attempt = 0; ; attempt++) {
-    let result: Awaited<ReturnType<typeof placeHold>>;
+    let result: Placement;
     try {
-      result = await placeHold(shop, request.owner, request.kind, lines, ttlMinutes);
+      result = await placeHoldNow(shop, request.owner, request.kind, lines, ttlMinutes);
     } catch (error) {
       if (isDeadlock(error) && attempt < 5) continue;
-      if (isUniqueViolation(error)) throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
       throw error;
     }
+    if ("ownerHasHold" in result) throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
     if ("placed" in result) return { ok: true, hold: result.placed };
     const giveWay = request.kind === "hard" && attempt < 4 && result.short.some((l) => l.available < l.quantity && l.available + l.softHeld >= l.quantity);
     if (!giveWay || !(await preemptSoftHolds(shop, result.short)))
@@ -229,17 +260,27 @@ export async function holdForOwner(shop: string, request: HoldRequest): Promise<
     return { ok: true, hold: await status(shop, current.id) };
   }
   const ttlMinutes = request.ttlMinutes ?? (await readHoldPolicy(shop)).holdTtlMinutes;
+  const endCurrent = { state: "released", activeOwnerKey: null, endedAt: new Date(), stateReason: "replaced by new lines" } as const;
+  // Not available: undo the release too, so the current hold stays as it was.
+  const placedOrThrow = (result: Placement) => {
+    if ("short" in result) throw new NotAvailable(result.short);
+    if ("ownerHasHold" in result) throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
+    return result.placed;
+  };
   try {
-    const replaced = await db.$transaction(async (tx) => {
-      await tx.hold.updateMany({
-        where: { id: current.id, state: { in: ACTIVE_STATES } },
-        data: { state: "released", activeOwnerKey: null, endedAt: new Date(), stateReason: "replaced by new lines" },
-      });
-      const result = await placeHold(shop, request.owner, request.kind, lines, ttlMinutes, tx);
-      // Not available: undo the release, so the current hold stays as it was.
-      if ("short" in result) throw new NotAvailable(result.short);
-      return result.placed;
-    });
+    const replaced =
+      currentDatabaseProvider() === "postgres"
+        ? await db.$transaction(async (tx) => {
+            await tx.hold.updateMany({ where: { id: current.id, state: { in: ACTIVE_STATES } }, data: endCurrent });
+            return placedOrThrow(await placeHoldPostgres(shop, request.owner, request.kind, lines, ttlMinutes, tx));
+          })
+        : await sqliteGroupCommit()(async (execute) => {
+            await execute(
+              `UPDATE "Hold" SET "state" = ?, "activeOwnerKey" = NULL, "endedAt" = ?, "stateReason" = ? WHERE "id" = ? AND "state" IN ('held', 'extended')`,
+              [endCurrent.state, sqliteTimestamp(endCurrent.endedAt), endCurrent.stateReason, current.id],
+            );
+            return placedOrThrow(await placeHoldSqlite(execute, shop, request.owner, request.kind, lines, ttlMinutes));
+          });
     return { ok: true, hold: replaced };
   } catch (error) {
     if (!(error instanceof NotAvailable)) throw error;

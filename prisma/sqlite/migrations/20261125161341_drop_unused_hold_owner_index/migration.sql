@@ -1,0 +1,3 @@
+-- DropIndex
+DROP INDEX "Hold_shop_ownerType_ownerId_idx";
+
