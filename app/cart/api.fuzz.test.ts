@@ -49,6 +49,7 @@ const endpoint = fc.constantFrom(
   ["PUT", () => `/api/v1/carts/${cartId}/contact`],
   ["PUT", () => `/api/v1/carts/${cartId}/addresses`],
   ["PUT", () => `/api/v1/carts/${cartId}/shipping-rates`],
+  ["POST", () => `/api/v1/carts/${cartId}/discount-codes`],
   ["POST", () => `/api/v1/carts`],
 ) as fc.Arbitrary<[string, () => string]>;
 

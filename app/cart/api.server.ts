@@ -1,7 +1,5 @@
 // The Cart API's plumbing, shared by its routes: storefront-key auth, CORS, JSON bodies,
 // Idempotency-Key on writes, and errors as a code and a message.
-import { unauthenticated } from "../shopify.server";
-import { adminGraphql } from "../shopify/admin-graphql.server";
 import { apiError, readJsonBody } from "../lib/api.server";
 import { authenticateStorefrontKey, corsHeaders, type StorefrontClient } from "../storefront/keys.server";
 import { idempotencyResponse, runIdempotent, type IdempotentAnswer, type Tx } from "../idempotency/idempotency.server";
@@ -9,22 +7,6 @@ import { CartError, cartView, prefetchFacts, type Facts } from "./carts.server";
 
 export const CART_TOKEN_HEADER = "X-Holdfast-Cart-Token";
 
-export const CART_SHOP_CURRENCY_QUERY = `#graphql
-  query CartShopCurrency {
-    shop { currencyCode }
-  }
-`;
-
-const currencies = new Map<string, string>();
-export async function shopCurrency(shop: string): Promise<string> {
-  let currency = currencies.get(shop);
-  if (!currency) {
-    const { admin } = await unauthenticated.admin(shop);
-    currency = (await adminGraphql<{ shop: { currencyCode: string } }>(admin, CART_SHOP_CURRENCY_QUERY)).data.shop.currencyCode;
-    currencies.set(shop, currency);
-  }
-  return currency;
-}
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
@@ -108,8 +90,8 @@ export function cartWriteApi(request: Request, cartId: string, writes: Partial<R
       return { status, body: await cartView(client.shop, cartId, { client: tx, facts }) };
     },
     async ({ client, body }) => {
-      const variantId = (body as { variantId?: unknown } | undefined)?.variantId;
-      return prefetchFacts(client.shop, cartId, typeof variantId === "string" ? [variantId] : []);
+      const { variantId, code } = (body ?? {}) as { variantId?: unknown; code?: unknown };
+      return prefetchFacts(client.shop, cartId, { variantIds: typeof variantId === "string" ? [variantId] : [], codes: typeof code === "string" ? [code] : [] });
     },
   );
 }

@@ -6,13 +6,20 @@ import db from "../db.server";
 import { calculateTotals, type Totals } from "../totals/totals";
 import { formatDecimal } from "../totals/money";
 import { variantFacts, type VariantFacts } from "./products.server";
+import { lookupDiscountCode, normalizeCode, type DiscountLookup } from "./discounts.server";
+import { combinable, evaluateDiscounts, type CodeStatus } from "./discounts";
+import { shopPricing, type ShopPricing } from "../shop/shopify-settings.server";
 import { listShippingRates } from "./shipping.server";
 import { listTaxRules } from "./tax.server";
 import type { Tx } from "../idempotency/idempotency.server";
 
 /** The database client a cart operation uses: the app's, or a transaction it is part of. */
 type Client = typeof db | Tx;
-export type Facts = Map<string, VariantFacts | null>;
+/**
+ * What a cart's totals need from Shopify: its variants' facts, its discount codes, and the
+ * shop's pricing. Read before a write's transaction, so no network call happens inside it.
+ */
+export interface Facts { variants: Map<string, VariantFacts | null>; discounts: Map<string, DiscountLookup>; pricing?: ShopPricing }
 export interface CartOptions { client?: Client; facts?: Facts }
 
 /** Runs fn in a transaction, or in the one the caller already has. */
@@ -20,11 +27,16 @@ async function inTransaction<T>(client: Client, fn: (tx: Tx) => Promise<T>): Pro
   return client === db ? db.$transaction(fn) : fn(client as Tx);
 }
 
-async function factsFor(shop: string, variantIds: string[], known?: Facts): Promise<Facts> {
-  const missing = variantIds.filter((id) => !known?.has(id));
+/** The facts for these variants and codes: those already known, the rest fetched. */
+async function factsFor(shop: string, currency: string, variantIds: string[], codes: string[], known?: Facts): Promise<Facts> {
+  const missing = variantIds.filter((id) => !known?.variants.has(id));
   const fetched = missing.length ? await variantFacts(shop, missing) : new Map<string, VariantFacts | null>();
-  return new Map([...(known ?? []), ...fetched]);
+  const discounts = new Map(known?.discounts ?? []);
+  for (const code of codes) if (!discounts.has(code)) discounts.set(code, await lookupDiscountCode(shop, code, currency));
+  return { variants: new Map([...(known?.variants ?? []), ...fetched]), discounts, pricing: known?.pricing ?? (await shopPricing(shop)) };
 }
+
+const codesOf = (cart: { discountCodes: string }) => JSON.parse(cart.discountCodes) as string[];
 
 export const MAX_LINE_QUANTITY = 999;
 export const MAX_CART_LINES = 250;
@@ -72,7 +84,7 @@ export async function addLine(shop: string, id: string, input: { variantId: unkn
   if (!variantId.success || !quantity.success)
     throw new CartError(400, "invalid_line", [...(variantId.error?.issues ?? []), ...(quantity.error?.issues ?? [])].map((i) => i.message).join("; "));
   const cart = await requireCart(shop, id, client);
-  const facts = (await factsFor(shop, [variantId.data], known)).get(variantId.data);
+  const facts = (await factsFor(shop, cart.currency, [variantId.data], [], known)).variants.get(variantId.data);
   if (!facts) throw new CartError(422, "unknown_variant", `${variantId.data} is not sold by this shop`);
   if (!facts.availableForSale) throw new CartError(409, "not_available", `${facts.title} is not available for sale`);
   if (facts.currency !== cart.currency) throw new CartError(422, "currency_mismatch", `${facts.title} is priced in ${facts.currency}, the cart in ${cart.currency}`);
@@ -120,7 +132,10 @@ export async function removeLines(shop: string, id: string, lineIds: unknown, { 
   });
 }
 
-export interface CartTotalsAnswer extends Totals { priceChanges: { lineId: string; title: string; was: string; now: string }[] }
+export interface CartTotalsAnswer extends Totals {
+  priceChanges: { lineId: string; title: string; was: string; now: string }[];
+  discountCodes: CodeStatus[];
+}
 
 /** Totals at today's prices; a price that changed since a line was added is reported. */
 type CartRow = NonNullable<Awaited<ReturnType<typeof findCart>>>;
@@ -133,25 +148,37 @@ async function loadCart(shop: string, id: string, client: Client) {
 }
 
 async function totalsOf(shop: string, cart: CartRow, lines: LineRow[], client: Client, known?: Facts): Promise<CartTotalsAnswer> {
-  const facts = await factsFor(shop, lines.map((l) => l.variantId), known);
+  const codes = codesOf(cart);
+  const facts = await factsFor(shop, cart.currency, lines.map((l) => l.variantId), codes, known);
   const priceChanges: CartTotalsAnswer["priceChanges"] = [];
   const [shippingRates, taxRules] = await Promise.all([listShippingRates(shop, client), listTaxRules(shop, client)]);
   const destination = cart.shippingAddress ? (JSON.parse(cart.shippingAddress) as { country: string; province?: string }) : null;
+  const country = destination ? destination.country.toUpperCase() : null;
+  const pricedLines = lines.map((l) => {
+    const current = facts.variants.get(l.variantId);
+    const unitPrice = current?.unitPrice ?? l.unitPrice;
+    if (unitPrice !== l.unitPrice)
+      priceChanges.push({ lineId: l.id, title: l.title, was: formatDecimal(l.unitPrice, cart.currency), now: formatDecimal(unitPrice, cart.currency) });
+    return { ...l, unitPrice };
+  });
+  const rules = new Map(codes.map((code) => {
+    const lookup = facts.discounts.get(code);
+    return [code, lookup?.ok ? lookup.rule : { unusable: lookup?.message ?? "This code could not be checked" }] as const;
+  }));
+  const discounts = evaluateDiscounts(codes, rules, pricedLines, country, (minor) => `${formatDecimal(minor, cart.currency)} ${cart.currency}`);
   const totals = calculateTotals({
     currency: cart.currency,
     shippingRates,
     taxRules,
-    destination: destination && { country: destination.country.toUpperCase(), ...(destination.province ? { province: destination.province.toUpperCase() } : {}) },
+    pricesIncludeTax: facts.pricing?.taxesIncluded ?? false,
+    destination: country ? { country, ...(destination!.province ? { province: destination!.province.toUpperCase() } : {}) } : null,
     chosenShippingRateId: cart.shippingRateId,
-    lines: lines.map((l) => {
-      const current = facts.get(l.variantId);
-      const unitPrice = current?.unitPrice ?? l.unitPrice;
-      if (unitPrice !== l.unitPrice)
-        priceChanges.push({ lineId: l.id, title: l.title, was: formatDecimal(l.unitPrice, cart.currency), now: formatDecimal(unitPrice, cart.currency) });
-      return { id: l.id, variantId: l.variantId, quantity: l.quantity, unitPrice, taxable: true, requiresShipping: l.requiresShipping, weightGrams: l.weightGrams };
-    }),
+    lineDiscounts: discounts.lineDiscounts,
+    orderDiscounts: discounts.orderDiscounts,
+    shippingDiscounts: discounts.shippingDiscounts,
+    lines: pricedLines.map((l) => ({ id: l.id, variantId: l.variantId, quantity: l.quantity, unitPrice: l.unitPrice, taxable: true, requiresShipping: l.requiresShipping, weightGrams: l.weightGrams })),
   });
-  return { ...totals, priceChanges };
+  return { ...totals, priceChanges, discountCodes: discounts.codes };
 }
 
 export async function cartTotals(shop: string, id: string, { client = db, facts }: CartOptions = {}): Promise<CartTotalsAnswer> {
@@ -159,11 +186,17 @@ export async function cartTotals(shop: string, id: string, { client = db, facts 
   return totalsOf(shop, cart, lines, client, facts);
 }
 
-/** Product facts for a cart's lines and any variants about to be added, fetched before a write's transaction. */
-export async function prefetchFacts(shop: string, cartIdOrNull: string | null, extraVariantIds: string[] = []): Promise<Facts> {
-  const lines = cartIdOrNull && cartId.safeParse(cartIdOrNull).success ? await db.cartLine.findMany({ where: { cartId: cartIdOrNull, shop }, select: { variantId: true } }) : [];
-  const ids = [...new Set([...lines.map((l) => l.variantId), ...extraVariantIds.filter((v) => variantIdSchema.safeParse(v).success)])];
-  return ids.length ? variantFacts(shop, ids) : new Map();
+/**
+ * The facts a write to this cart may need (its lines, its codes, a variant or code about to be
+ * added, the shop's pricing), fetched before the write's transaction.
+ */
+export async function prefetchFacts(shop: string, cartIdOrNull: string | null, extra: { variantIds?: string[]; codes?: string[] } = {}): Promise<Facts> {
+  const cart = cartIdOrNull && cartId.safeParse(cartIdOrNull).success ? await db.cart.findFirst({ where: { id: cartIdOrNull, shop }, select: { currency: true, discountCodes: true } }) : null;
+  const lines = cart ? await db.cartLine.findMany({ where: { cartId: cartIdOrNull!, shop }, select: { variantId: true } }) : [];
+  const pricing = await shopPricing(shop);
+  const variantIds = [...new Set([...lines.map((l) => l.variantId), ...(extra.variantIds ?? []).filter((v) => variantIdSchema.safeParse(v).success)])];
+  const codes = [...new Set([...(cart ? codesOf(cart) : []), ...(extra.codes ?? []).filter((c) => discountCodeSchema.safeParse(c).success).map(normalizeCode)])];
+  return factsFor(shop, cart?.currency ?? pricing.currency, variantIds, codes, { variants: new Map(), discounts: new Map(), pricing });
 }
 
 /** What the API answers for a cart: the cart, its lines and fresh totals. */
@@ -252,4 +285,40 @@ export async function chooseShippingRate(shop: string, id: string, input: unknow
   if (!totals.availableShippingRates.some((r) => r.id === rateId.data.rateId))
     throw new CartError(422, "shipping_rate_unavailable", `Rate ${rateId.data.rateId} does not apply to this cart; choose one of its available rates`);
   await client.cart.update({ where: { id }, data: { shippingRateId: rateId.data.rateId, lastActivityAt: new Date() } });
+}
+
+export const MAX_DISCOUNT_CODES = 5;
+export const discountCodeSchema = z.string({ invalid_type_error: "code must be a string" }).trim().min(1, "code is required").max(64, "a code is at most 64 characters");
+
+/**
+ * Applies a Shopify discount code to the cart. An unknown, inactive, used-up or unsupported code
+ * is refused (422) and changes nothing; a code that cannot be combined with one already applied
+ * is refused (409). A code whose minimum is not met yet is kept and shown as not applied, with why.
+ */
+export async function applyDiscountCode(shop: string, id: string, input: unknown, options: CartOptions = {}) {
+  const client = options.client ?? db;
+  const parsed = z.object({ code: discountCodeSchema }).strict().safeParse(input);
+  if (!parsed.success) throw new CartError(400, "invalid_request", parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+  const code = normalizeCode(parsed.data.code);
+  const cart = await requireCart(shop, id, client);
+  const codes = codesOf(cart);
+  if (codes.includes(code)) return;
+  if (codes.length >= MAX_DISCOUNT_CODES) throw new CartError(422, "too_many_discount_codes", `A cart takes at most ${MAX_DISCOUNT_CODES} discount codes`);
+  const facts = await factsFor(shop, cart.currency, [], [...codes, code], options.facts);
+  const lookup = facts.discounts.get(code)!;
+  if (!lookup.ok) throw new CartError(422, lookup.code, lookup.message);
+  for (const other of codes) {
+    const applied = facts.discounts.get(other);
+    if (applied?.ok && !combinable(lookup.rule, applied.rule))
+      throw new CartError(409, "discount_code_not_combinable", `${code} cannot be combined with ${other}; remove ${other} to use ${code}`);
+  }
+  await client.cart.update({ where: { id }, data: { discountCodes: JSON.stringify([...codes, code]), lastActivityAt: new Date() } });
+}
+
+export async function removeDiscountCode(shop: string, id: string, rawCode: string, { client = db }: CartOptions = {}) {
+  const code = normalizeCode(rawCode);
+  const cart = await requireCart(shop, id, client);
+  const codes = codesOf(cart);
+  if (!codes.includes(code)) throw new CartError(404, "discount_code_not_applied", `${code} is not applied to this cart`);
+  await client.cart.update({ where: { id }, data: { discountCodes: JSON.stringify(codes.filter((c) => c !== code)), lastActivityAt: new Date() } });
 }

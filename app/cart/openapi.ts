@@ -8,9 +8,9 @@ const refusals = {
   "401": { description: "Missing or invalid storefront key", ...json(error) },
   "403": { description: "Origin not allowed for this key", ...json(error) },
   "404": { description: "No such cart or line in this shop", ...json(error) },
-  "409": { description: "The same Idempotency-Key is in progress (see Retry-After)", ...json(error) },
+  "409": { description: "The same Idempotency-Key is in progress (see Retry-After), or a discount code that cannot be combined with one applied", ...json(error) },
   "413": { description: "Body larger than 64 KiB", ...json(error) },
-  "422": { description: "Refused (unknown variant, Idempotency-Key reused with another request)", ...json(error) },
+  "422": { description: "Refused (unknown variant, unknown or unusable discount code, Idempotency-Key reused with another request)", ...json(error) },
 };
 const cartId = { name: "cartId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const lineId = { name: "lineId", in: "path", required: true, schema: { type: "string" } };
@@ -96,6 +96,21 @@ export const cartApiDocument = {
         responses: { "200": { description: "Chosen", ...json(cartAnswer) }, ...refusals },
       },
     },
+    "/carts/{cartId}/discount-codes": {
+      post: {
+        summary: "Apply one of the shop's discount codes",
+        description: "Codes are the merchant's Shopify code discounts, case-insensitive. Refusals: discount_code_unknown, discount_code_inactive, discount_code_used_up, discount_code_not_eligible, discount_code_not_supported, too_many_discount_codes (422); discount_code_not_combinable (409). A code whose minimum is not met yet stays on the cart, listed in totals.discountCodes with applied: false and the reason.",
+        parameters: [cartId, idempotencyKey],
+        requestBody: { required: true, ...json({ type: "object", required: ["code"], additionalProperties: false, properties: { code: { type: "string", minLength: 1, maxLength: 64 } } }) },
+        responses: { "200": { description: "Applied (or already applied)", ...json(cartAnswer) }, ...refusals },
+      },
+    },
+    "/carts/{cartId}/discount-codes/{code}": {
+      delete: {
+        summary: "Remove a discount code", parameters: [cartId, { name: "code", in: "path", required: true, schema: { type: "string" } }, idempotencyKey],
+        responses: { "200": { description: "Removed", ...json(cartAnswer) }, ...refusals },
+      },
+    },
     "/carts/{cartId}/addresses": {
       put: {
         summary: "Set the shipping address (and billing, when it differs)", parameters: [cartId, idempotencyKey],
@@ -133,12 +148,16 @@ export const cartApiDocument = {
             },
           },
           totals: {
-            type: "object", required: ["currency", "exponent", "subtotal", "discounts", "shipping", "tax", "grandTotal", "adjustments", "priceChanges"],
+            type: "object", required: ["currency", "exponent", "subtotal", "discounts", "shipping", "tax", "grandTotal", "adjustments", "priceChanges", "discountCodes"],
             properties: {
               currency: { type: "string" }, exponent: { type: "integer" }, subtotal: minor, discounts: minor, shipping: minor, tax: minor, grandTotal: minor,
               taxIncluded: { type: "boolean" },
               adjustments: { type: "array", items: { type: "object", required: ["step", "source", "amount", "reason"], properties: { step: { type: "string" }, source: { type: "string" }, amount: { type: "integer" }, reason: { type: "string" } } } },
               priceChanges: { type: "array", items: { type: "object", required: ["lineId", "was", "now"] } },
+              discountCodes: {
+                type: "array",
+                items: { type: "object", required: ["code", "title", "applied"], properties: { code: { type: "string" }, title: { type: ["string", "null"] }, applied: { type: "boolean" }, reason: { type: "string" } } },
+              },
             },
           },
         },

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { cartApi, CART_TOKEN_HEADER, shopCurrency } from "../cart/api.server";
+import { cartApi, CART_TOKEN_HEADER } from "../cart/api.server";
+import { shopCurrency } from "../shop/shopify-settings.server";
 import { cartView, getOrCreateCart, prefetchFacts, type Facts } from "../cart/carts.server";
 
 const body = z.object({ cartToken: z.string().max(64).nullish() }).passthrough();

@@ -5,7 +5,7 @@ import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
-import { shopCurrency } from "../cart/api.server";
+import { shopCurrency } from "../shop/shopify-settings.server";
 import { createShippingRate, deleteShippingRate, listShippingRates, shippingRateSchema } from "../cart/shipping.server";
 import { listTaxRules, removeTaxRule, setTaxRule, taxRuleSchema } from "../cart/tax.server";
 import { formatDecimal, parseDecimal } from "../totals/money";

@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { allocate, currencyExponent, formatDecimal, mulDivRound, parseDecimal } from "./money";
+import { allocate, currencyExponent, formatDecimal, fractionToBasisPoints, mulDivRound, parseDecimal } from "./money";
 
 describe("money", () => {
+  it("reads Shopify's percentage fractions into basis points from their decimal text", () => {
+    expect([0.1, 0.125, 1, 0.0001, 0.2].map(fractionToBasisPoints)).toEqual([1000, 1250, 10000, 1, 2000]);
+    expect(() => fractionToBasisPoints(0.00001)).toThrow(RangeError);
+    expect(() => fractionToBasisPoints(1 / 3)).toThrow(RangeError);
+  });
+
   it("knows ISO 4217 exponents", () => {
     expect([currencyExponent("JPY"), currencyExponent("USD"), currencyExponent("KWD")]).toEqual([0, 2, 3]);
     expect(() => currencyExponent("XYZ")).toThrow(/ISO 4217/);

@@ -23,11 +23,22 @@ export function assertMinor(value: number, what = "amount"): Minor {
 
 /** Parses a decimal string such as Shopify's "12.30" exactly into minor units. */
 export function parseDecimal(amount: string, currency: string): Minor {
-  const exponent = currencyExponent(currency);
+  return parseFixed(amount, currencyExponent(currency), currency);
+}
+
+/**
+ * A fraction such as Shopify's discount percentage (0.125 = 12.5%) in basis points, exactly:
+ * read from the number's decimal text, never multiplied as a float.
+ */
+export function fractionToBasisPoints(fraction: number): number {
+  return parseFixed(String(fraction), 4, "a basis-point value");
+}
+
+function parseFixed(amount: string, exponent: number, unit: string): Minor {
   const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(amount.trim());
   if (!m) throw new RangeError(`"${amount}" is not a decimal amount`);
   const [, sign, whole, fraction = ""] = m;
-  if (fraction.replace(/0+$/, "").length > exponent) throw new RangeError(`"${amount}" has more decimals than ${currency} allows (${exponent})`);
+  if (fraction.replace(/0+$/, "").length > exponent) throw new RangeError(`"${amount}" has more decimals than ${unit} allows (${exponent})`);
   const digits = whole + fraction.padEnd(exponent, "0").slice(0, exponent);
   const value = Number(BigInt(digits)) * (sign ? -1 : 1);
   return assertMinor(value === 0 ? 0 : value, `"${amount}"`);

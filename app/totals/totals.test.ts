@@ -60,6 +60,14 @@ describe("totals pipeline", () => {
     expect(() => calculateTotals({ ...base, orderDiscounts: [{ code: "X", value: { kind: "percent", basisPoints: 12000 } }] })).toThrow(/basis points/);
     expect(() => calculateTotals({ ...base, currency: "ABC" })).toThrow(/ISO 4217/);
   });
+
+  it("a shipping discount applies only when the chosen rate is within its maximum price", () => {
+    const withRate = { ...base, shippingRates: [{ id: "std", title: "Standard", kind: "flat" as const, amount: 900 }], chosenShippingRateId: "std" };
+    const free = { code: "FREESHIP", value: { kind: "percent" as const, basisPoints: 10_000 } };
+    expect(calculateTotals({ ...withRate, shippingDiscounts: [free] }).shipping).toBe(0);
+    expect(calculateTotals({ ...withRate, shippingDiscounts: [{ ...free, maximumShippingPrice: 800 }] }).shipping).toBe(900);
+    expect(calculateTotals({ ...withRate, shippingDiscounts: [{ code: "HALF", value: { kind: "amount", amount: 450 } }] }).shipping).toBe(450);
+  });
 });
 
 const line = fc.record({
@@ -84,12 +92,14 @@ const cart = fc
     basisPoints: fc.integer({ min: 0, max: 3_000 }),
     shippingTaxed: fc.boolean(),
     flat: fc.integer({ min: 0, max: 5_000 }),
+    shippingDiscounts: fc.array(fc.record({ code: fc.string({ minLength: 1, maxLength: 6 }), value: discount, maximumShippingPrice: fc.option(fc.integer({ min: 0, max: 5_000 }), { nil: undefined }) }), { maxLength: 2 }),
   })
   .map((c): TotalsInput => ({
     currency: "USD",
     lines: c.lines,
     orderDiscounts: c.orderDiscounts,
     lineDiscounts: c.lineDiscountPicks.map(([i, value], k) => ({ code: `L${k}`, lineId: c.lines[i % c.lines.length].id, value })),
+    shippingDiscounts: c.shippingDiscounts.map((d) => (d.maximumShippingPrice === undefined ? { code: d.code, value: d.value } : d)),
     shippingRates: [{ id: "flat", title: "Flat", kind: "flat", amount: c.flat }],
     chosenShippingRateId: "flat",
     destination: { country: "US" },
@@ -102,6 +112,10 @@ describe("totals invariants (property tests)", () => {
     fc.assert(
       fc.property(cart, (input) => {
         const t = calculateTotals(input);
+        // Shipping is what the shopper pays for it: the rate less any shipping discount, never below zero.
+        const shippingSteps = t.adjustments.filter((a) => a.step === "shipping").reduce((s, a) => s + a.amount, 0);
+        expect(t.shipping).toBe(shippingSteps);
+        expect(t.shipping).toBeGreaterThanOrEqual(0);
         expect(t.grandTotal).toBe(t.subtotal - t.discounts + t.shipping + (input.pricesIncludeTax ? 0 : t.tax));
         expect(t.grandTotal).toBeGreaterThanOrEqual(0);
         expect(t.lines.every((l) => l.net >= 0 && l.discount >= 0 && l.tax >= 0)).toBe(true);

@@ -18,6 +18,8 @@ export interface TotalsLine {
 export type DiscountValue = { kind: "percent"; basisPoints: number } | { kind: "amount"; amount: Minor };
 export interface LineDiscount { code: string; lineId: string; value: DiscountValue }
 export interface OrderDiscount { code: string; value: DiscountValue }
+/** Off the chosen shipping rate; only when the rate costs at most `maximumShippingPrice` (if given). */
+export interface ShippingDiscount { code: string; value: DiscountValue; maximumShippingPrice?: Minor }
 
 export type ShippingRate =
   | { id: string; title: string; kind: "flat"; amount: Minor; freeOver?: Minor }
@@ -30,6 +32,7 @@ export interface TotalsInput {
   lines: TotalsLine[];
   lineDiscounts?: LineDiscount[];
   orderDiscounts?: OrderDiscount[];
+  shippingDiscounts?: ShippingDiscount[];
   shippingRates?: ShippingRate[];
   chosenShippingRateId?: string | null;
   destination?: { country: string; province?: string } | null;
@@ -144,13 +147,19 @@ const shipping: Step = (s) => {
   });
   const chosen = available.find((r) => r.id === s.input.chosenShippingRateId);
   if (!chosen) return { ...s, availableShippingRates: available };
-  return {
-    ...s,
-    availableShippingRates: available,
-    shipping: chosen.amount,
-    shippingRate: { id: chosen.id, title: chosen.title },
-    adjustments: [...s.adjustments, { step: "shipping", source: `shipping:${chosen.id}`, amount: chosen.amount, reason: chosen.amount === 0 && s.input.shippingRates?.find((r) => r.id === chosen.id)?.freeOver !== undefined ? `${chosen.title}: free over the threshold` : chosen.title }],
-  };
+  const adjustments: Adjustment[] = [
+    ...s.adjustments,
+    { step: "shipping", source: `shipping:${chosen.id}`, amount: chosen.amount, reason: chosen.amount === 0 && s.input.shippingRates?.find((r) => r.id === chosen.id)?.freeOver !== undefined ? `${chosen.title}: free over the threshold` : chosen.title },
+  ];
+  let net = chosen.amount;
+  for (const d of [...(s.input.shippingDiscounts ?? [])].sort((a, b) => (a.code < b.code ? -1 : 1))) {
+    if (d.maximumShippingPrice !== undefined && chosen.amount > d.maximumShippingPrice) continue;
+    const off = discountOf(d.value, net);
+    if (!off) continue;
+    net -= off;
+    adjustments.push({ step: "shipping", source: `discount:${d.code}`, amount: -off, reason: off === chosen.amount ? "free shipping" : d.value.kind === "percent" ? `${d.value.basisPoints / 100}% off shipping` : "amount off shipping" });
+  }
+  return { ...s, availableShippingRates: available, shipping: net, shippingRate: { id: chosen.id, title: chosen.title }, adjustments };
 };
 
 function taxRuleFor(s: State): TaxRule | undefined {
@@ -194,7 +203,7 @@ function validate(input: TotalsInput) {
     if (!Number.isSafeInteger(l.unitPrice) || l.unitPrice < 0) throw new TotalsInputError(`line ${l.id}: unit price must be whole minor units ≥ 0`);
     if (!Number.isSafeInteger(l.weightGrams) || l.weightGrams < 0) throw new TotalsInputError(`line ${l.id}: weight must be whole grams ≥ 0`);
   }
-  for (const d of [...(input.lineDiscounts ?? []), ...(input.orderDiscounts ?? [])]) {
+  for (const d of [...(input.lineDiscounts ?? []), ...(input.orderDiscounts ?? []), ...(input.shippingDiscounts ?? [])]) {
     const v = d.value;
     if (v.kind === "percent" ? !Number.isSafeInteger(v.basisPoints) || v.basisPoints < 0 || v.basisPoints > 10_000 : !Number.isSafeInteger(v.amount) || v.amount < 0)
       throw new TotalsInputError(`discount ${d.code}: ${v.kind === "percent" ? "basis points must be 0–10000" : "amount must be whole minor units ≥ 0"}`);

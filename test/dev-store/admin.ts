@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { GraphQLError, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
 import { INVENTORY_STATES, onHand, type InventoryItem, type InventoryLevel, type Location, type Product, type Variant } from "./catalog";
 import { gid, paginate, parseGid, type PageArgs } from "./graphql-support";
+import { discountCodeNode } from "./discounts";
 import { newToken, type DevStoreState, type ShopState } from "./store";
 
 type Args = Record<string, unknown>;
@@ -192,7 +193,14 @@ function moveQuantities(state: DevStoreState, shop: ShopState, input: Record<str
   return result;
 }
 
-export function adminRoot(state: DevStoreState, shop: ShopState) {
+/** Shopify's answer to a field the token's scopes do not cover. */
+function requireScope(granted: string[], field: string, scope: string) {
+  const write = scope.replace(/^read_/, "write_");
+  if (!granted.includes(scope) && !granted.includes(write))
+    throw new GraphQLError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, { extensions: { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes", requiredAccess: `\`${scope}\` access scope.` } });
+}
+
+export function adminRoot(state: DevStoreState, shop: ShopState, granted: string[]) {
   const v = adminViews(shop);
   const { catalog } = shop;
   const subscriptionView = (s: ShopState["webhookSubscriptions"][number]) => ({
@@ -201,7 +209,7 @@ export function adminRoot(state: DevStoreState, shop: ShopState) {
   return {
     shop: () => ({
       __typename: "Shop", id: gid("Shop", shop.id), name: shop.name, email: shop.email, myshopifyDomain: shop.domain,
-      currencyCode: shop.currencyCode, ianaTimezone: shop.ianaTimezone,
+      currencyCode: shop.currencyCode, ianaTimezone: shop.ianaTimezone, taxesIncluded: shop.taxesIncluded, taxShipping: false,
       plan: { displayName: "Development", partnerDevelopment: true, publicDisplayName: "Development", shopifyPlus: false },
       primaryDomain: { id: gid("Domain", shop.id), host: shop.domain, url: `https://${shop.domain}`, sslEnabled: true },
     }),
@@ -231,6 +239,16 @@ export function adminRoot(state: DevStoreState, shop: ShopState) {
     location: ({ id }: Args) => {
       const l = id == null ? catalog.locations[0] : v.locationById(parseGid(id, "Location"));
       return l ? v.location(l) : null;
+    },
+    codeDiscountNodeByCode: ({ code }: Args) => {
+      requireScope(granted, "codeDiscountNodeByCode", "read_discounts");
+      const found = shop.discounts.find((d) => d.code.toLowerCase() === String(code).trim().toLowerCase());
+      return found ? discountCodeNode(found, shop.currencyCode) : null;
+    },
+    codeDiscountNode: ({ id }: Args) => {
+      requireScope(granted, "codeDiscountNode", "read_discounts");
+      const found = shop.discounts.find((d) => d.id === parseGid(id, "DiscountCodeNode"));
+      return found ? discountCodeNode(found, shop.currencyCode) : null;
     },
     node: ({ id }: Args) => v.node(id),
     nodes: ({ ids }: Args) => (ids as unknown[]).map(v.node),

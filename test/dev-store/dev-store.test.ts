@@ -193,3 +193,21 @@ describe("dev store inventoryMoveQuantities", () => {
     expect(l.quantities).toEqual(before);
   });
 });
+
+describe("query cost", () => {
+  it("a union costs its most expensive possible selection, not the sum of its fragments", async () => {
+    const { parse } = await import("graphql");
+    const { shopifySchema } = await import("./schemas");
+    const { requestedQueryCost } = await import("./graphql-support");
+    const schema = shopifySchema("admin");
+    const cost = (query: string) => {
+      const document = parse(query);
+      return requestedQueryCost(schema, document, document.definitions[0] as never, {});
+    };
+    const basic = `... on DiscountCodeBasic { customerGets { items { ... on DiscountProducts { products(first: 10) { nodes { id } } } } } }`;
+    const shipping = `... on DiscountCodeFreeShipping { minimumRequirement { __typename } }`;
+    const both = cost(`{ codeDiscountNodeByCode(code: "X") { codeDiscount { ${basic} ${shipping} } } }`);
+    expect(both).toBe(cost(`{ codeDiscountNodeByCode(code: "X") { codeDiscount { ${basic} } } }`));
+    expect(both).toBeGreaterThan(cost(`{ codeDiscountNodeByCode(code: "X") { codeDiscount { ${shipping} } } }`));
+  });
+});

@@ -48,8 +48,9 @@ export function selectOperation(document: DocumentNode, operationName?: string |
 
 /**
  * Shopify's calculated query cost: scalars and enums 0, objects 1, connections 2 plus the
- * page size times the cost of one node, mutations 10. Requested cost is what the bucket
- * must hold before the query runs.
+ * page size times the cost of one node, mutations 10; a union or interface costs the most
+ * expensive of its possible selections (fragments narrowing to one type are alternatives, not
+ * a sum). Requested cost is what the bucket must hold before the query runs.
  */
 export function requestedQueryCost(schema: GraphQLSchema, document: DocumentNode, op: OperationDefinitionNode, variables: Record<string, unknown>): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -65,6 +66,13 @@ export function requestedQueryCost(schema: GraphQLSchema, document: DocumentNode
   const selectionCost = (type: GraphQLCompositeType, set: SelectionSetNode | undefined): number => {
     if (!set) return 0;
     let total = 0;
+    const alternatives = new Map<string, number>();
+    const fragmentCost = (condition: string | undefined, inner: SelectionSetNode) => {
+      const t = condition ? (schema.getType(condition) as GraphQLCompositeType) : type;
+      const cost = selectionCost(t, inner);
+      if (!condition || condition === type.name) total += cost;
+      else alternatives.set(condition, (alternatives.get(condition) ?? 0) + cost);
+    };
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
         if (sel.name.value.startsWith("__")) continue;
@@ -73,14 +81,13 @@ export function requestedQueryCost(schema: GraphQLSchema, document: DocumentNode
         if (!fieldDef) continue;
         total += fieldCost(sel, fieldDef);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType) : type;
-        total += selectionCost(t, sel.selectionSet);
+        fragmentCost(sel.typeCondition?.name.value, sel.selectionSet);
       } else {
         const frag = fragments.get(sel.name.value);
-        if (frag) total += selectionCost(schema.getType(frag.typeCondition.name.value) as GraphQLCompositeType, frag.selectionSet);
+        if (frag) fragmentCost(frag.typeCondition.name.value, frag.selectionSet);
       }
     }
-    return total;
+    return total + Math.max(0, ...alternatives.values());
   };
 
   const fieldCost = (field: FieldNode, def: GraphQLField<unknown, unknown>): number => {

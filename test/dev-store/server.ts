@@ -91,7 +91,8 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
   const log = options.log ?? (() => {});
   const state = new DevStoreState(options.app, {
     bucketSize: options.bucketSize ?? 1000,
-    restoreRate: options.restoreRate ?? 50,
+    // Shopify's Standard plan: 100 points a second (shopify.dev, "GraphQL Admin API rate limits").
+    restoreRate: options.restoreRate ?? 100,
     seed: options.seed ?? 1,
     productCount: options.productCount ?? 30,
   });
@@ -316,10 +317,10 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     if (api && req.method === "POST") {
       if (api[1] !== API_VERSION) throw new HttpError(404, { errors: "Not Found" });
       const presented = req.headers["x-shopify-access-token"];
-      if (!state.authorize(domain, typeof presented === "string" ? presented : null))
-        throw new HttpError(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+      const token = state.authorize(domain, typeof presented === "string" ? presented : null);
+      if (!token) throw new HttpError(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
       const body = await readBody(req);
-      const result = await runGraphQL(admin, adminRoot(state, shop), body, shop, true);
+      const result = await runGraphQL(admin, adminRoot(state, shop, token.scope.split(",")), body, shop, true);
       const drop = faults.find((f) => f.dropResponse && new RegExp(f.path).test(path) && (!f.bodyPattern || new RegExp(f.bodyPattern).test(body)) && (f.times === undefined || f.times > 0));
       if (drop) {
         if (drop.times !== undefined) drop.times--;

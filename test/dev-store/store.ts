@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { seedCatalog, type Catalog } from "./catalog";
+import { seedDiscounts, type DevDiscount } from "./discounts";
 
 export interface AppRegistration {
   apiKey: string;
@@ -52,9 +53,12 @@ export interface ShopState {
   name: string;
   email: string;
   currencyCode: string;
+  /** Prices include tax (Shopify's "Include tax in prices"), as shops in the EU usually set it. */
+  taxesIncluded: boolean;
   ianaTimezone: string;
   createdAt: string;
   catalog: Catalog;
+  discounts: DevDiscount[];
   installedScopes: string[] | null;
   webhookSubscriptions: WebhookSubscription[];
   storefrontTokens: Map<string, { id: number; title: string; createdAt: string }>;
@@ -83,18 +87,21 @@ export class DevStoreState {
   readonly events = new EventEmitter();
   constructor(readonly app: AppRegistration, readonly options: Required<StoreOptions>) {}
 
-  addShop(domain: string, opts: { name?: string; currencyCode?: string; seed?: number } = {}): ShopState {
+  addShop(domain: string, opts: { name?: string; currencyCode?: string; taxesIncluded?: boolean; seed?: number } = {}): ShopState {
     const existing = this.shops.get(domain);
     if (existing) return existing;
+    const catalog = seedCatalog(opts.seed ?? this.options.seed, this.options.productCount);
     const shop: ShopState = {
       domain,
       id: 60000000 + this.shops.size + 1,
       name: opts.name ?? domain.replace(".myshopify.com", "").replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
       email: `owner@${domain}`,
       currencyCode: opts.currencyCode ?? "USD",
+      taxesIncluded: opts.taxesIncluded ?? false,
       ianaTimezone: "America/New_York",
       createdAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
-      catalog: seedCatalog(opts.seed ?? this.options.seed, this.options.productCount),
+      catalog,
+      discounts: seedDiscounts(catalog),
       installedScopes: null,
       webhookSubscriptions: [],
       storefrontTokens: new Map(),

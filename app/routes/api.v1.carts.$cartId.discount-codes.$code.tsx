@@ -1,0 +1,7 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { cartWriteApi } from "../cart/api.server";
+import { removeDiscountCode } from "../cart/carts.server";
+
+// DELETE: remove the code from the cart.
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  cartWriteApi(request, params.cartId!, { DELETE: ({ shop, cartId, tx }) => removeDiscountCode(shop, cartId, params.code!, { client: tx }) });

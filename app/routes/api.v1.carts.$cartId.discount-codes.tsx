@@ -1,0 +1,7 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { cartWriteApi } from "../cart/api.server";
+import { applyDiscountCode } from "../cart/carts.server";
+
+// POST { code }: apply one of the shop's Shopify discount codes.
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  cartWriteApi(request, params.cartId!, { POST: ({ shop, cartId, body, tx, facts }) => applyDiscountCode(shop, cartId, body, { client: tx, facts }) });

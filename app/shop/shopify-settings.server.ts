@@ -1,0 +1,33 @@
+// The shop's own settings that decide a cart's money: its currency and whether its prices
+// include tax. Read from the Admin API and kept five minutes, so a change in Shopify reaches
+// carts soon without a call per request.
+import { unauthenticated } from "../shopify.server";
+import { adminGraphql } from "../shopify/admin-graphql.server";
+
+export const SHOP_PRICING_QUERY = `#graphql
+  query ShopPricing {
+    shop { currencyCode taxesIncluded }
+  }
+`;
+
+export interface ShopPricing { currency: string; taxesIncluded: boolean }
+
+const TTL_MS = 5 * 60_000;
+const cache = new Map<string, { pricing: ShopPricing; at: number }>();
+
+export async function shopPricing(shop: string, now = Date.now()): Promise<ShopPricing> {
+  const hit = cache.get(shop);
+  if (hit && now - hit.at < TTL_MS) return hit.pricing;
+  const { admin } = await unauthenticated.admin(shop);
+  const { shop: s } = (await adminGraphql<{ shop: { currencyCode: string; taxesIncluded: boolean } }>(admin, SHOP_PRICING_QUERY)).data;
+  const pricing = { currency: s.currencyCode, taxesIncluded: s.taxesIncluded };
+  cache.set(shop, { pricing, at: now });
+  return pricing;
+}
+
+export const shopCurrency = async (shop: string) => (await shopPricing(shop)).currency;
+
+export function forgetShopPricing(shop?: string) {
+  if (shop) cache.delete(shop);
+  else cache.clear();
+}
