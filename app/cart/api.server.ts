@@ -1,11 +1,29 @@
 // The Cart API's plumbing, shared by its routes: storefront-key auth, CORS, JSON bodies,
 // Idempotency-Key on writes, and errors as a code and a message.
+import { createCookie, type Cookie } from "@remix-run/node";
 import { apiError, readJsonBody } from "../lib/api.server";
 import { authenticateStorefrontKey, corsHeaders, type StorefrontClient } from "../storefront/keys.server";
 import { idempotencyResponse, runIdempotent, type IdempotentAnswer, type Tx } from "../idempotency/idempotency.server";
 import { CartError, cartView, prefetchFacts, type Facts } from "./carts.server";
 
 export const CART_TOKEN_HEADER = "X-Holdfast-Cart-Token";
+
+const cartCookies = new Map<string, Cookie>();
+/**
+ * The guest's cart token as an HttpOnly cookie, one per shop (a storefront's scripts never see
+ * it). SameSite=None and Secure, because the storefront calls from its own origin with
+ * credentials; headless clients that cannot keep cookies use the header instead.
+ */
+export function cartCookie(shop: string): Cookie {
+  let cookie = cartCookies.get(shop);
+  if (!cookie) {
+    cookie = createCookie(`holdfast_cart_${shop.replace(/\.myshopify\.com$/, "").replace(/[^a-z0-9-]/g, "")}`, {
+      httpOnly: true, secure: true, sameSite: "none", path: "/api/v1/carts", maxAge: 30 * 24 * 3600,
+    });
+    cartCookies.set(shop, cookie);
+  }
+  return cookie;
+}
 
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>

@@ -23,12 +23,13 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function api(method: string, path: string, body?: unknown, o: { key?: string | null; origin?: string; idem?: string; raw?: string } = {}) {
+async function api(method: string, path: string, body?: unknown, o: { key?: string | null; origin?: string; idem?: string; raw?: string; cookie?: string } = {}) {
   const headers: Record<string, string> = { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0" };
   const k = o.key === undefined ? key : o.key;
   if (k) headers["X-Holdfast-Storefront-Key"] = k;
   if (o.origin) headers.Origin = o.origin;
   if (o.idem) headers["Idempotency-Key"] = o.idem;
+  if (o.cookie) headers.Cookie = o.cookie;
   const res = await fetch(`${t.url}${path}`, { method, headers, body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
   const text = await res.text();
   const parsed = text ? JSON.parse(text) : null;
@@ -52,6 +53,23 @@ describe("Cart API", () => {
     const again = await api("POST", "/api/v1/carts", { cartToken: token });
     expect(again.status).toBe(200);
     expect(again.body.cart.id).toBe(token);
+  });
+
+  it("a guest's token also comes back as an HttpOnly cookie, which finds the cart again", async () => {
+    const created = await api("POST", "/api/v1/carts", {}, { origin: ORIGIN });
+    const cookie = created.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^holdfast_cart_holdfast-dev=/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/Secure/);
+    expect(cookie).toMatch(/SameSite=None/);
+    expect(cookie).toMatch(/Path=\/api\/v1\/carts/);
+    expect(created.headers.get("access-control-allow-credentials")).toBe("true");
+    const again = await api("POST", "/api/v1/carts", {}, { cookie: cookie.split(";")[0] });
+    expect(again.status).toBe(200);
+    expect(again.body.cart.id).toBe(created.body.cart.id);
+    // Another shop's cookie name: not read, so a new cart.
+    const other = await api("POST", "/api/v1/carts", {}, { key: otherKey, cookie: cookie.split(";")[0] });
+    expect(other.status).toBe(201);
   });
 
   it("adds a line once per Idempotency-Key, replaying the answer; a changed request under the key is refused", async () => {

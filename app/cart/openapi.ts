@@ -26,6 +26,10 @@ const address = {
     city: { type: "string" }, province: { type: "string" }, zip: { type: "string" }, country: { type: "string", pattern: "^[A-Za-z]{2}$" }, phone: { type: "string" },
   },
 };
+const cartTokenHeaders = {
+  "X-Holdfast-Cart-Token": { description: "The cart token", schema: { type: "string", format: "uuid" } },
+  "Set-Cookie": { description: "holdfast_cart_<shop>=<token>; HttpOnly; Secure; SameSite=None; Path=/api/v1/carts", schema: { type: "string" } },
+};
 const minor = { type: "integer", description: "Integer minor units of the cart's currency (cents for USD, yen for JPY)" };
 
 export const cartApiDocument = {
@@ -37,9 +41,14 @@ export const cartApiDocument = {
     "/carts": {
       post: {
         summary: "Get or create a cart",
+        description: "The cart token is read from the body, the X-Holdfast-Cart-Token header, or the HttpOnly cookie holdfast_cart_<shop> (in that order). The answer carries the token in the header and sets the cookie (Secure, SameSite=None, 30 days), so a browser storefront calling with credentials keeps its cart without handling the token.",
         parameters: [idempotencyKey, { name: "X-Holdfast-Cart-Token", in: "header", required: false, schema: { type: "string" } }],
         requestBody: { required: false, ...json({ type: "object", properties: { cartToken: { type: ["string", "null"] } } }) },
-        responses: { "200": { description: "The existing cart", ...json(cartAnswer) }, "201": { description: "A new cart", ...json(cartAnswer) }, ...refusals },
+        responses: {
+          "200": { description: "The existing cart", headers: cartTokenHeaders, ...json(cartAnswer) },
+          "201": { description: "A new cart", headers: cartTokenHeaders, ...json(cartAnswer) },
+          ...refusals,
+        },
       },
     },
     "/carts/{cartId}": {
