@@ -1,6 +1,7 @@
 // Starts what a test of the app needs: a throwaway database, the local dev store, and the
 // app's Remix route modules behind a real HTTP server (so the dev store can deliver webhooks
 // to it). Configuration goes through the environment, exactly as in production.
+import { writeReadableStreamToWritable } from "@remix-run/node";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readdirSync } from "node:fs";
@@ -47,24 +48,29 @@ function routeFile(pathname: string): { file: string; params: Record<string, str
   return undefined;
 }
 
-async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
+async function toRequest(req: IncomingMessage, base: string, signal: AbortSignal): Promise<Request> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
   const body = chunks.length && req.method !== "GET" && req.method !== "HEAD" ? Buffer.concat(chunks) : undefined;
-  return new Request(new URL(req.url ?? "/", base), { method: req.method, headers, body });
+  return new Request(new URL(req.url ?? "/", base), { method: req.method, headers, body, signal });
 }
 
 export async function startTestApp(options: Partial<Omit<DevStoreOptions, "app">> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   let handler: (request: Request) => Promise<Response> = async () => new Response("starting", { status: 503 });
   const server: Server = createServer(async (req, res) => {
-    const response = await handler(await toRequest(req, `http://${req.headers.host}`)).catch(
+    // The request's signal aborts when the client goes away, as in Remix's own server (streams stop).
+    const closed = new AbortController();
+    res.on("close", () => closed.abort());
+    const response = await handler(await toRequest(req, `http://${req.headers.host}`, closed.signal)).catch(
       (error) => new Response(String((error as Error).stack), { status: 500 }),
     );
     res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+    if (!response.body) return res.end();
+    // Streamed as it comes, so Server-Sent Events reach the client.
+    await writeReadableStreamToWritable(response.body, res).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,7 +4,9 @@ import { createCookie, type Cookie } from "@remix-run/node";
 import { apiError, readJsonBody } from "../lib/api.server";
 import { authenticateStorefrontKey, corsHeaders, type StorefrontClient } from "../storefront/keys.server";
 import { idempotencyResponse, runIdempotent, type IdempotentAnswer, type Tx } from "../idempotency/idempotency.server";
+import db from "../db.server";
 import { CartError, cartView, prefetchFacts, type Facts } from "./carts.server";
+import { announce, bumpTotalsVersion, calculateInBackground, storeSnapshot, totalsModeOf, type TotalsMode } from "./totals-versions.server";
 
 export const CART_TOKEN_HEADER = "X-Holdfast-Cart-Token";
 
@@ -33,16 +35,10 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 export interface CartApiContext<P = unknown> { client: StorefrontClient; body: unknown; tx?: Tx; prepared: P }
 
 /**
- * Runs one Cart API call. `prepare` runs first, outside any transaction (network calls for
- * product facts belong there); `handle` returns the answer, and for writes it gets the
- * transaction that also stores the answer of an Idempotency-Key request.
+ * Storefront-key authentication, CORS for the key's origins, and refusals as JSON errors, around
+ * any Cart API answer.
  */
-export async function cartApi<P>(
-  request: Request,
-  kind: "read" | "write",
-  handle: (ctx: CartApiContext<NoInfer<P>>) => Promise<IdempotentAnswer>,
-  prepare?: (ctx: { client: StorefrontClient; body: unknown }) => Promise<P>,
-): Promise<Response> {
+async function storefrontCall(request: Request, answer: (client: StorefrontClient) => Promise<Response>): Promise<Response> {
   const origin = request.headers.get("Origin");
   if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders(origin) });
   const auth = await authenticateStorefrontKey(request);
@@ -53,16 +49,36 @@ export async function cartApi<P>(
     return res;
   };
   try {
+    return withCors(await answer(auth.client));
+  } catch (thrown) {
+    if (thrown instanceof Response) return withCors(thrown);
+    if (thrown instanceof CartError) return withCors(apiError(thrown.status, thrown.code, thrown.message));
+    throw thrown;
+  }
+}
+
+/**
+ * Runs one Cart API call. `prepare` runs first, outside any transaction (network calls for
+ * product facts belong there); `handle` returns the answer, and for writes it gets the
+ * transaction that also stores the answer of an Idempotency-Key request.
+ */
+export function cartApi<P>(
+  request: Request,
+  kind: "read" | "write",
+  handle: (ctx: CartApiContext<NoInfer<P>>) => Promise<IdempotentAnswer>,
+  prepare?: (ctx: { client: StorefrontClient; body: unknown }) => Promise<P>,
+): Promise<Response> {
+  return storefrontCall(request, async (client) => {
     const body = kind === "write" && request.method !== "DELETE" ? await readJsonBody(request) : kind === "write" ? await readJsonBody(request).catch(() => ({})) : undefined;
-    const prepared = (prepare ? await prepare({ client: auth.client, body }) : undefined) as P;
+    const prepared = (prepare ? await prepare({ client, body }) : undefined) as P;
     const key = request.headers.get("Idempotency-Key");
     if (kind === "write" && key !== null) {
       const outcome = await runIdempotent(
-        { shop: auth.client.shop, clientId: auth.client.clientId, key },
+        { shop: client.shop, clientId: client.clientId, key },
         { method: request.method, path: new URL(request.url).pathname, body },
         async (tx) => {
           try {
-            return await handle({ client: auth.client, body, tx, prepared });
+            return await handle({ client, body, tx, prepared });
           } catch (error) {
             // A refusal rolls back and frees the key: a retry is judged afresh.
             if (error instanceof CartError) throw new RefusedAnswer(error);
@@ -73,16 +89,16 @@ export async function cartApi<P>(
         if (error instanceof RefusedAnswer) return { kind: "executed" as const, answer: { status: error.cause.status, body: { error: { code: error.cause.code, message: error.cause.message } } } };
         throw error;
       });
-      return withCors(idempotencyResponse(outcome));
+      return idempotencyResponse(outcome);
     }
-    const answer = await handle({ client: auth.client, body, prepared });
-    return withCors(json(answer.status, answer.body, answer.headers));
-  } catch (thrown) {
-    if (thrown instanceof Response) return withCors(thrown);
-    if (thrown instanceof CartError) return withCors(apiError(thrown.status, thrown.code, thrown.message));
-    throw thrown;
-  }
+    const answer = await handle({ client, body, prepared });
+    return json(answer.status, answer.body, answer.headers);
+  });
 }
+
+/** A Cart API read answered with a stream (Server-Sent Events) rather than one JSON body. */
+export const cartStreamApi = (request: Request, open: (ctx: { client: StorefrontClient }) => Promise<Response>) =>
+  storefrontCall(request, (client) => open({ client }));
 
 class RefusedAnswer extends Error {
   constructor(readonly cause: CartError) {
@@ -91,25 +107,43 @@ class RefusedAnswer extends Error {
 }
 
 type CartWrite = (ctx: { shop: string; cartId: string; body: unknown; tx?: Tx; facts: Facts }) => Promise<number | void>;
+/** A method's change to the cart, and the reason its totals changed (shown with the new totals). */
+export interface CartWriteMethod { reason: string; run: CartWrite }
 
 /**
- * A write to one cart: product facts for its lines (and any variant the body names) are read
- * before the transaction; the chosen method's change runs in it; the answer is the cart with
- * fresh totals. A change may return the status to answer with (200 by default).
+ * A write to one cart: product facts for its lines (and any variant or code the body names) are
+ * read before the transaction; the chosen method's change runs in it and bumps the cart's totals
+ * version. In sync mode the answer carries the new totals (stored for that version); in async and
+ * events modes it is a 202 with the version to poll for or to wait for on the events stream.
  */
-export function cartWriteApi(request: Request, cartId: string, writes: Partial<Record<string, CartWrite>>): Promise<Response> {
-  return cartApi<Facts>(
+export async function cartWriteApi(request: Request, cartId: string, writes: Partial<Record<string, CartWriteMethod>>): Promise<Response> {
+  const afterCommit: (() => Promise<unknown>)[] = [];
+  const response = await cartApi<{ facts: Facts; mode: TotalsMode }>(
     request,
     "write",
-    async ({ client, body, tx, prepared: facts }) => {
+    async ({ client, body, tx, prepared: { facts, mode } }) => {
       const write = writes[request.method];
       if (!write) return { status: 405, body: { error: { code: "method_not_allowed", message: `Use ${Object.keys(writes).join(" or ")}` } } };
-      const status = (await write({ shop: client.shop, cartId, body, tx, facts })) ?? 200;
-      return { status, body: await cartView(client.shop, cartId, { client: tx, facts }) };
+      const shop = client.shop;
+      const status = (await write.run({ shop, cartId, body, tx, facts })) ?? 200;
+      const version = await bumpTotalsVersion(tx ?? db, shop, cartId, write.reason);
+      if (mode === "sync") {
+        const view = await cartView(shop, cartId, { client: tx, facts });
+        await storeSnapshot(tx ?? db, shop, cartId, version, write.reason, view.totals!);
+        afterCommit.push(() => announce(shop, cartId));
+        return { status, body: view };
+      }
+      afterCommit.push(() => calculateInBackground(shop, cartId));
+      const view = await cartView(shop, cartId, { client: tx, facts, totals: false });
+      return { status: 202, body: { ...view, totalsUrl: `/api/v1/carts/${cartId}/totals?version=${version}` } };
     },
     async ({ client, body }) => {
       const { variantId, code } = (body ?? {}) as { variantId?: unknown; code?: unknown };
-      return prefetchFacts(client.shop, cartId, { variantIds: typeof variantId === "string" ? [variantId] : [], codes: typeof code === "string" ? [code] : [] });
+      const mode = await totalsModeOf(request, client.shop);
+      return { mode, facts: await prefetchFacts(client.shop, cartId, { variantIds: typeof variantId === "string" ? [variantId] : [], codes: typeof code === "string" ? [code] : [] }) };
     },
   );
+  // Only answers that were written get here with hooks; each is a harmless read if the write did not commit.
+  for (const hook of afterCommit) void hook().catch((error) => console.error(`totals after a cart write: ${(error as Error).message}`));
+  return response;
 }

@@ -199,11 +199,11 @@ export async function prefetchFacts(shop: string, cartIdOrNull: string | null, e
   return factsFor(shop, cart?.currency ?? pricing.currency, variantIds, codes, { variants: new Map(), discounts: new Map(), pricing });
 }
 
-/** What the API answers for a cart: the cart, its lines and fresh totals. */
-export async function cartView(shop: string, id: string, options: CartOptions = {}) {
+/** What the API answers for a cart: the cart, its lines and fresh totals (or none, when they come later). */
+export async function cartView(shop: string, id: string, options: CartOptions & { totals?: boolean } = {}) {
   const client = options.client ?? db;
   const { cart, lines } = await loadCart(shop, id, client);
-  const totals = await totalsOf(shop, cart, lines, client, options.facts);
+  const totals = options.totals === false ? null : await totalsOf(shop, cart, lines, client, options.facts);
   const billing = cart.billingAddress ?? cart.shippingAddress;
   return {
     cart: {
@@ -214,6 +214,7 @@ export async function cartView(shop: string, id: string, options: CartOptions = 
     },
     lines: lines.map((l) => ({ id: l.id, variantId: l.variantId, productId: l.productId, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice, requiresShipping: l.requiresShipping })),
     totals,
+    totalsVersion: cart.totalsVersion,
   };
 }
 

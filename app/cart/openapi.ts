@@ -30,6 +30,11 @@ const cartTokenHeaders = {
   "X-Holdfast-Cart-Token": { description: "The cart token", schema: { type: "string", format: "uuid" } },
   "Set-Cookie": { description: "holdfast_cart_<shop>=<token>; HttpOnly; Secure; SameSite=None; Path=/api/v1/carts", schema: { type: "string" } },
 };
+const totalsModeParams = [
+  { name: "totals", in: "query", required: false, description: "How to answer with totals: sync (in this answer), async (202; poll totalsUrl), events (202; the events stream pushes them). Defaults to the shop's setting.", schema: { type: "string", enum: ["sync", "async", "events"] } },
+  { name: "Prefer", in: "header", required: false, description: "respond-async asks for the async mode (RFC 7240)", schema: { type: "string" } },
+];
+const accepted = { "202": { description: "Done; the totals for totalsVersion are calculated after the answer (async and events modes)", ...json(cartAnswer) } };
 const minor = { type: "integer", description: "Integer minor units of the cart's currency (cents for USD, yen for JPY)" };
 
 export const cartApiDocument = {
@@ -60,29 +65,29 @@ export const cartApiDocument = {
         responses: { "200": { description: "The lines", ...json({ type: "object", required: ["lines"], properties: { lines: { type: "array" } } }) }, ...refusals },
       },
       post: {
-        summary: "Add a variant (the same variant adds to its line)", parameters: [cartId, idempotencyKey],
+        summary: "Add a variant (the same variant adds to its line)", parameters: [cartId, idempotencyKey, ...totalsModeParams],
         requestBody: { required: true, ...json({ type: "object", required: ["variantId", "quantity"], properties: { variantId: { type: "string" }, quantity: { type: "integer", minimum: 1, maximum: 999 } } }) },
-        responses: { "201": { description: "Added", ...json(cartAnswer) }, ...refusals },
+        responses: { "201": { description: "Added", ...json(cartAnswer) }, ...accepted, ...refusals },
       },
       delete: {
-        summary: "Remove several lines, all or none", parameters: [cartId, idempotencyKey],
+        summary: "Remove several lines, all or none", parameters: [cartId, idempotencyKey, ...totalsModeParams],
         requestBody: { required: true, ...json({ type: "object", required: ["lineIds"], properties: { lineIds: { type: "array", items: { type: "string" }, minItems: 1 } } }) },
-        responses: { "200": { description: "Removed", ...json(cartAnswer) }, ...refusals },
+        responses: { "200": { description: "Removed", ...json(cartAnswer) }, ...accepted, ...refusals },
       },
     },
     "/carts/{cartId}/lines/{lineId}": {
       patch: {
-        summary: "Set a line's quantity", parameters: [cartId, lineId, idempotencyKey],
+        summary: "Set a line's quantity", parameters: [cartId, lineId, idempotencyKey, ...totalsModeParams],
         requestBody: { required: true, ...json({ type: "object", required: ["quantity"], properties: { quantity: { type: "integer", minimum: 1, maximum: 999 } } }) },
-        responses: { "200": { description: "Updated", ...json(cartAnswer) }, ...refusals },
+        responses: { "200": { description: "Updated", ...json(cartAnswer) }, ...accepted, ...refusals },
       },
-      delete: { summary: "Remove a line", parameters: [cartId, lineId, idempotencyKey], responses: { "200": { description: "Removed", ...json(cartAnswer) }, ...refusals } },
+      delete: { summary: "Remove a line", parameters: [cartId, lineId, idempotencyKey, ...totalsModeParams], responses: { "200": { description: "Removed", ...json(cartAnswer) }, ...accepted, ...refusals } },
     },
     "/carts/{cartId}/contact": {
       put: {
-        summary: "Set the shopper's email and phone", parameters: [cartId, idempotencyKey],
+        summary: "Set the shopper's email and phone", parameters: [cartId, idempotencyKey, ...totalsModeParams],
         requestBody: { required: true, ...json({ type: "object", additionalProperties: false, properties: { email: { type: ["string", "null"], format: "email" }, phone: { type: ["string", "null"] } } }) },
-        responses: { "200": { description: "Set", ...json(cartAnswer) }, ...refusals },
+        responses: { "200": { description: "Set", ...json(cartAnswer) }, ...accepted, ...refusals },
       },
     },
     "/carts/{cartId}/shipping-rates": {
@@ -100,31 +105,53 @@ export const cartApiDocument = {
         },
       },
       put: {
-        summary: "Choose a shipping rate", parameters: [cartId, idempotencyKey],
+        summary: "Choose a shipping rate", parameters: [cartId, idempotencyKey, ...totalsModeParams],
         requestBody: { required: true, ...json({ type: "object", required: ["rateId"], additionalProperties: false, properties: { rateId: { type: "string" } } }) },
-        responses: { "200": { description: "Chosen", ...json(cartAnswer) }, ...refusals },
+        responses: { "200": { description: "Chosen", ...json(cartAnswer) }, ...accepted, ...refusals },
       },
     },
     "/carts/{cartId}/discount-codes": {
       post: {
         summary: "Apply one of the shop's discount codes",
         description: "Codes are the merchant's Shopify code discounts, case-insensitive. Refusals: discount_code_unknown, discount_code_inactive, discount_code_used_up, discount_code_not_eligible, discount_code_not_supported, too_many_discount_codes (422); discount_code_not_combinable (409). A code whose minimum is not met yet stays on the cart, listed in totals.discountCodes with applied: false and the reason.",
-        parameters: [cartId, idempotencyKey],
+        parameters: [cartId, idempotencyKey, ...totalsModeParams],
         requestBody: { required: true, ...json({ type: "object", required: ["code"], additionalProperties: false, properties: { code: { type: "string", minLength: 1, maxLength: 64 } } }) },
-        responses: { "200": { description: "Applied (or already applied)", ...json(cartAnswer) }, ...refusals },
+        responses: { "200": { description: "Applied (or already applied)", ...json(cartAnswer) }, ...accepted, ...refusals },
       },
     },
     "/carts/{cartId}/discount-codes/{code}": {
       delete: {
-        summary: "Remove a discount code", parameters: [cartId, { name: "code", in: "path", required: true, schema: { type: "string" } }, idempotencyKey],
-        responses: { "200": { description: "Removed", ...json(cartAnswer) }, ...refusals },
+        summary: "Remove a discount code", parameters: [cartId, { name: "code", in: "path", required: true, schema: { type: "string" } }, idempotencyKey, ...totalsModeParams],
+        responses: { "200": { description: "Removed", ...json(cartAnswer) }, ...accepted, ...refusals },
+      },
+    },
+    "/carts/{cartId}/totals": {
+      get: {
+        summary: "The totals for a version (poll after an async write)",
+        parameters: [cartId, { name: "version", in: "query", required: false, description: "Defaults to the cart's current version", schema: { type: "integer", minimum: 0 } }],
+        responses: {
+          "200": { description: "The totals of this version or a newer one", ...json({ $ref: "#/components/schemas/TotalsSnapshot" }) },
+          "202": {
+            description: "Still being calculated; ask again after Retry-After seconds",
+            ...json({ type: "object", required: ["cartId", "version", "status"], properties: { cartId: { type: "string" }, version: { type: "integer" }, status: { const: "pending" }, latestVersion: { type: ["integer", "null"] } } }),
+          },
+          ...refusals,
+        },
+      },
+    },
+    "/carts/{cartId}/events": {
+      get: {
+        summary: "Server-Sent Events: the cart's totals, one `totals` event per new version",
+        description: "The first event is the current totals; then each newer version, never an older one. Each event's data is a TotalsSnapshot. Browsers' EventSource cannot send the storefront key header: use a fetch-based event-source client.",
+        parameters: [cartId],
+        responses: { "200": { description: "An event stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...refusals },
       },
     },
     "/carts/{cartId}/addresses": {
       put: {
-        summary: "Set the shipping address (and billing, when it differs)", parameters: [cartId, idempotencyKey],
+        summary: "Set the shipping address (and billing, when it differs)", parameters: [cartId, idempotencyKey, ...totalsModeParams],
         requestBody: { required: true, ...json({ type: "object", additionalProperties: false, required: ["shippingAddress"], properties: { shippingAddress: address, billingAddress: { oneOf: [address, { type: "null" }] } } }) },
-        responses: { "200": { description: "Set", ...json(cartAnswer) }, ...refusals },
+        responses: { "200": { description: "Set", ...json(cartAnswer) }, ...accepted, ...refusals },
       },
     },
   },
@@ -136,9 +163,28 @@ export const cartApiDocument = {
         properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" } } } },
       },
       Address: address,
+      Totals: {
+        type: "object", required: ["currency", "exponent", "subtotal", "discounts", "shipping", "tax", "grandTotal", "adjustments", "priceChanges", "discountCodes"],
+        properties: {
+          currency: { type: "string" }, exponent: { type: "integer" }, subtotal: minor, discounts: minor, shipping: minor, tax: minor, grandTotal: minor,
+          taxIncluded: { type: "boolean" },
+          adjustments: { type: "array", items: { type: "object", required: ["step", "source", "amount", "reason"], properties: { step: { type: "string" }, source: { type: "string" }, amount: { type: "integer" }, reason: { type: "string" } } } },
+          priceChanges: { type: "array", items: { type: "object", required: ["lineId", "was", "now"] } },
+          discountCodes: {
+            type: "array",
+            items: { type: "object", required: ["code", "title", "applied"], properties: { code: { type: "string" }, title: { type: ["string", "null"] }, applied: { type: "boolean" }, reason: { type: "string" } } },
+          },
+        },
+      },
+      TotalsSnapshot: {
+        type: "object", required: ["cartId", "version", "reason", "computedAt", "totals"],
+        properties: { cartId: { type: "string" }, version: { type: "integer" }, reason: { type: "string" }, computedAt: { type: "string", format: "date-time" }, totals: { $ref: "#/components/schemas/Totals" } },
+      },
       CartAnswer: {
         type: "object", required: ["cart", "lines", "totals"], additionalProperties: false,
         properties: {
+          totalsVersion: { type: "integer", description: "Every write moves it up by one; totals are calculated per version" },
+          totalsUrl: { type: "string", description: "Where to poll for this version's totals (async and events modes)" },
           cart: {
             type: "object", required: ["id", "currency", "createdAt", "lastActivityAt"],
             properties: {
@@ -156,19 +202,7 @@ export const cartApiDocument = {
               properties: { id: { type: "string" }, variantId: { type: "string" }, productId: { type: "string" }, title: { type: "string" }, quantity: { type: "integer", minimum: 1 }, unitPrice: minor, requiresShipping: { type: "boolean" } },
             },
           },
-          totals: {
-            type: "object", required: ["currency", "exponent", "subtotal", "discounts", "shipping", "tax", "grandTotal", "adjustments", "priceChanges", "discountCodes"],
-            properties: {
-              currency: { type: "string" }, exponent: { type: "integer" }, subtotal: minor, discounts: minor, shipping: minor, tax: minor, grandTotal: minor,
-              taxIncluded: { type: "boolean" },
-              adjustments: { type: "array", items: { type: "object", required: ["step", "source", "amount", "reason"], properties: { step: { type: "string" }, source: { type: "string" }, amount: { type: "integer" }, reason: { type: "string" } } } },
-              priceChanges: { type: "array", items: { type: "object", required: ["lineId", "was", "now"] } },
-              discountCodes: {
-                type: "array",
-                items: { type: "object", required: ["code", "title", "applied"], properties: { code: { type: "string" }, title: { type: ["string", "null"] }, applied: { type: "boolean" }, reason: { type: "string" } } },
-              },
-            },
-          },
+          totals: { oneOf: [{ $ref: "#/components/schemas/Totals" }, { type: "null" }] },
         },
       },
     },

@@ -15,7 +15,7 @@ export const customerRedactPayload = z.object({ customer, orders_to_redact: z.ar
 /** Every model holding a shop's data, erased on shop/redact. A test checks this list is complete. */
 export const SHOP_SCOPED_MODELS = [
   "session", "customerDataRequest", "webhookEvent", "shop",
-  "stockLevel", "hold", "holdLine", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey", "storefrontKey", "cart", "cartLine", "shippingRate", "taxRule",
+  "stockLevel", "hold", "holdLine", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey", "storefrontKey", "cart", "cartLine", "cartTotals", "shippingRate", "taxRule",
 ] as const;
 
 export async function recordDataRequest(shop: string, payload: unknown) {
@@ -46,6 +46,7 @@ export async function eraseCustomer(shop: string, payload: unknown) {
   const [requests, , erasedCarts] = await db.$transaction([
     db.customerDataRequest.deleteMany({ where: { shop, OR: matches } }),
     db.cartLine.deleteMany({ where: { shop, cartId: { in: carts.map((c) => c.id) } } }),
+    db.cartTotals.deleteMany({ where: { shop, cartId: { in: carts.map((c) => c.id) } } }),
     db.cart.deleteMany({ where: { shop, id: { in: carts.map((c) => c.id) } } }),
   ]);
   return { erased: requests.count + erasedCarts.count };
@@ -66,6 +67,7 @@ export async function eraseShop(shop: string) {
     db.idempotencyKey.deleteMany({ where: { shop } }),
     db.storefrontKey.deleteMany({ where: { shop } }),
     db.cartLine.deleteMany({ where: { shop } }),
+    db.cartTotals.deleteMany({ where: { shop } }),
     db.cart.deleteMany({ where: { shop } }),
     db.shippingRate.deleteMany({ where: { shop } }),
     db.taxRule.deleteMany({ where: { shop } }),

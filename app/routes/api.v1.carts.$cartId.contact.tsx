@@ -4,4 +4,6 @@ import { setContact } from "../cart/carts.server";
 
 // PUT { email?, phone? }: the shopper's contact.
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  cartWriteApi(request, params.cartId!, { PUT: ({ shop, cartId, body, tx }) => setContact(shop, cartId, body, { client: tx }) });
+  cartWriteApi(request, params.cartId!, {
+    PUT: { reason: "contact set", run: ({ shop, cartId, body, tx }) => setContact(shop, cartId, body, { client: tx }) },
+  });

@@ -4,4 +4,6 @@ import { removeDiscountCode } from "../cart/carts.server";
 
 // DELETE: remove the code from the cart.
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  cartWriteApi(request, params.cartId!, { DELETE: ({ shop, cartId, tx }) => removeDiscountCode(shop, cartId, params.code!, { client: tx }) });
+  cartWriteApi(request, params.cartId!, {
+    DELETE: { reason: "discount code removed", run: ({ shop, cartId, tx }) => removeDiscountCode(shop, cartId, params.code!, { client: tx }) },
+  });

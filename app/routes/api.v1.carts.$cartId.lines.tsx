@@ -10,10 +10,13 @@ type LinesBody = { variantId?: unknown; quantity?: unknown; lineIds?: unknown } 
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
   cartWriteApi(request, params.cartId!, {
-    POST: async ({ shop, cartId, body, tx, facts }) => {
-      const input = body as LinesBody;
-      await addLine(shop, cartId, { variantId: input?.variantId, quantity: input?.quantity }, { client: tx, facts });
-      return 201;
+    POST: {
+      reason: "line added",
+      run: async ({ shop, cartId, body, tx, facts }) => {
+        const input = body as LinesBody;
+        await addLine(shop, cartId, { variantId: input?.variantId, quantity: input?.quantity }, { client: tx, facts });
+        return 201;
+      },
     },
-    DELETE: ({ shop, cartId, body, tx }) => removeLines(shop, cartId, (body as LinesBody)?.lineIds, { client: tx }),
+    DELETE: { reason: "lines removed", run: ({ shop, cartId, body, tx }) => removeLines(shop, cartId, (body as LinesBody)?.lineIds, { client: tx }) },
   });

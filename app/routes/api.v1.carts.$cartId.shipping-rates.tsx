@@ -10,4 +10,6 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
   });
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  cartWriteApi(request, params.cartId!, { PUT: ({ shop, cartId, body, tx, facts }) => chooseShippingRate(shop, cartId, body, { client: tx, facts }) });
+  cartWriteApi(request, params.cartId!, {
+    PUT: { reason: "shipping rate chosen", run: ({ shop, cartId, body, tx, facts }) => chooseShippingRate(shop, cartId, body, { client: tx, facts }) },
+  });

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { authenticate } from "../shopify.server";
 import { HOLD_STRATEGIES, HOLD_STRATEGY_LABELS, HOLD_TTL_MINUTES } from "../shop/hold-policy";
 import { readHoldPolicy, saveHoldPolicy, type HoldPolicyErrors } from "../shop/hold-policy.server";
+import { readTotalsMode, saveTotalsMode, TOTALS_MODE_LABELS, TOTALS_MODES } from "../cart/totals-versions.server";
 import { listStrategyOverrides, productTitles, removeStrategyOverride, setStrategyOverride, strategyOverrideSchema } from "../holds/strategy.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -15,11 +16,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const titles = await productTitles(admin, overrides.map((o) => o.productId));
   return json({
     policy: await readHoldPolicy(session.shop),
+    totalsMode: await readTotalsMode(session.shop),
+    totalsModes: TOTALS_MODES.map((value) => ({ value, label: TOTALS_MODE_LABELS[value] })),
     overrides: overrides.map((o) => ({ productId: o.productId, strategy: o.strategy, title: titles.get(o.productId) ?? "(no longer in Shopify)" })),
   });
 };
 
-type ActionResult = { intent: string; saved: boolean; errors: HoldPolicyErrors & { productId?: string; strategy?: string } };
+type ActionResult = { intent: string; saved: boolean; errors: HoldPolicyErrors & { productId?: string; strategy?: string; totalsMode?: string } };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
@@ -41,6 +44,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (!(await productTitles(admin, [parsed.data.productId])).has(parsed.data.productId))
       return answer(422, { intent, saved: false, errors: { productId: `Shopify has no product ${parsed.data.productId} in this shop` } });
     await setStrategyOverride(session.shop, parsed.data.productId, parsed.data.strategy);
+    return answer(200, { intent, saved: true, errors: {} });
+  }
+  if (intent === "totals_mode") {
+    const result = await saveTotalsMode(session.shop, form.get("totalsMode"));
+    if (!result.ok) return answer(422, { intent, saved: false, errors: { totalsMode: result.error } });
     return answer(200, { intent, saved: true, errors: {} });
   }
   if (intent === "remove_override") {
@@ -105,6 +113,36 @@ function StrategyOverrides() {
   );
 }
 
+function TotalsModeCard() {
+  const { totalsMode, totalsModes } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [mode, setMode] = useState<string>(totalsMode);
+  const mine = result?.intent === "totals_mode" ? result : undefined;
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value="totals_mode" />
+        <FormLayout>
+          <Text as="h2" variant="headingMd">
+            Cart totals
+          </Text>
+          {mine?.saved && <Banner tone="success" title="Saved" />}
+          <Select
+            label="How the Cart API gives totals after a change"
+            name="totalsMode"
+            options={totalsModes}
+            value={mode}
+            onChange={setMode}
+            error={mine?.errors.totalsMode}
+            helpText="A storefront can ask for another way per request (?totals=sync|async|events). Checkout always recalculates on the spot."
+          />
+          <Button submit>Save</Button>
+        </FormLayout>
+      </Form>
+    </Card>
+  );
+}
+
 export default function Settings() {
   const { policy } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -156,6 +194,7 @@ export default function Settings() {
               </Form>
             </Card>
             <StrategyOverrides />
+            <TotalsModeCard />
           </BlockStack>
         </Layout.Section>
       </Layout>

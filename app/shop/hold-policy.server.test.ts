@@ -19,7 +19,7 @@ describe("hold policy settings", () => {
   it("defaults to 15 minutes, reserving at checkout start", async () => {
     const res = await t.adminFetch("/app/settings");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ policy: { holdTtlMinutes: 15, holdStrategy: "checkout_start" }, overrides: [] });
+    expect(await res.json()).toEqual({ policy: { holdTtlMinutes: 15, holdStrategy: "checkout_start" }, overrides: [], totalsMode: "sync", totalsModes: expect.arrayContaining([{ value: "events", label: expect.any(String) }]) });
   });
 
   it("saves a valid policy for this shop only", async () => {

@@ -1,0 +1,7 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { cartStreamApi } from "../cart/api.server";
+import { totalsEventStream } from "../cart/totals-versions.server";
+
+// GET: a Server-Sent Events stream of the cart's totals, one `totals` event per new version.
+export const loader = ({ request, params }: LoaderFunctionArgs) =>
+  cartStreamApi(request, ({ client }) => totalsEventStream(request.signal, client.shop, params.cartId!));
