@@ -5,7 +5,8 @@ import { apiError, readJsonBody } from "../lib/api.server";
 import { authenticateStorefrontKey, corsHeaders, type StorefrontClient } from "../storefront/keys.server";
 import { idempotencyResponse, runIdempotent, type IdempotentAnswer, type Tx } from "../idempotency/idempotency.server";
 import db from "../db.server";
-import { CartError, cartView, prefetchFacts, type Facts } from "./carts.server";
+import { CartError, cartView, prefetchFacts, requireCartAccess, type Facts } from "./carts.server";
+import { requestCustomer } from "./customers.server";
 import { announce, bumpTotalsVersion, calculateInBackground, storeSnapshot, totalsModeOf, type TotalsMode } from "./totals-versions.server";
 
 export const CART_TOKEN_HEADER = "X-Holdfast-Cart-Token";
@@ -38,7 +39,7 @@ export interface CartApiContext<P = unknown> { client: StorefrontClient; body: u
  * Storefront-key authentication, CORS for the key's origins, and refusals as JSON errors, around
  * any Cart API answer.
  */
-async function storefrontCall(request: Request, answer: (client: StorefrontClient) => Promise<Response>): Promise<Response> {
+async function storefrontCall(request: Request, cartId: string | undefined, answer: (client: StorefrontClient) => Promise<Response>): Promise<Response> {
   const origin = request.headers.get("Origin");
   if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders(origin) });
   const auth = await authenticateStorefrontKey(request);
@@ -49,6 +50,8 @@ async function storefrontCall(request: Request, answer: (client: StorefrontClien
     return res;
   };
   try {
+    // A customer's cart answers only to that customer's token.
+    if (cartId !== undefined) await requireCartAccess(auth.client.shop, cartId, await requestCustomer(request, auth.client.shop));
     return withCors(await answer(auth.client));
   } catch (thrown) {
     if (thrown instanceof Response) return withCors(thrown);
@@ -67,8 +70,9 @@ export function cartApi<P>(
   kind: "read" | "write",
   handle: (ctx: CartApiContext<NoInfer<P>>) => Promise<IdempotentAnswer>,
   prepare?: (ctx: { client: StorefrontClient; body: unknown }) => Promise<P>,
+  cartId?: string,
 ): Promise<Response> {
-  return storefrontCall(request, async (client) => {
+  return storefrontCall(request, cartId, async (client) => {
     const body = kind === "write" && request.method !== "DELETE" ? await readJsonBody(request) : kind === "write" ? await readJsonBody(request).catch(() => ({})) : undefined;
     const prepared = (prepare ? await prepare({ client, body }) : undefined) as P;
     const key = request.headers.get("Idempotency-Key");
@@ -97,8 +101,8 @@ export function cartApi<P>(
 }
 
 /** A Cart API read answered with a stream (Server-Sent Events) rather than one JSON body. */
-export const cartStreamApi = (request: Request, open: (ctx: { client: StorefrontClient }) => Promise<Response>) =>
-  storefrontCall(request, (client) => open({ client }));
+export const cartStreamApi = (request: Request, cartId: string, open: (ctx: { client: StorefrontClient }) => Promise<Response>) =>
+  storefrontCall(request, cartId, (client) => open({ client }));
 
 class RefusedAnswer extends Error {
   constructor(readonly cause: CartError) {
@@ -142,6 +146,7 @@ export async function cartWriteApi(request: Request, cartId: string, writes: Par
       const mode = await totalsModeOf(request, client.shop);
       return { mode, facts: await prefetchFacts(client.shop, cartId, { variantIds: typeof variantId === "string" ? [variantId] : [], codes: typeof code === "string" ? [code] : [] }) };
     },
+    cartId,
   );
   // Only answers that were written get here with hooks; each is a harmless read if the write did not commit.
   for (const hook of afterCommit) void hook().catch((error) => console.error(`totals after a cart write: ${(error as Error).message}`));

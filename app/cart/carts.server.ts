@@ -42,7 +42,7 @@ export const MAX_LINE_QUANTITY = 999;
 export const MAX_CART_LINES = 250;
 
 export class CartError extends Error {
-  constructor(readonly status: 400 | 404 | 409 | 422, readonly code: string, message: string) {
+  constructor(readonly status: 400 | 401 | 404 | 409 | 422, readonly code: string, message: string) {
     super(message);
     this.name = "CartError";
   }
@@ -51,6 +51,8 @@ export class CartError extends Error {
 const cartId = z.string().uuid("cart ids are UUIDs");
 export const variantIdSchema = z.string().regex(/^gid:\/\/shopify\/ProductVariant\/\d+$/, "variantId must be a Shopify ProductVariant gid");
 export const quantitySchema = z.number({ invalid_type_error: "quantity must be a number" }).int("quantity must be a whole number").min(1, "quantity must be at least 1").max(MAX_LINE_QUANTITY, `quantity must be at most ${MAX_LINE_QUANTITY}`);
+
+type CartRow = NonNullable<Awaited<ReturnType<typeof db.cart.findFirst>>>;
 
 async function findCart(shop: string, id: string, client: Client = db) {
   if (!cartId.safeParse(id).success) return null;
@@ -63,13 +65,73 @@ async function requireCart(shop: string, id: string, client: Client = db) {
   return cart;
 }
 
-/** The cart with this token in this shop, or a new one (a cart token from another shop is not found). */
-export async function getOrCreateCart(shop: string, token: string | null | undefined, currency: string, { client = db }: CartOptions = {}) {
-  const existing = token ? await findCart(shop, token, client) : null;
-  if (existing) {
-    return { cart: await client.cart.update({ where: { id: existing.id }, data: { lastActivityAt: new Date() } }), created: false };
+/**
+ * The cart for this token in this shop, or a new one (a cart token from another shop is not
+ * found). With a signed-in customer: their cart, into which the guest's cart is merged (rules
+ * in docs/decisions/012-carts.md); a customer's cart is never found by its token alone.
+ */
+export async function getOrCreateCart(
+  shop: string, token: string | null | undefined, currency: string, { client = db, customerId = null }: CartOptions & { customerId?: string | null } = {},
+): Promise<{ cart: CartRow; created: boolean; merged?: boolean }> {
+  const found = token ? await findCart(shop, token, client) : null;
+  const guest = found && !found.mergedIntoId && !found.convertedAt && (found.customerId === null || found.customerId === customerId) ? found : null;
+  const touch = async (cart: CartRow, created = false) => ({ cart: await client.cart.update({ where: { id: cart.id }, data: { lastActivityAt: new Date() } }), created });
+  if (!customerId || guest?.customerId === customerId) {
+    if (guest) return touch(guest);
+    return { cart: await client.cart.create({ data: { id: randomUUID(), shop, currency, customerId } }), created: true };
   }
-  return { cart: await client.cart.create({ data: { id: randomUUID(), shop, currency } }), created: true };
+  const own = await customersCart(shop, customerId, client);
+  if (own && guest) return { cart: await inTransaction(client, (tx) => mergeGuestCart(tx, guest, own)), created: false, merged: true };
+  if (guest) return { cart: await client.cart.update({ where: { id: guest.id }, data: { customerId, lastActivityAt: new Date() } }), created: false };
+  if (own) return touch(own);
+  return { cart: await client.cart.create({ data: { id: randomUUID(), shop, currency, customerId } }), created: true };
+}
+
+/** The customer's open cart (the most recently used, should two devices have made one each). */
+export function customersCart(shop: string, customerId: string, client: Client = db) {
+  return client.cart.findFirst({ where: { shop, customerId, convertedAt: null, mergedIntoId: null }, orderBy: { lastActivityAt: "desc" } });
+}
+
+/**
+ * At sign-in the guest's cart joins the customer's: each guest line is added (the same variant
+ * keeps the larger quantity, so items chosen on both devices are not doubled); the customer's
+ * contact, addresses, codes and shipping choice stay, the guest's fill what is missing. The
+ * guest cart is retired (mergedIntoId), so its token no longer reaches anything.
+ */
+async function mergeGuestCart(tx: Tx, guest: CartRow, own: CartRow): Promise<CartRow> {
+  const [guestLines, ownLines] = await Promise.all([
+    tx.cartLine.findMany({ where: { cartId: guest.id }, orderBy: { createdAt: "asc" } }),
+    tx.cartLine.findMany({ where: { cartId: own.id } }),
+  ]);
+  let lineCount = ownLines.length;
+  for (const line of guestLines) {
+    const same = ownLines.find((l) => l.variantId === line.variantId);
+    if (same) {
+      if (line.quantity > same.quantity) await tx.cartLine.update({ where: { id: same.id }, data: { quantity: line.quantity } });
+    } else if (lineCount < MAX_CART_LINES) {
+      await tx.cartLine.update({ where: { id: line.id }, data: { cartId: own.id } });
+      lineCount++;
+    }
+  }
+  const ownCodes = codesOf(own);
+  await tx.cart.update({ where: { id: guest.id }, data: { mergedIntoId: own.id, lastActivityAt: new Date() } });
+  return tx.cart.update({
+    where: { id: own.id },
+    data: {
+      email: own.email ?? guest.email, phone: own.phone ?? guest.phone,
+      shippingAddress: own.shippingAddress ?? guest.shippingAddress, billingAddress: own.shippingAddress ? own.billingAddress : guest.billingAddress,
+      discountCodes: ownCodes.length ? own.discountCodes : guest.discountCodes,
+      shippingRateId: own.shippingRateId ?? guest.shippingRateId,
+      totalsVersion: { increment: 1 }, totalsReason: "guest cart merged at sign-in", lastActivityAt: new Date(),
+    },
+  });
+}
+
+/** A cart that belongs to a customer answers only to that customer's token; to anyone else it does not exist. */
+export async function requireCartAccess(shop: string, id: string, customerId: string | null) {
+  const cart = await findCart(shop, id, db);
+  if (!cart || (cart.customerId !== null && cart.customerId !== customerId) || cart.mergedIntoId)
+    throw new CartError(404, "cart_not_found", `No cart ${id} in this shop`);
 }
 
 export async function listLines(shop: string, id: string, { client = db }: CartOptions = {}) {
@@ -138,7 +200,6 @@ export interface CartTotalsAnswer extends Totals {
 }
 
 /** Totals at today's prices; a price that changed since a line was added is reported. */
-type CartRow = NonNullable<Awaited<ReturnType<typeof findCart>>>;
 type LineRow = Awaited<ReturnType<typeof db.cartLine.findMany>>[number];
 
 async function loadCart(shop: string, id: string, client: Client) {
@@ -184,6 +245,16 @@ async function totalsOf(shop: string, cart: CartRow, lines: LineRow[], client: C
 export async function cartTotals(shop: string, id: string, { client = db, facts }: CartOptions = {}): Promise<CartTotalsAnswer> {
   const { cart, lines } = await loadCart(shop, id, client);
   return totalsOf(shop, cart, lines, client, facts);
+}
+
+/** Facts for several carts at once (a guest's and a customer's, before a merge). */
+export async function prefetchFactsForCarts(shop: string, cartIds: (string | null)[]): Promise<Facts> {
+  const all = await Promise.all(cartIds.map((id) => prefetchFacts(shop, id)));
+  return {
+    variants: new Map(all.flatMap((f) => [...f.variants])),
+    discounts: new Map(all.flatMap((f) => [...f.discounts])),
+    pricing: all[0]?.pricing,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ const cartAnswer = { $ref: "#/components/schemas/CartAnswer" };
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
 const refusals = {
   "400": { description: "Bad input; nothing changed", ...json(error) },
-  "401": { description: "Missing or invalid storefront key", ...json(error) },
+  "401": { description: "Missing or invalid storefront key, or a customer token Shopify does not know (customer_token_invalid)", ...json(error) },
   "403": { description: "Origin not allowed for this key", ...json(error) },
   "404": { description: "No such cart or line in this shop", ...json(error) },
   "409": { description: "The same Idempotency-Key is in progress (see Retry-After), or a discount code that cannot be combined with one applied", ...json(error) },
@@ -25,6 +25,11 @@ const address = {
     firstName: { type: "string" }, lastName: { type: "string" }, company: { type: "string" }, address1: { type: "string" }, address2: { type: "string" },
     city: { type: "string" }, province: { type: "string" }, zip: { type: "string" }, country: { type: "string", pattern: "^[A-Za-z]{2}$" }, phone: { type: "string" },
   },
+};
+const customerToken = {
+  name: "X-Holdfast-Customer-Token", in: "header", required: false,
+  description: "A Shopify customer access token (Storefront API). Signs the shopper in: get-or-create answers the customer's cart, merging the guest's into it; a customer's cart answers only with this header.",
+  schema: { type: "string" },
 };
 const cartTokenHeaders = {
   "X-Holdfast-Cart-Token": { description: "The cart token", schema: { type: "string", format: "uuid" } },
@@ -46,8 +51,8 @@ export const cartApiDocument = {
     "/carts": {
       post: {
         summary: "Get or create a cart",
-        description: "The cart token is read from the body, the X-Holdfast-Cart-Token header, or the HttpOnly cookie holdfast_cart_<shop> (in that order). The answer carries the token in the header and sets the cookie (Secure, SameSite=None, 30 days), so a browser storefront calling with credentials keeps its cart without handling the token.",
-        parameters: [idempotencyKey, { name: "X-Holdfast-Cart-Token", in: "header", required: false, schema: { type: "string" } }],
+        description: "With X-Holdfast-Customer-Token: the signed-in customer's cart, on any device; a guest cart named by the token is merged into it (each guest line added, the same variant keeping the larger quantity; the customer's contact, addresses, codes and shipping choice kept, the guest's filling gaps), and that guest token is retired. The cart token is read from the body, the X-Holdfast-Cart-Token header, or the HttpOnly cookie holdfast_cart_<shop> (in that order). The answer carries the token in the header and sets the cookie (Secure, SameSite=None, 30 days), so a browser storefront calling with credentials keeps its cart without handling the token.",
+        parameters: [idempotencyKey, { name: "X-Holdfast-Cart-Token", in: "header", required: false, schema: { type: "string" } }, customerToken],
         requestBody: { required: false, ...json({ type: "object", properties: { cartToken: { type: ["string", "null"] } } }) },
         responses: {
           "200": { description: "The existing cart", headers: cartTokenHeaders, ...json(cartAnswer) },
@@ -184,6 +189,7 @@ export const cartApiDocument = {
         type: "object", required: ["cart", "lines", "totals"], additionalProperties: false,
         properties: {
           totalsVersion: { type: "integer", description: "Every write moves it up by one; totals are calculated per version" },
+          mergedFrom: { type: "string", description: "At sign-in: the guest cart token whose cart was merged into this one (that token is retired)" },
           totalsUrl: { type: "string", description: "Where to poll for this version's totals (async and events modes)" },
           cart: {
             type: "object", required: ["id", "currency", "createdAt", "lastActivityAt"],

@@ -42,7 +42,9 @@ export async function eraseCustomer(shop: string, payload: unknown) {
     ...(c.phone ? [{ phone: c.phone }] : []),
   ];
   if (!matches.length) return { erased: 0 };
-  const carts = await db.cart.findMany({ where: { shop, OR: matches }, select: { id: true } });
+  // Carts know a signed-in customer by their Storefront gid; the webhook names the numeric id.
+  const cartMatches = [...matches, ...(c.id != null ? [{ customerId: `gid://shopify/Customer/${c.id}` }] : [])];
+  const carts = await db.cart.findMany({ where: { shop, OR: cartMatches }, select: { id: true } });
   const [requests, , erasedCarts] = await db.$transaction([
     db.customerDataRequest.deleteMany({ where: { shop, OR: matches } }),
     db.cartLine.deleteMany({ where: { shop, cartId: { in: carts.map((c) => c.id) } } }),

@@ -4,7 +4,7 @@ import { addLine, listLines, removeLines } from "../cart/carts.server";
 
 // GET: the lines. POST { variantId, quantity }: add. DELETE { lineIds: [...] }: remove them all, or none.
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  cartApi(request, "read", async ({ client }) => ({ status: 200, body: { lines: await listLines(client.shop, params.cartId!) } }));
+  cartApi(request, "read", async ({ client }) => ({ status: 200, body: { lines: await listLines(client.shop, params.cartId!) } }), undefined, params.cartId!);
 
 type LinesBody = { variantId?: unknown; quantity?: unknown; lineIds?: unknown } | undefined;
 

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { cartApi, cartCookie, CART_TOKEN_HEADER } from "../cart/api.server";
-import { cartView, getOrCreateCart, prefetchFacts, type Facts } from "../cart/carts.server";
+import { cartView, customersCart, getOrCreateCart, prefetchFactsForCarts, type Facts } from "../cart/carts.server";
+import { requestCustomer } from "../cart/customers.server";
 import { shopCurrency } from "../shop/shopify-settings.server";
 
 const body = z.object({ cartToken: z.string().max(64).nullish() }).passthrough();
@@ -14,21 +15,25 @@ async function tokenOf(request: Request, shop: string, raw: unknown): Promise<st
   return typeof fromCookie === "string" ? fromCookie : null;
 }
 
-// POST /api/v1/carts: the cart for this token (body, header or cookie), or a new one.
+// POST /api/v1/carts: the cart for this token (body, header or cookie), or a new one. With a
+// customer token (X-Holdfast-Customer-Token): the customer's cart, the guest's merged into it.
 export const action = ({ request }: ActionFunctionArgs) =>
-  cartApi<{ currency: string; facts: Facts; token: string | null }>(
+  cartApi<{ currency: string; facts: Facts; token: string | null; customerId: string | null }>(
     request,
     "write",
     async ({ client, tx, prepared }) => {
-      const { cart, created } = await getOrCreateCart(client.shop, prepared.token, prepared.currency, { client: tx });
+      const { cart, created, merged } = await getOrCreateCart(client.shop, prepared.token, prepared.currency, { client: tx, customerId: prepared.customerId });
+      const view = await cartView(client.shop, cart.id, { client: tx, facts: prepared.facts });
       return {
         status: created ? 201 : 200,
-        body: await cartView(client.shop, cart.id, { client: tx, facts: prepared.facts }),
+        body: { ...view, ...(merged ? { mergedFrom: prepared.token } : {}) },
         headers: { [CART_TOKEN_HEADER]: cart.id, "Set-Cookie": await cartCookie(client.shop).serialize(cart.id) },
       };
     },
     async ({ client, body: raw }) => {
       const token = await tokenOf(request, client.shop, raw);
-      return { token, currency: await shopCurrency(client.shop), facts: await prefetchFacts(client.shop, token) };
+      const customerId = await requestCustomer(request, client.shop);
+      const own = customerId ? await customersCart(client.shop, customerId) : null;
+      return { token, customerId, currency: await shopCurrency(client.shop), facts: await prefetchFactsForCarts(client.shop, [token, own?.id ?? null]) };
     },
   );

@@ -338,7 +338,8 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       const app = typeof privateToken === "string" ? state.authorize(domain, privateToken) : undefined;
       const allowed = (typeof publicToken === "string" && shop.storefrontTokens.has(publicToken)) || Boolean(app?.scope.split(",").includes("unauthenticated_read_product_listings"));
       if (!allowed) throw new HttpError(401, { errors: [{ message: "", extensions: { code: "UNAUTHORIZED" } }] });
-      return send(res, 200, await runGraphQL(storefront, storefrontRoot(shop), await readBody(req), shop, false));
+      const granted = app ? app.scope.split(",") : ["unauthenticated_read_product_listings", "unauthenticated_read_customers", "unauthenticated_write_customers"];
+      return send(res, 200, await runGraphQL(storefront, storefrontRoot(shop, granted), await readBody(req), shop, false));
     }
     throw new HttpError(404, { errors: "Not Found" });
   }

@@ -59,6 +59,9 @@ export interface ShopState {
   createdAt: string;
   catalog: Catalog;
   discounts: DevDiscount[];
+  /** Customers with classic accounts (email + password), and their Storefront access tokens. */
+  customers: DevCustomer[];
+  customerTokens: Map<string, { customerId: number; expiresAt: number }>;
   installedScopes: string[] | null;
   webhookSubscriptions: WebhookSubscription[];
   storefrontTokens: Map<string, { id: number; title: string; createdAt: string }>;
@@ -68,6 +71,8 @@ export interface ShopState {
   adjustmentGroups: import("./admin").AdjustmentGroup[];
   idempotency: Map<string, { fingerprint: string; result: { group: import("./admin").AdjustmentGroup | null; userErrors: { field: string[]; message: string; code: string }[] } }>;
 }
+
+export interface DevCustomer { id: number; email: string; password: string; firstName: string; lastName: string }
 
 export interface StoreOptions {
   bucketSize?: number;
@@ -102,6 +107,11 @@ export class DevStoreState {
       createdAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
       catalog,
       discounts: seedDiscounts(catalog),
+      customers: [
+        { id: 7001, email: "ann@example.com", password: "harbor-lights", firstName: "Ann", lastName: "Lee" },
+        { id: 7002, email: "ben@example.com", password: "salt-and-rope", firstName: "Ben", lastName: "Ode" },
+      ],
+      customerTokens: new Map(),
       installedScopes: null,
       webhookSubscriptions: [],
       storefrontTokens: new Map(),

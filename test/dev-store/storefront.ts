@@ -1,9 +1,16 @@
 // Storefront API 2026-10 resolvers: the product facts a headless cart needs.
 import { type Product, type Variant } from "./catalog";
 import { gid, paginate, parseGid, type PageArgs } from "./graphql-support";
-import type { ShopState } from "./store";
+import { GraphQLError } from "graphql";
+import { newToken, type DevCustomer, type ShopState } from "./store";
 
-export function storefrontRoot(shop: ShopState) {
+const CUSTOMER_TOKEN_TTL_MS = 30 * 24 * 3600_000;
+
+export function storefrontRoot(shop: ShopState, granted: string[]) {
+  const need = (scope: string, field: string) => {
+    if (!granted.includes(scope)) throw new GraphQLError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, { extensions: { code: "ACCESS_DENIED" } });
+  };
+  const customerView = (c: DevCustomer) => ({ __typename: "Customer", id: gid("Customer", c.id), email: c.email, firstName: c.firstName, lastName: c.lastName, displayName: `${c.firstName} ${c.lastName}` });
   const { catalog } = shop;
   const money = (amount: string) => ({ amount, currencyCode: shop.currencyCode });
   const available = (v: Variant) => catalog.levels.filter((l) => l.inventoryItemId === v.inventoryItemId).reduce((s, l) => s + l.quantities.available, 0);
@@ -34,6 +41,26 @@ export function storefrontRoot(shop: ShopState) {
   };
   return {
     shop: () => ({ __typename: "Shop", id: gid("Shop", shop.id), name: shop.name }),
+    customer: ({ customerAccessToken }: { customerAccessToken: string }) => {
+      need("unauthenticated_read_customers", "customer");
+      const token = shop.customerTokens.get(customerAccessToken);
+      if (!token || token.expiresAt < Date.now()) return null;
+      const c = shop.customers.find((x) => x.id === token.customerId);
+      return c ? customerView(c) : null;
+    },
+    customerAccessTokenCreate: ({ input }: { input: { email: string; password: string } }) => {
+      need("unauthenticated_write_customers", "customerAccessTokenCreate");
+      const c = shop.customers.find((x) => x.email.toLowerCase() === input.email.trim().toLowerCase() && x.password === input.password);
+      if (!c) return { customerAccessToken: null, customerUserErrors: [{ __typename: "CustomerUserError", field: ["input"], message: "Unidentified customer", code: "UNIDENTIFIED_CUSTOMER" }], userErrors: [{ field: ["input"], message: "Unidentified customer" }] };
+      const accessToken = newToken("shcat").replace("shcat_", "");
+      const expiresAt = Date.now() + CUSTOMER_TOKEN_TTL_MS;
+      shop.customerTokens.set(accessToken, { customerId: c.id, expiresAt });
+      return { customerAccessToken: { __typename: "CustomerAccessToken", accessToken, expiresAt: new Date(expiresAt).toISOString() }, customerUserErrors: [], userErrors: [] };
+    },
+    customerAccessTokenDelete: ({ customerAccessToken }: { customerAccessToken: string }) => {
+      const existed = shop.customerTokens.delete(customerAccessToken);
+      return { deletedAccessToken: existed ? customerAccessToken : null, deletedCustomerAccessTokenId: null, userErrors: [] };
+    },
     products: (args: PageArgs) => paginate(published.map(product), args),
     product: ({ id, handle }: { id?: string; handle?: string }) => {
       const p = id ? published.find((x) => x.id === parseGid(id, "Product")) : published.find((x) => x.handle === handle);
