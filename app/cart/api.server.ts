@@ -7,7 +7,7 @@ import { idempotencyResponse, runIdempotent, type IdempotentAnswer, type Tx } fr
 import db from "../db.server";
 import { CartError, cartView, prefetchFacts, requireCartAccess, type Facts } from "./carts.server";
 import { requestCustomer } from "./customers.server";
-import { announce, bumpTotalsVersion, calculateInBackground, storeSnapshot, totalsModeOf, type TotalsMode } from "./totals-versions.server";
+import { bumpTotalsVersion, calculateInBackground, publishIfWatched, totalsModeOf, type TotalsMode } from "./totals-versions.server";
 
 export const CART_TOKEN_HEADER = "X-Holdfast-Cart-Token";
 
@@ -133,8 +133,9 @@ export async function cartWriteApi(request: Request, cartId: string, writes: Par
       const version = await bumpTotalsVersion(tx ?? db, shop, cartId, write.reason);
       if (mode === "sync") {
         const view = await cartView(shop, cartId, { client: tx, facts });
-        await storeSnapshot(tx ?? db, shop, cartId, version, write.reason, view.totals!);
-        afterCommit.push(() => announce(shop, cartId));
+        // Stored (and pushed) after the commit, and only when this process has a listener for
+        // the cart; a poll or another instance's stream calculates it when it needs it.
+        afterCommit.push(() => publishIfWatched(shop, cartId, version, write.reason, view.totals!));
         return { status, body: view };
       }
       afterCommit.push(() => calculateInBackground(shop, cartId));

@@ -65,6 +65,12 @@ export async function announce(shop: string, cartId: string): Promise<void> {
   if (snapshot) totalsEvents.emit(eventKey(shop, cartId), snapshot);
 }
 
+/** After a sync write: stores the answered totals and pushes them, if a stream here is watching the cart. */
+export async function publishIfWatched(shop: string, cartId: string, version: number, reason: string, totals: CartTotalsAnswer): Promise<void> {
+  if (!totalsEvents.listenerCount(eventKey(shop, cartId))) return;
+  if (await storeSnapshot(db, shop, cartId, version, reason, totals)) await announce(shop, cartId);
+}
+
 const running = new Map<string, Promise<TotalsSnapshot | null>>();
 
 /**

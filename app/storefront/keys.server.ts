@@ -95,7 +95,7 @@ export function corsHeaders(origin: string | null): Record<string, string> {
     "Access-Control-Allow-Origin": origin,
     // The cart-token cookie travels with credentialed requests from the merchant's origins.
     "Access-Control-Allow-Credentials": "true",
-    "Access-Control-Allow-Headers": `Content-Type, Idempotency-Key, ${STOREFRONT_KEY_HEADER}, X-Holdfast-Cart-Token`,
+    "Access-Control-Allow-Headers": `Content-Type, Idempotency-Key, Prefer, ${STOREFRONT_KEY_HEADER}, X-Holdfast-Cart-Token, X-Holdfast-Customer-Token`,
     "Access-Control-Allow-Methods": "GET, POST, PATCH, PUT, DELETE, OPTIONS",
     "Access-Control-Expose-Headers": "Idempotent-Replayed, Retry-After, X-Holdfast-Cart-Token",
     "Access-Control-Max-Age": "600",
