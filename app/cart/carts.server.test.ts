@@ -98,6 +98,25 @@ describe("carts", () => {
     expect(totals.subtotal).toBe(250);
   });
 
+  it("marks carts left with lines for a day as abandoned, once; empty and converted carts are not", async () => {
+    const old = new Date(Date.now() - 25 * 3600_000);
+    const left = (await carts.getOrCreateCart(DEFAULT_SHOP, null, "USD")).cart;
+    await carts.addLine(DEFAULT_SHOP, left.id, { variantId: gid(stocked(5)), quantity: 1 });
+    const empty = (await carts.getOrCreateCart(DEFAULT_SHOP, null, "USD")).cart;
+    const bought = (await carts.getOrCreateCart(DEFAULT_SHOP, null, "USD")).cart;
+    await carts.addLine(DEFAULT_SHOP, bought.id, { variantId: gid(stocked(5)), quantity: 1 });
+    const fresh = (await carts.getOrCreateCart(DEFAULT_SHOP, null, "USD")).cart;
+    await carts.addLine(DEFAULT_SHOP, fresh.id, { variantId: gid(stocked(5)), quantity: 1 });
+    await t.db.cart.updateMany({ where: { id: { in: [left.id, empty.id, bought.id] } }, data: { lastActivityAt: old } });
+    await t.db.cart.update({ where: { id: bought.id }, data: { convertedAt: new Date() } });
+    const now = new Date();
+    expect(await carts.markAbandonedCarts(now)).toBeGreaterThanOrEqual(1);
+    expect(await carts.markAbandonedCarts(now)).toBe(0);
+    const state = async (id: string) => (await t.db.cart.findUniqueOrThrow({ where: { id } })).abandonedAt;
+    expect(await state(left.id)).toEqual(now);
+    expect([await state(empty.id), await state(bought.id), await state(fresh.id)]).toEqual([null, null, null]);
+  });
+
   it("customers/redact erases that customer's carts", async () => {
     const { cart } = await carts.getOrCreateCart(DEFAULT_SHOP, null, "USD");
     await t.db.cart.update({ where: { id: cart.id }, data: { email: "gone@example.com" } });

@@ -3,7 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import db from "../db.server";
-import { calculateTotals, type Totals } from "../totals/totals";
+import { calculateTotals, type ShippingRate, type Totals } from "../totals/totals";
+import { quoteRates, rateProviderOf } from "./rate-providers.server";
 import { formatDecimal } from "../totals/money";
 import { variantFacts, type VariantFacts } from "./products.server";
 import { lookupDiscountCode, normalizeCode, type DiscountLookup } from "./discounts.server";
@@ -19,7 +20,13 @@ type Client = typeof db | Tx;
  * What a cart's totals need from Shopify: its variants' facts, its discount codes, and the
  * shop's pricing. Read before a write's transaction, so no network call happens inside it.
  */
-export interface Facts { variants: Map<string, VariantFacts | null>; discounts: Map<string, DiscountLookup>; pricing?: ShopPricing }
+export interface Facts {
+  variants: Map<string, VariantFacts | null>;
+  discounts: Map<string, DiscountLookup>;
+  pricing?: ShopPricing;
+  /** The external rate service's quote for the cart as it was read (absent: not quoted yet). */
+  externalRates?: ShippingRate[];
+}
 export interface CartOptions { client?: Client; facts?: Facts }
 
 /** Runs fn in a transaction, or in the one the caller already has. */
@@ -227,9 +234,11 @@ async function totalsOf(shop: string, cart: CartRow, lines: LineRow[], client: C
     return [code, lookup?.ok ? lookup.rule : { unusable: lookup?.message ?? "This code could not be checked" }] as const;
   }));
   const discounts = evaluateDiscounts(codes, rules, pricedLines, country, (minor) => `${formatDecimal(minor, cart.currency)} ${cart.currency}`);
+  // Outside a transaction the rate service is asked now; inside one, what was quoted before it.
+  const externalRates = known?.externalRates ?? (client === db ? await externalRatesFor(shop, cart, pricedLines) : []);
   const totals = calculateTotals({
     currency: cart.currency,
-    shippingRates,
+    shippingRates: [...shippingRates, ...externalRates],
     taxRules,
     pricesIncludeTax: facts.pricing?.taxesIncluded ?? false,
     destination: country ? { country, ...(destination!.province ? { province: destination!.province.toUpperCase() } : {}) } : null,
@@ -247,13 +256,28 @@ export async function cartTotals(shop: string, id: string, { client = db, facts 
   return totalsOf(shop, cart, lines, client, facts);
 }
 
+/** The external rate service's rates for the cart as it is (none without a service, an address or anything to ship). */
+async function externalRatesFor(shop: string, cart: CartRow, lines: (LineRow & { unitPrice: number })[]): Promise<ShippingRate[]> {
+  if (!cart.shippingAddress || !lines.some((l) => l.requiresShipping)) return [];
+  const provider = await rateProviderOf(shop);
+  if (!provider) return [];
+  const address = JSON.parse(cart.shippingAddress) as { country: string; province?: string; city?: string; zip?: string; address1?: string };
+  return quoteRates(shop, provider, {
+    currency: cart.currency,
+    destination: { country: address.country.toUpperCase(), province: address.province, city: address.city, zip: address.zip, address1: address.address1 },
+    items: lines.map((l) => ({ variantId: l.variantId, productId: l.productId, title: l.title, quantity: l.quantity, grams: l.weightGrams, price: l.unitPrice, requiresShipping: l.requiresShipping })),
+  });
+}
+
 /** Facts for several carts at once (a guest's and a customer's, before a merge). */
 export async function prefetchFactsForCarts(shop: string, cartIds: (string | null)[]): Promise<Facts> {
   const all = await Promise.all(cartIds.map((id) => prefetchFacts(shop, id)));
+  // External rates are per cart: left out, so the merged cart is quoted when it is next read.
   return {
     variants: new Map(all.flatMap((f) => [...f.variants])),
     discounts: new Map(all.flatMap((f) => [...f.discounts])),
     pricing: all[0]?.pricing,
+    externalRates: [],
   };
 }
 
@@ -262,12 +286,14 @@ export async function prefetchFactsForCarts(shop: string, cartIds: (string | nul
  * added, the shop's pricing), fetched before the write's transaction.
  */
 export async function prefetchFacts(shop: string, cartIdOrNull: string | null, extra: { variantIds?: string[]; codes?: string[] } = {}): Promise<Facts> {
-  const cart = cartIdOrNull && cartId.safeParse(cartIdOrNull).success ? await db.cart.findFirst({ where: { id: cartIdOrNull, shop }, select: { currency: true, discountCodes: true } }) : null;
-  const lines = cart ? await db.cartLine.findMany({ where: { cartId: cartIdOrNull!, shop }, select: { variantId: true } }) : [];
+  const cart = cartIdOrNull && cartId.safeParse(cartIdOrNull).success ? await db.cart.findFirst({ where: { id: cartIdOrNull, shop } }) : null;
+  const lines = cart ? await db.cartLine.findMany({ where: { cartId: cartIdOrNull!, shop }, orderBy: { createdAt: "asc" } }) : [];
   const pricing = await shopPricing(shop);
   const variantIds = [...new Set([...lines.map((l) => l.variantId), ...(extra.variantIds ?? []).filter((v) => variantIdSchema.safeParse(v).success)])];
   const codes = [...new Set([...(cart ? codesOf(cart) : []), ...(extra.codes ?? []).filter((c) => discountCodeSchema.safeParse(c).success).map(normalizeCode)])];
-  return factsFor(shop, cart?.currency ?? pricing.currency, variantIds, codes, { variants: new Map(), discounts: new Map(), pricing });
+  const facts = await factsFor(shop, cart?.currency ?? pricing.currency, variantIds, codes, { variants: new Map(), discounts: new Map(), pricing });
+  if (cart) facts.externalRates = await externalRatesFor(shop, cart, lines.map((l) => ({ ...l, unitPrice: facts.variants.get(l.variantId)?.unitPrice ?? l.unitPrice })));
+  return facts;
 }
 
 /** What the API answers for a cart: the cart, its lines and fresh totals (or none, when they come later). */
@@ -393,4 +419,27 @@ export async function removeDiscountCode(shop: string, id: string, rawCode: stri
   const codes = codesOf(cart);
   if (!codes.includes(code)) throw new CartError(404, "discount_code_not_applied", `${code} is not applied to this cart`);
   await client.cart.update({ where: { id }, data: { discountCodes: JSON.stringify(codes.filter((c) => c !== code)), lastActivityAt: new Date() } });
+}
+
+/** A cart with lines and no activity for this long, not converted, counts as abandoned. */
+export const ABANDONED_AFTER_HOURS = 24;
+
+/**
+ * Marks carts left with lines for ABANDONED_AFTER_HOURS as abandoned, a batch at a time. The mark
+ * stays if the shopper comes back (lastActivityAt after abandonedAt means recovered), so both
+ * abandonment and recovery can be counted. Returns how many were marked.
+ */
+export async function markAbandonedCarts(now = new Date(), batchSize = 500): Promise<number> {
+  const idleSince = new Date(now.getTime() - ABANDONED_AFTER_HOURS * 3600_000);
+  const idle = await db.cart.findMany({
+    where: { abandonedAt: null, convertedAt: null, mergedIntoId: null, lastActivityAt: { lt: idleSince } },
+    select: { id: true }, take: batchSize, orderBy: { lastActivityAt: "asc" },
+  });
+  if (!idle.length) return 0;
+  const withLines = await db.cartLine.groupBy({ by: ["cartId"], where: { cartId: { in: idle.map((c) => c.id) } } });
+  const { count } = await db.cart.updateMany({
+    where: { id: { in: withLines.map((l) => l.cartId) }, abandonedAt: null, convertedAt: null, lastActivityAt: { lt: idleSince } },
+    data: { abandonedAt: now },
+  });
+  return count;
 }

@@ -6,6 +6,7 @@ import { expireDueHolds } from "./holds.server";
 import { drainInventoryMoves } from "./mirror.server";
 import { reconcileShop } from "./reconciler.server";
 import db from "../db.server";
+import { markAbandonedCarts } from "../cart/carts.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 
 export interface HoldWorkers {
@@ -18,6 +19,7 @@ export function startHoldWorkers(o: {
   sweepEveryMs?: number;
   mirrorEveryMs?: number;
   reconcileEveryMs?: number;
+  abandonedEveryMs?: number;
   log?: (message: string) => void;
 }): HoldWorkers {
   const log = o.log ?? ((m) => console.error(m));
@@ -41,6 +43,12 @@ export function startHoldWorkers(o: {
       }
     }),
     every("mirror", o.mirrorEveryMs ?? 5_000, () => drainInventoryMoves({ adminFor: o.adminFor })),
+    // Not a hold's work, but the same kind of in-process sweep: carts left with lines.
+    every("abandoned carts", o.abandonedEveryMs ?? 600_000, async () => {
+      while ((await markAbandonedCarts()) > 0) {
+        /* whole batches came back: more may be waiting */
+      }
+    }),
     every("reconcile", o.reconcileEveryMs ?? 300_000, async () => {
       const installed = await db.session.findMany({ where: { isOnline: false }, select: { shop: true }, distinct: ["shop"] });
       for (const { shop } of installed) await reconcileShop(shop, await o.adminFor(shop));

@@ -8,6 +8,8 @@ import { authenticate } from "../shopify.server";
 import { shopCurrency } from "../shop/shopify-settings.server";
 import { createShippingRate, deleteShippingRate, listShippingRates, shippingRateSchema } from "../cart/shipping.server";
 import { listTaxRules, removeTaxRule, setTaxRule, taxRuleSchema } from "../cart/tax.server";
+import { setRateProviderUrl } from "../cart/rate-providers.server";
+import db from "../db.server";
 import { formatDecimal, parseDecimal } from "../totals/money";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -15,9 +17,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const currency = await shopCurrency(session.shop);
   const rates = await listShippingRates(session.shop);
   const taxes = (await listTaxRules(session.shop)).map((r) => ({ ...r, percent: `${Math.trunc(r.basisPoints / 100)}.${String(r.basisPoints % 100).padStart(2, "0")}` }));
+  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { rateProviderUrl: true } });
   return json({
     currency,
     taxes,
+    rateProviderUrl: shop?.rateProviderUrl ?? "",
     rates: rates.map((r) => ({
       id: r.id, title: r.title, kind: r.kind,
       price: r.kind === "flat" ? formatDecimal(r.amount, currency) : r.bands.map((b) => `up to ${b.upToGrams} g: ${formatDecimal(b.amount, currency)}`).join(", "),
@@ -57,6 +61,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     await setTaxRule(session.shop, parsed.data);
     return json<ActionData>({ ok: true, message: "Tax rate saved" }, { status: 200 });
   }
+  if (form.get("intent") === "rate-provider") {
+    const result = await setRateProviderUrl(session.shop, form.get("rateProviderUrl"));
+    if (!result.ok) return json<ActionData>({ ok: false, errors: { rateProviderUrl: result.error } }, { status: 422 });
+    return json<ActionData>({ ok: true, message: "Rate service saved" }, { status: 200 });
+  }
   if (form.get("intent") === "delete-tax") {
     const ok = await removeTaxRule(session.shop, String(form.get("country") ?? ""), String(form.get("province") ?? ""));
     return json<ActionData>({ ok, message: ok ? "Tax rate removed" : "No such tax rate" }, { status: ok ? 200 : 404 });
@@ -94,7 +103,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Shipping() {
-  const { rates, currency, taxes } = useLoaderData<typeof loader>();
+  const { rates, currency, taxes, rateProviderUrl } = useLoaderData<typeof loader>();
+  const [providerUrl, setProviderUrl] = useState(rateProviderUrl);
   const [country, setCountry] = useState("");
   const [province, setProvince] = useState("");
   const [percent, setPercent] = useState("");
@@ -202,6 +212,26 @@ export default function Shipping() {
                   </FormLayout>
                 </Form>
               </BlockStack>
+            </Card>
+            <Card>
+              <Form method="post">
+                <input type="hidden" name="intent" value="rate-provider" />
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
+                    Rate service
+                  </Text>
+                  <TextField
+                    label="Carrier rate service URL"
+                    name="rateProviderUrl"
+                    value={providerUrl}
+                    onChange={setProviderUrl}
+                    autoComplete="off"
+                    helpText="Optional. A service that answers Shopify's CarrierService callback format; its rates are offered next to the table's. Leave empty for none."
+                    error={errors.rateProviderUrl}
+                  />
+                  <Button submit>Save</Button>
+                </FormLayout>
+              </Form>
             </Card>
           </BlockStack>
         </Layout.Section>
