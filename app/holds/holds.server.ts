@@ -134,6 +134,12 @@ async function placeHoldPostgres(
     return short ? { short } : { placed: toStatus(row, now) };
   } catch (error) {
     if (isUniqueViolation(error)) return { ownerHasHold: true };
+    // Stock taken by another shopper between Hold_place's check and its insert (rare). Read
+    // outside the caller's transaction, which the error has aborted.
+    if (databaseMessage(error).includes("HOLDFAST_UNAVAILABLE")) {
+      const [{ short }] = await db.$queryRaw<{ short: ShortLine[] }[]>`SELECT "Hold_availability"(${shop}, ${row.lines}) AS short`;
+      return { short };
+    }
     throw error;
   }
 }
@@ -338,7 +344,11 @@ export async function activeHoldOf(shop: string, owner: HoldOwner): Promise<Hold
 }
 
 export async function history(shop: string, holdId: string) {
-  return db.holdEvent.findMany({ where: { shop, holdId }, orderBy: { id: "asc" }, select: { fromState: true, toState: true, reason: true, at: true } });
+  // The creation is the hold row itself; every later transition is a HoldEvent.
+  const hold = await db.hold.findFirst({ where: { id: holdId, shop }, select: { createdAt: true } });
+  if (!hold) return [];
+  const transitions = await db.holdEvent.findMany({ where: { shop, holdId }, orderBy: { id: "asc" }, select: { fromState: true, toState: true, reason: true, at: true } });
+  return [{ fromState: null, toState: "held", reason: "created", at: hold.createdAt }, ...transitions];
 }
 
 /**
