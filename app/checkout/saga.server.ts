@@ -134,7 +134,8 @@ export class SagaRunner {
     const definition = this.definition(run.saga);
     const { count } = await db.sagaRun.updateMany({
       where: { id: runId, state: "waiting", waitingFor: run.waitingFor },
-      data: { state: "compensating", waitingFor: null, failedStep: definition.steps[run.step].name, error: reason, step: run.step - 1, attempts: 0, nextAttemptAt: new Date() },
+      // The waiting step is compensated first (it may have started something: a payment).
+      data: { state: "compensating", waitingFor: null, failedStep: definition.steps[run.step].name, error: reason, attempts: 0, nextAttemptAt: new Date() },
     });
     if (count) {
       await this.recordAttempt(run, definition.steps[run.step].name, "action", run.attempts + 1, "failed", reason);
