@@ -7,6 +7,7 @@ import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import type { Client, Config } from "@libsql/client";
 import { transactionsOnOwnConnection } from "./lib/libsql-transactions.server";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { databaseProvider, pgConnectionConfig, type DatabaseProvider } from "./lib/database-url";
 
 export type Db = SqliteClient;
@@ -22,6 +23,25 @@ class PrismaLibSQLOwnConnection extends PrismaLibSQL {
 }
 
 const sqliteAdapters = new WeakMap<Db, PrismaLibSQLOwnConnection>();
+const postgresPools = new WeakMap<Db, pg.Pool>();
+
+/**
+ * The pg pool under a PostgreSQL client: Prisma's connections, for the hold path's one
+ * prepared statement (a named statement skips Prisma's per-query work and PostgreSQL's
+ * parsing; see docs/decisions/007-hold-ledger.md). Not for anything else.
+ */
+/** The libsql connection under a SQLite client, for statements outside Prisma (the hold bench's ceiling). */
+export function sqliteConnection(client: Db): Client {
+  const connection = sqliteAdapters.get(client)?.connection;
+  if (!connection) throw new Error("sqliteConnection needs a SQLite client made by createDb, after its first query");
+  return connection;
+}
+
+export function postgresPool(client: Db): pg.Pool {
+  const pool = postgresPools.get(client);
+  if (!pool) throw new Error("postgresPool needs a PostgreSQL client made by createDb");
+  return pool;
+}
 
 /** Runs statements directly on the SQLite connection, in a write transaction. */
 export type SqliteExecute = (sql: string, args: (string | number | null)[]) => Promise<{ rows: Record<string, unknown>[]; rowsAffected: number }>;
@@ -47,8 +67,10 @@ export async function sqliteWriteTransaction<T>(client: Db, work: (execute: Sqli
 
 export function createDb(url: string): Db {
   if (databaseProvider(url) === "postgres") {
-    const client = new PostgresClient({ adapter: new PrismaPg({ ...pgConnectionConfig(url), max: 10 }), errorFormat: "minimal" });
-    return client as unknown as Db;
+    const pool = new pg.Pool({ ...pgConnectionConfig(url), max: 10 });
+    const client = new PostgresClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }), errorFormat: "minimal" }) as unknown as Db;
+    postgresPools.set(client, pool);
+    return client;
   }
   const adapter = new PrismaLibSQLOwnConnection({ url });
   const client = new SqliteClient({ adapter, errorFormat: "minimal" });

@@ -1,10 +1,10 @@
 // One database's run of `npm run bench:holds` (the parent sets DATABASE_URL). Prints a JSON line.
 // Scenarios: hot (every worker on one SKU, half the attempts must fail) and spread (1,000 SKUs).
 // Each compares Holdfast's hold() with, through the same driver, the raw conditional UPDATE (the
-// ceiling) and a read-check-write under a row lock (what the peers do: lock, read, check, write
+// ceiling; also through Prisma, for reference) and a read-check-write under a row lock (what the peers do: lock, read, check, write
 // the stock and record the reservation; also measured without the record, a stricter baseline).
 import { randomUUID } from "node:crypto";
-import db, { currentDatabaseProvider } from "../app/db.server";
+import db, { currentDatabaseProvider, postgresPool, sqliteConnection } from "../app/db.server";
 import { hold } from "../app/holds/holds.server";
 
 const SHOP = "bench.myshopify.com";
@@ -16,12 +16,26 @@ let skuCounter = 0;
 
 type Attempt = (inventoryItemId: string) => Promise<boolean>;
 
+const CEILING_SQL = `UPDATE "StockLevel" SET "held" = "held" + 1, "hardHeld" = "hardHeld" + 1
+  WHERE "shop" = ? AND "inventoryItemId" = ? AND "locationId" = ? AND "held" + 1 <= "shopifyAvailable" + "mirrored"`;
+
 const attempts: Record<string, Attempt> = {
   async hold(inventoryItemId) {
     const r = await hold(SHOP, { owner: { type: "cart", id: randomUUID() }, kind: "hard", ttlMinutes: 15, lines: [{ inventoryItemId, locationId: LOC, quantity: 1 }] });
     return r.ok;
   },
+  // The raw conditional UPDATE straight through the driver (pg: a named prepared statement;
+  // libsql: an autocommit statement): the same way the hold path reaches the database.
   async ceiling(inventoryItemId) {
+    if (postgres) {
+      const r = await postgresPool(db).query({ name: "bench_ceiling", text: CEILING_SQL.replace("?", "$1").replace("?", "$2").replace("?", "$3"), values: [SHOP, inventoryItemId, LOC] });
+      return r.rowCount === 1;
+    }
+    const r = await sqliteConnection(db).execute({ sql: CEILING_SQL, args: [SHOP, inventoryItemId, LOC] });
+    return r.rowsAffected === 1;
+  },
+  // The same UPDATE through Prisma ($executeRaw), for reference.
+  async ceilingViaPrisma(inventoryItemId) {
     const n = await db.$executeRaw`UPDATE "StockLevel" SET "held" = "held" + 1, "hardHeld" = "hardHeld" + 1
       WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${inventoryItemId} AND "locationId" = ${LOC} AND "held" + 1 <= "shopifyAvailable" + "mirrored"`;
     return n === 1;
@@ -112,18 +126,19 @@ const median = (runs: Measurement[]) => [...runs].sort((a, b) => a.attemptsPerSe
 const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
 for (const scenario of ["hot", "spread"] as const) {
   await measure("hold", scenario); // warm-up
-  const names = ["hold", "ceiling", "lockBased", "lockBasedStockOnly"];
+  const names = ["hold", "ceiling", "lockBased", "lockBasedStockOnly", "ceilingViaPrisma"];
   const runs: Record<string, Measurement[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 0; round < ROUNDS; round++)
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + round) % names.length];
       runs[name].push(await measure(name, scenario));
     }
-  const [holdfast, ceiling, lockBased, lockBasedStockOnly] = names.map((n) => median(runs[n]));
+  const [holdfast, ceiling, lockBased, lockBasedStockOnly, ceilingViaPrisma] = names.map((n) => median(runs[n]));
   result[scenario] = {
     holdfast: { ...holdfast, oversells: Math.max(...runs.hold.map((r) => r.oversells)) },
-    ceiling, lockBased, lockBasedStockOnly,
+    ceiling, lockBased, lockBasedStockOnly, ceilingViaPrisma,
     ratioToCeiling: ratio(holdfast.attemptsPerSecond, ceiling.attemptsPerSecond),
+    ratioToCeilingViaPrisma: ratio(holdfast.attemptsPerSecond, ceilingViaPrisma.attemptsPerSecond),
     ratioToLockBased: ratio(holdfast.attemptsPerSecond, lockBased.attemptsPerSecond),
     ratioToLockBasedStockOnly: ratio(holdfast.attemptsPerSecond, lockBasedStockOnly.attemptsPerSecond),
   };

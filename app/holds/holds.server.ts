@@ -4,7 +4,7 @@
 // UPDATE of its state; the triggers give the stock back. See docs/decisions/007-hold-ledger.md.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import db, { currentDatabaseProvider, type SqliteExecute } from "../db.server";
+import db, { currentDatabaseProvider, postgresPool, type SqliteExecute } from "../db.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
 import { databaseMessage, isUniqueViolation } from "../lib/db-errors.server";
 import { createSqliteGroupCommit } from "../lib/sqlite-group-commit.server";
@@ -129,11 +129,23 @@ async function placeHoldPostgres(
   const now = new Date();
   const row = newHoldRow(shop, owner, kind, lines, ttlMinutes, now);
   try {
-    const [{ short }] = await client.$queryRaw<{ short: ShortLine[] | null }[]>`
-      SELECT "Hold_place"(${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${kind}, ${row.lines}, ${row.expiresAt}::timestamp(3), ${now}::timestamp(3)) AS short`;
+    let short: ShortLine[] | null;
+    if (client === db) {
+      // Outside a transaction: one named prepared statement on Prisma's own pool.
+      const utc = (d: Date) => d.toISOString().replace("Z", "");
+      const result = await postgresPool(db).query<{ short: ShortLine[] | null }>({
+        name: "holdfast_hold_place",
+        text: `SELECT "Hold_place"($1, $2, $3, $4, $5, $6, $7::timestamp(3), $8::timestamp(3)) AS short`,
+        values: [row.id, shop, owner.type, owner.id, kind, row.lines, utc(row.expiresAt), utc(now)],
+      });
+      short = result.rows[0].short;
+    } else {
+      [{ short }] = await client.$queryRaw<{ short: ShortLine[] | null }[]>`
+        SELECT "Hold_place"(${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${kind}, ${row.lines}, ${row.expiresAt}::timestamp(3), ${now}::timestamp(3)) AS short`;
+    }
     return short ? { short } : { placed: toStatus(row, now) };
   } catch (error) {
-    if (isUniqueViolation(error)) return { ownerHasHold: true };
+    if (isUniqueViolation(error) || (error as { code?: string }).code === "23505") return { ownerHasHold: true };
     // Stock taken by another shopper between Hold_place's check and its insert (rare). Read
     // outside the caller's transaction, which the error has aborted.
     if (databaseMessage(error).includes("HOLDFAST_UNAVAILABLE")) {
