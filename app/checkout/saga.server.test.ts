@@ -131,6 +131,30 @@ describe("saga runner", () => {
     expect((await runner.start(waiting, SHOP, "cart-4", {})).created).toBe(true);
   });
 
+  it("an event that arrives before the run starts waiting for it is kept, and the run goes on when it gets there", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const early = s.saga("early-signal-demo", [
+      s.step("authorize", { action: async () => { await gate; return "pi_early"; } }),
+      s.step("confirm", { action: async () => new s.WaitFor("payment_confirmed") }),
+      s.step("finish", { action: async (c) => `done with ${JSON.stringify(c.results.confirm)}` }),
+    ]);
+    const runner = new s.SagaRunner(fast).register(early);
+    const started = runner.start(early, SHOP, "cart-early", {});
+    let runId: string | undefined;
+    for (let i = 0; i < 50 && !runId; i++) {
+      runId = (await t.db.sagaRun.findFirst({ where: { shop: SHOP, key: "cart-early" } }))?.id;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // The webhook is faster than the step that waits for it.
+    expect(await runner.signal(SHOP, runId!, "payment_confirmed", { paymentIntent: "pi_early" })).toBe(true);
+    release();
+    const { run } = await started;
+    const done = await runner.view(SHOP, run.id);
+    expect(done.state).toBe("completed");
+    expect(done.results.finish).toBe('done with {"paymentIntent":"pi_early"}');
+  });
+
   it("a run abandoned while waiting is compensated", async () => {
     const undone: string[] = [];
     const waiting = s.saga("abandon-demo", [

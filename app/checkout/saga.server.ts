@@ -110,15 +110,42 @@ export class SagaRunner {
     return { run: await this.view(shop, id), created };
   }
 
-  /** The outside event a waiting run expects: the waiting step completes with `payload` as its result. */
+  /**
+   * The outside event a waiting run expects: the waiting step completes with `payload` as its
+   * result. An event that arrives while the run is still on its way to waiting (a webhook faster
+   * than the step that waits for it) is kept and used when the run gets there.
+   */
   async signal(shop: string, runId: string, event: string, payload: unknown = null): Promise<boolean> {
     const run = await db.sagaRun.findFirst({ where: { id: runId, shop } });
-    if (!run || run.state !== "waiting" || run.waitingFor !== event) return false;
+    if (!run) return false;
+    if (run.state === "running") {
+      const signals = { ...JSON.parse(run.signals), [event]: payload };
+      const { count } = await db.sagaRun.updateMany({ where: { id: runId, state: "running", signals: run.signals }, data: { signals: JSON.stringify(signals) } });
+      if (!count) return this.signal(shop, runId, event, payload); // it moved meanwhile: look again
+      // It may have started waiting between our read and our write: then take it from here.
+      const now = await db.sagaRun.findUniqueOrThrow({ where: { id: runId } });
+      if (now.state === "waiting" && now.waitingFor === event) return this.resumeWithEarlySignal(now);
+      return true;
+    }
+    if (run.state !== "waiting" || run.waitingFor !== event) return false;
+    return this.resume(run, event, payload);
+  }
+
+  private async resumeWithEarlySignal(run: RunRow): Promise<boolean> {
+    const signals = JSON.parse(run.signals) as Record<string, unknown>;
+    if (!run.waitingFor || !(run.waitingFor in signals)) return false;
+    return this.resume(run, run.waitingFor, signals[run.waitingFor]);
+  }
+
+  private async resume(run: RunRow, event: string, payload: unknown): Promise<boolean> {
+    const runId = run.id;
     const definition = this.definition(run.saga);
     const results = { ...JSON.parse(run.results), [definition.steps[run.step].name]: payload };
+    const signals = JSON.parse(run.signals) as Record<string, unknown>;
+    delete signals[event];
     const { count } = await db.sagaRun.updateMany({
       where: { id: runId, state: "waiting", waitingFor: event },
-      data: { state: "running", waitingFor: null, results: JSON.stringify(results), step: run.step + 1, attempts: 0, nextAttemptAt: new Date() },
+      data: { state: "running", waitingFor: null, results: JSON.stringify(results), signals: JSON.stringify(signals), step: run.step + 1, attempts: 0, nextAttemptAt: new Date() },
     });
     if (count) {
       await this.recordAttempt(run, definition.steps[run.step].name, "action", run.attempts + 1, "ok", `resumed by ${event}`);
@@ -217,6 +244,12 @@ export class SagaRunner {
     if (outcome.ok && outcome.value instanceof WaitFor) {
       await this.endAttempt(attemptId, "waiting", `waiting for ${outcome.value.event}`);
       await this.save(run, { state: "waiting", waitingFor: outcome.value.event, attempts: attempt });
+      // The event may have come first: then the run goes on now (resume() moves it again).
+      const waiting = await db.sagaRun.findUniqueOrThrow({ where: { id: run.id } });
+      if (waiting.state === "waiting" && outcome.value.event in JSON.parse(waiting.signals)) {
+        await db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+        await this.resumeWithEarlySignal(waiting);
+      }
       return false;
     }
     if (outcome.ok) {

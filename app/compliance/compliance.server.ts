@@ -15,7 +15,7 @@ export const customerRedactPayload = z.object({ customer, orders_to_redact: z.ar
 /** Every model holding a shop's data, erased on shop/redact. A test checks this list is complete. */
 export const SHOP_SCOPED_MODELS = [
   "session", "customerDataRequest", "webhookEvent", "shop",
-  "stockLevel", "hold", "holdLine", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey", "storefrontKey", "cart", "cartLine", "cartTotals", "shippingRate", "taxRule", "sagaRun", "sagaStepAttempt",
+  "stockLevel", "hold", "holdLine", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey", "storefrontKey", "cart", "cartLine", "cartTotals", "shippingRate", "taxRule", "sagaRun", "sagaStepAttempt", "stripeEvent",
 ] as const;
 
 export async function recordDataRequest(shop: string, payload: unknown) {
@@ -72,6 +72,7 @@ export async function eraseShop(shop: string) {
     db.cartTotals.deleteMany({ where: { shop } }),
     db.sagaStepAttempt.deleteMany({ where: { shop } }),
     db.sagaRun.deleteMany({ where: { shop } }),
+    db.stripeEvent.deleteMany({ where: { shop } }),
     db.cart.deleteMany({ where: { shop } }),
     db.shippingRate.deleteMany({ where: { shop } }),
     db.taxRule.deleteMany({ where: { shop } }),

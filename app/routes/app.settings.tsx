@@ -136,7 +136,7 @@ function TotalsModeCard() {
             error={mine?.errors.totalsMode}
             helpText="A storefront can ask for another way per request (?totals=sync|async|events). Checkout always recalculates on the spot."
           />
-          <Button submit>Save</Button>
+          <Button submit>Save cart totals</Button>
         </FormLayout>
       </Form>
     </Card>
@@ -154,8 +154,8 @@ export default function Settings() {
   const errors = result?.errors ?? {};
 
   return (
-    <Page title="Hold policy" backAction={{ content: "Home", url: `/app${search}` }}>
-      <TitleBar title="Hold policy" />
+    <Page title="Settings" backAction={{ content: "Home", url: `/app${search}` }}>
+      <TitleBar title="Settings" />
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

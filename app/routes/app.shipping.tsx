@@ -229,7 +229,7 @@ export default function Shipping() {
                     helpText="Optional. A service that answers Shopify's CarrierService callback format; its rates are offered next to the table's. Leave empty for none."
                     error={errors.rateProviderUrl}
                   />
-                  <Button submit>Save</Button>
+                  <Button submit>Save rate service</Button>
                 </FormLayout>
               </Form>
             </Card>

@@ -82,14 +82,14 @@ describe("admin in the browser (demo mode)", () => {
     expect(new URL(page.url()).pathname).toBe("/app/settings");
 
     await page.getByLabel("Hold time (minutes)").fill("25");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("Nothing was saved").waitFor();
     expect(await page.getByText("Hold time must be a whole number of minutes from 10 to 20").isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "settings-error.png"), fullPage: true });
 
     await page.getByLabel("Hold time (minutes)").fill("12");
     await page.getByLabel("Default strategy").selectOption("hybrid");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("Hold policy saved").waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "settings-saved.png"), fullPage: true });
 
@@ -97,6 +97,15 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByLabel("Hold time (minutes)").waitFor();
     expect(await page.getByLabel("Hold time (minutes)").inputValue()).toBe("12");
     expect(await page.getByLabel("Default strategy").inputValue()).toBe("hybrid");
+
+    // Cart totals: how the Cart API answers a change by default.
+    await page.getByLabel("How the Cart API gives totals after a change").selectOption("events");
+    await page.getByRole("button", { name: "Save cart totals" }).click();
+    await page.getByText("Saved", { exact: true }).waitFor();
+    await page.reload();
+    await page.getByLabel("How the Cart API gives totals after a change").waitFor();
+    expect(await page.getByLabel("How the Cart API gives totals after a change").inputValue()).toBe("events");
+    await page.screenshot({ path: join(ARTIFACTS, "settings-totals.png"), fullPage: true });
   });
 
   it("settings adds a per-product override, refusing a product Shopify does not know", async () => {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "SagaRun" ADD COLUMN     "signals" TEXT NOT NULL DEFAULT '{}';
+
