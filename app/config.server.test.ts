@@ -33,6 +33,8 @@ describe("configuration", () => {
     [{ SCOPES: "read_products, write inventory" }, "SCOPES must be a comma-separated list"],
     [{ DATABASE_URL: "mysql://localhost/holdfast" }, "DATABASE_URL must be a SQLite file URL"],
     [{ SHOPIFY_DEV_STORE_URL: "localhost:4100" }, "SHOPIFY_DEV_STORE_URL must be an absolute URL"],
+    [{ STRIPE_SECRET_KEY: "pk_test_publishable" }, "STRIPE_SECRET_KEY must be a Stripe secret or restricted key"],
+    [{ STRIPE_WEBHOOK_SECRET: "secret" }, "STRIPE_WEBHOOK_SECRET must be a webhook signing secret"],
   ])("refuses %j, naming the variable", (change, message) => {
     expect(problems({ ...valid, ...change })).toContain(message);
   });

@@ -34,6 +34,10 @@ const schema = z.object({
     }, "DATABASE_URL must be a SQLite file URL (file:./prisma/dev.db) or a PostgreSQL URL (postgresql://user@host:5432/db)"),
   SHOPIFY_DEV_STORE_URL: url("SHOPIFY_DEV_STORE_URL").optional(),
   SHOP_CUSTOM_DOMAIN: z.string().trim().optional(),
+  // Optional until a shop takes payments; stripe.server.ts says clearly when one is missing.
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)").optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+/, "STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)").optional(),
+  STRIPE_API_BASE: url("STRIPE_API_BASE").optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import db from "../db.server";
 import { assertMinor, type Minor } from "../totals/money";
+import { isSecureOrLocal } from "../lib/urls";
 import type { ShippingRate } from "../totals/totals";
 
 export interface RateRequest {
@@ -69,11 +70,7 @@ export const rateProviderUrlSchema = z
   .string()
   .trim()
   .url("the rate service address must be a URL")
-  .refine((u) => {
-    if (!URL.canParse(u)) return true; // .url() has said so already
-    const url = new URL(u);
-    return url.protocol === "https:" || url.hostname === "localhost" || url.hostname === "127.0.0.1";
-  }, "the rate service must be https (or localhost while developing)");
+  .refine(isSecureOrLocal, "the rate service must be https (or localhost while developing)");
 
 export async function rateProviderOf(shop: string): Promise<ShippingRateProvider | null> {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { rateProviderUrl: true } });

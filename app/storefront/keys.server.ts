@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import db from "../db.server";
+import { isSecureOrLocal } from "../lib/urls";
 
 export const STOREFRONT_KEY_HEADER = "X-Holdfast-Storefront-Key";
 const SECRET = /^hfsk_([a-f0-9]{12})_[A-Za-z0-9_-]{43}$/;
@@ -14,11 +15,7 @@ export const originSchema = z
   .string()
   .trim()
   .url("each origin must be a URL such as https://shop.example.com")
-  .refine((o) => {
-    if (!URL.canParse(o)) return true; // .url() has said so already
-    const u = new URL(o);
-    return (u.protocol === "https:" || u.hostname === "localhost" || u.hostname === "127.0.0.1") && u.pathname === "/" && !u.search && !u.hash;
-  }, "each origin must be https (or localhost) with no path, such as https://shop.example.com")
+  .refine((o) => isSecureOrLocal(o) && (!URL.canParse(o) || (new URL(o).pathname === "/" && !new URL(o).search && !new URL(o).hash)), "each origin must be https (or localhost) with no path, such as https://shop.example.com")
   .transform((o) => (URL.canParse(o) ? new URL(o).origin : o));
 
 export const newKeySchema = z.object({
