@@ -31,4 +31,22 @@ describe("hold workers", () => {
       await workers.stop();
     }
   });
+
+  it("resume saga runs another instance left mid-way, at start-up", async () => {
+    const { sagaRunner } = await import("../checkout/runner.server");
+    const { saga, step } = await import("../checkout/saga.server");
+    const { startHoldWorkers } = await import("./workers.server");
+    const def = saga("worker-resume-demo", [step("only", { action: async (c) => `done for ${c.shop}` })]);
+    sagaRunner.register(def);
+    // As a crashed instance leaves it: running, its lease expired.
+    await t.db.sagaRun.create({
+      data: { id: "run-left-behind", shop: "holdfast-dev.myshopify.com", saga: def.name, key: "k", activeKey: "holdfast-dev.myshopify.com|worker-resume-demo|k", input: "{}", state: "running", leaseOwner: "dead", leaseUntil: new Date(Date.now() - 1000) },
+    });
+    const workers = startHoldWorkers({ adminFor: async (shop) => (await t.shopify.unauthenticated.admin(shop)).admin, sagaEveryMs: 60_000, log: () => {} });
+    try {
+      await expect.poll(async () => (await t.db.sagaRun.findUniqueOrThrow({ where: { id: "run-left-behind" } })).state, { timeout: 5000 }).toBe("completed");
+    } finally {
+      await workers.stop();
+    }
+  });
 });

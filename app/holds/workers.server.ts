@@ -1,5 +1,6 @@
-// Background work of the hold ledger, in-process: expire holds past their TTL, drain the
-// Shopify mirror outbox, and reconcile each installed shop every few minutes. All are safe
+// Background work, in-process: expire holds past their TTL, drain the Shopify mirror outbox,
+// reconcile each installed shop every few minutes, mark abandoned carts, and resume saga runs
+// (at start-up and when their retries are due). All are safe
 // with several app instances (conditional updates, SKIP LOCKED on PostgreSQL, leases on the
 // outbox, row locks in the reconciler's repairs), so every instance may run them.
 import { expireDueHolds } from "./holds.server";
@@ -7,6 +8,7 @@ import { drainInventoryMoves } from "./mirror.server";
 import { reconcileShop } from "./reconciler.server";
 import db from "../db.server";
 import { markAbandonedCarts } from "../cart/carts.server";
+import { sagaRunner } from "../checkout/runner.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 
 export interface HoldWorkers {
@@ -20,6 +22,7 @@ export function startHoldWorkers(o: {
   mirrorEveryMs?: number;
   reconcileEveryMs?: number;
   abandonedEveryMs?: number;
+  sagaEveryMs?: number;
   log?: (message: string) => void;
 }): HoldWorkers {
   const log = o.log ?? ((m) => console.error(m));
@@ -36,6 +39,8 @@ export function startHoldWorkers(o: {
     timer.unref();
     return timer;
   };
+  // Crash recovery at start-up: runs this or another instance left mid-way move on now.
+  void sagaRunner.resumeDue().catch((error) => log(`saga resume at start-up failed: ${(error as Error).message}`));
   const timers = [
     every("sweep", o.sweepEveryMs ?? 15_000, async () => {
       while ((await expireDueHolds()) > 0) {
@@ -49,6 +54,8 @@ export function startHoldWorkers(o: {
         /* whole batches came back: more may be waiting */
       }
     }),
+    // Saga runs left by a stopped or crashed instance, and retries that are due.
+    every("saga resume", o.sagaEveryMs ?? 5_000, () => sagaRunner.resumeDue()),
     every("reconcile", o.reconcileEveryMs ?? 300_000, async () => {
       const installed = await db.session.findMany({ where: { isOnline: false }, select: { shop: true }, distinct: ["shop"] });
       for (const { shop } of installed) await reconcileShop(shop, await o.adminFor(shop));
