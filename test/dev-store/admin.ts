@@ -5,6 +5,7 @@ import { GraphQLError, valueFromASTUntyped, type GraphQLResolveInfo } from "grap
 import { INVENTORY_STATES, onHand, type InventoryItem, type InventoryLevel, type Location, type Product, type Variant } from "./catalog";
 import { gid, paginate, parseGid, type PageArgs } from "./graphql-support";
 import { discountCodeNode } from "./discounts";
+import { cancelOrder, createOrder, orderView } from "./orders";
 import { newToken, type DevStoreState, type ShopState } from "./store";
 
 type Args = Record<string, unknown>;
@@ -249,6 +250,20 @@ export function adminRoot(state: DevStoreState, shop: ShopState, granted: string
       requireScope(granted, "codeDiscountNode", "read_discounts");
       const found = shop.discounts.find((d) => d.id === parseGid(id, "DiscountCodeNode"));
       return found ? discountCodeNode(found, shop.currencyCode) : null;
+    },
+    order: ({ id }: Args) => {
+      requireScope(granted, "order", "read_orders");
+      const found = shop.orders.find((o) => o.id === parseGid(id, "Order"));
+      return found ? orderView(found) : null;
+    },
+    orderCreate: ({ order, options }: Args, _context: unknown, info: GraphQLResolveInfo) => {
+      requireScope(granted, "orderCreate", "write_orders");
+      const { order: created, userErrors } = createOrder(state, shop, order as never, options as never, idempotencyKey(info));
+      return { order: created && orderView(created), userErrors };
+    },
+    orderCancel: ({ orderId, reason, restock }: Args) => {
+      requireScope(granted, "orderCancel", "write_orders");
+      return cancelOrder(state, shop, orderId, String(reason), Boolean(restock));
     },
     node: ({ id }: Args) => v.node(id),
     nodes: ({ ids }: Args) => (ids as unknown[]).map(v.node),

@@ -211,3 +211,52 @@ describe("query cost", () => {
     expect(both).toBeGreaterThan(cost(`{ codeDiscountNodeByCode(code: "X") { codeDiscount { ${shipping} } } }`));
   });
 });
+
+describe("dev store orders (orderCreate, orderCancel)", () => {
+  const ORDER_CREATE = `mutation OrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) {
+    orderCreate(order: $order, options: $options) @idempotent(key: KEY) {
+      order { id name displayFinancialStatus totalPriceSet { shopMoney { amount currencyCode } } }
+      userErrors { field message code }
+    }
+  }`;
+  const withKey = (key: string) => ORDER_CREATE.replace("KEY", JSON.stringify(key));
+  const orderFor = (variantId: number, quantity: number, price = "10.00") => ({
+    currency: "USD", email: "ann@example.com", sourceIdentifier: "holdfast-run-1",
+    lineItems: [{ variantId: `gid://shopify/ProductVariant/${variantId}`, quantity, priceSet: { shopMoney: { amount: price, currencyCode: "USD" } } }],
+    shippingLines: [{ title: "Standard", priceSet: { shopMoney: { amount: "7.00", currencyCode: "USD" } } }],
+    taxLines: [{ title: "Tax", rate: "0.05", priceSet: { shopMoney: { amount: "1.35", currencyCode: "USD" } } }],
+    transactions: [{ kind: "AUTHORIZATION", status: "SUCCESS", gateway: "stripe", authorizationCode: "pi_123", amountSet: { shopMoney: { amount: "28.35", currencyCode: "USD" } } }],
+  });
+
+  it("creates an order that commits stock once per @idempotent key, refuses what Shopify refuses, and cancels with a restock", async () => {
+    const writer = store.state.issueAccessToken(DEFAULT_SHOP, "read_orders,write_orders", { expiring: false }).token.token;
+    const { catalog } = store.shop();
+    const level = catalog.levels.find((l) => l.quantities.available >= 4)!;
+    const variant = catalog.variants.find((v) => v.inventoryItemId === level.inventoryItemId)!;
+    const levels = catalog.levels.filter((l) => l.inventoryItemId === level.inventoryItemId);
+    const available = () => levels.reduce((s, l) => s + l.quantities.available, 0);
+    const before = available();
+    const variables = { order: orderFor(variant.id, 2), options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } };
+    const first = await admin(withKey("order-1"), variables, writer);
+    expect(first.body.data.orderCreate.userErrors).toEqual([]);
+    expect(first.body.data.orderCreate.order).toMatchObject({ displayFinancialStatus: "AUTHORIZED", totalPriceSet: { shopMoney: { amount: "28.35", currencyCode: "USD" } } });
+    expect(available()).toBe(before - 2);
+    // The same key again: the same order, no second commit; another request under it: refused.
+    const again = await admin(withKey("order-1"), variables, writer);
+    expect(again.body.data.orderCreate.order.id).toBe(first.body.data.orderCreate.order.id);
+    expect(available()).toBe(before - 2);
+    const changed = await admin(withKey("order-1"), { ...variables, order: orderFor(variant.id, 3) }, writer);
+    expect(changed.body.data.orderCreate.userErrors[0].code).toBe("INVALID");
+    // Not enough stock, obeying the policy: refused, nothing committed.
+    const tooMany = await admin(withKey("order-2"), { order: orderFor(variant.id, before + 5), options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY" } }, writer);
+    expect(tooMany.body.data.orderCreate).toMatchObject({ order: null, userErrors: [{ code: "INVENTORY_CLAIM_FAILED" }] });
+    expect(available()).toBe(before - 2);
+    // Cancelled with a restock: the units come back.
+    const cancel = await admin(`mutation($id: ID!) { orderCancel(orderId: $id, reason: DECLINED, refund: false, restock: true) { job { id done } orderCancelUserErrors { code message } } }`, { id: first.body.data.orderCreate.order.id }, writer);
+    expect(cancel.body.data.orderCancel.orderCancelUserErrors).toEqual([]);
+    expect(available()).toBe(before);
+    // Without write_orders Shopify refuses the mutation.
+    const denied = await admin(withKey("order-3"), variables);
+    expect(denied.body.errors[0].extensions.code).toBe("ACCESS_DENIED");
+  });
+});

@@ -14,6 +14,7 @@ import { shopifySchema } from "./schemas";
 import { parseAndValidate, requestedQueryCost, selectOperation } from "./graphql-support";
 import { adminRoot } from "./admin";
 import { storefrontRoot } from "./storefront";
+import { orderWebhookPayload } from "./orders";
 import { DevStoreState, type AppRegistration, type ShopState, type StoreOptions } from "./store";
 import { mintSessionToken, verifySessionToken } from "./session-tokens";
 import { WebhookSender, type Delivery } from "./webhooks";
@@ -104,6 +105,9 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     timeoutMs: 5000,
   });
   const faults: Fault[] = [];
+  state.events.on("orderCreated", (domain: string, order: import("./orders").DevOrder) => {
+    void sendWebhook(domain, "orders/create", orderWebhookPayload(order));
+  });
   state.events.on("inventoryChanged", (domain: string, levels: import("./catalog").InventoryLevel[]) => {
     for (const level of levels)
       void sendWebhook(domain, "inventory_levels/update", {

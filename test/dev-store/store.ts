@@ -61,6 +61,9 @@ export interface ShopState {
   discounts: DevDiscount[];
   /** Customers with classic accounts (email + password), and their Storefront access tokens. */
   customers: DevCustomer[];
+  /** Orders made through orderCreate, and the outcome remembered per @idempotent key. */
+  orders: import("./orders").DevOrder[];
+  orderIdempotency: Map<string, { fingerprint: string; order: import("./orders").DevOrder | null; userErrors: { field: string[]; message: string; code: string }[] }>;
   customerTokens: Map<string, { customerId: number; expiresAt: number }>;
   installedScopes: string[] | null;
   webhookSubscriptions: WebhookSubscription[];
@@ -112,6 +115,8 @@ export class DevStoreState {
         { id: 7002, email: "ben@example.com", password: "salt-and-rope", firstName: "Ben", lastName: "Ode" },
       ],
       customerTokens: new Map(),
+      orders: [],
+      orderIdempotency: new Map(),
       installedScopes: null,
       webhookSubscriptions: [],
       storefrontTokens: new Map(),
