@@ -9,6 +9,7 @@ import { z } from "zod";
 import db from "../db.server";
 import { assertMinor, type Minor } from "../totals/money";
 import { isSecureOrLocal } from "../lib/urls";
+import { cartSettings, forgetCartSettings } from "../shop/cart-settings.server";
 import type { ShippingRate } from "../totals/totals";
 
 export interface RateRequest {
@@ -73,19 +74,21 @@ export const rateProviderUrlSchema = z
   .refine(isSecureOrLocal, "the rate service must be https (or localhost while developing)");
 
 export async function rateProviderOf(shop: string): Promise<ShippingRateProvider | null> {
-  const row = await db.shop.findUnique({ where: { domain: shop }, select: { rateProviderUrl: true } });
-  return row?.rateProviderUrl ? new CarrierCallbackProvider(row.rateProviderUrl) : null;
+  const { rateProviderUrl } = await cartSettings(shop);
+  return rateProviderUrl ? new CarrierCallbackProvider(rateProviderUrl) : null;
 }
 
 export async function setRateProviderUrl(shop: string, input: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
   const raw = typeof input === "string" ? input.trim() : "";
   if (raw === "") {
     await db.shop.upsert({ where: { domain: shop }, create: { domain: shop, rateProviderUrl: null }, update: { rateProviderUrl: null } });
+    forgetCartSettings(shop);
     return { ok: true };
   }
   const parsed = rateProviderUrlSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0].message };
   await db.shop.upsert({ where: { domain: shop }, create: { domain: shop, rateProviderUrl: parsed.data }, update: { rateProviderUrl: parsed.data } });
+  forgetCartSettings(shop);
   return { ok: true };
 }
 

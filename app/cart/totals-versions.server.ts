@@ -9,6 +9,7 @@ import db from "../db.server";
 import type { Tx } from "../idempotency/idempotency.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
 import { CartError, cartTotals, prefetchFacts, type CartTotalsAnswer } from "./carts.server";
+import { cartSettings, forgetCartSettings } from "../shop/cart-settings.server";
 
 export const TOTALS_MODES = ["sync", "async", "events"] as const;
 export type TotalsMode = (typeof TOTALS_MODES)[number];
@@ -101,8 +102,8 @@ export function calculateInBackground(shop: string, cartId: string): Promise<Tot
 }
 
 export async function readTotalsMode(shop: string): Promise<TotalsMode> {
-  const row = await db.shop.findUnique({ where: { domain: shop }, select: { totalsMode: true } });
-  return (TOTALS_MODES as readonly string[]).includes(row?.totalsMode ?? "") ? (row!.totalsMode as TotalsMode) : "sync";
+  const { totalsMode } = await cartSettings(shop);
+  return (TOTALS_MODES as readonly string[]).includes(totalsMode) ? (totalsMode as TotalsMode) : "sync";
 }
 
 /** The mode a request asks for (`?totals=` or `Prefer: respond-async`), else the shop's. */
@@ -173,5 +174,6 @@ export const TOTALS_MODE_LABELS: Record<TotalsMode, string> = {
 export async function saveTotalsMode(shop: string, mode: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
   if (typeof mode !== "string" || !(TOTALS_MODES as readonly string[]).includes(mode)) return { ok: false, error: `Choose one of: ${TOTALS_MODES.join(", ")}` };
   await db.shop.upsert({ where: { domain: shop }, create: { domain: shop, totalsMode: mode }, update: { totalsMode: mode } });
+  forgetCartSettings(shop);
   return { ok: true };
 }
