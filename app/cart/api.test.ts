@@ -197,6 +197,23 @@ describe("Cart API", () => {
     expect(res.body.totals.adjustments).toContainEqual(expect.objectContaining({ step: "tax", source: "tax:US-NY" }));
   });
 
+  it("applies and removes discount codes through the API, with refusals as documented", async () => {
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
+    const { variantId } = stocked(2);
+    await api("POST", `/api/v1/carts/${cart}/lines`, { variantId, quantity: 2 });
+    const applied = await api("POST", `/api/v1/carts/${cart}/discount-codes`, { code: "welcome10" }, { idem: "code-1" });
+    expect(applied.status).toBe(200);
+    expect(applied.body.totals.discountCodes).toEqual([{ code: "WELCOME10", title: "10% off your order", applied: true }]);
+    expect(applied.body.totals.discounts).toBeGreaterThan(0);
+    const unknown = await api("POST", `/api/v1/carts/${cart}/discount-codes`, { code: "NOT-A-CODE" });
+    expect(unknown).toMatchObject({ status: 422, body: { error: { code: "discount_code_unknown" } } });
+    expect((await api("POST", `/api/v1/carts/${cart}/discount-codes`, { code: 5 })).status).toBe(400);
+    const removed = await api("DELETE", `/api/v1/carts/${cart}/discount-codes/WELCOME10`);
+    expect(removed.status).toBe(200);
+    expect(removed.body.totals.discounts).toBe(0);
+    expect((await api("DELETE", `/api/v1/carts/${cart}/discount-codes/WELCOME10`)).body.error.code).toBe("discount_code_not_applied");
+  });
+
   it("keeps shops apart and checks keys and origins", async () => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
     expect((await api("GET", `/api/v1/carts/${cart}`, undefined, { key: otherKey })).status).toBe(404);
