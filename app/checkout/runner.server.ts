@@ -9,5 +9,8 @@ declare global {
 export const sagaRunner: SagaRunner = globalThis.__holdfastSagaRunner ?? new SagaRunner();
 if (process.env.NODE_ENV === "development") globalThis.__holdfastSagaRunner = sagaRunner;
 
+/** The event a checkout waits for: Stripe says the payment is authorised. */
+export const PAYMENT_AUTHORIZED = "payment_authorized";
+
 /** PaymentIntent metadata naming the saga run that created it (set by the payment step). */
 export const RUN_METADATA = { run: "holdfast_run", shop: "holdfast_shop" } as const;

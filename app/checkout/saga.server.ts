@@ -111,6 +111,18 @@ export class SagaRunner {
   }
 
   /**
+   * Creates the run for `key` (or finds the active one) without moving it: for callers that must
+   * record it in their own transaction (an Idempotency-Key answer) and `advance` it after the commit.
+   */
+  async createRun<I>(definition: Saga<I>, shop: string, key: string, input: I, client: Pick<typeof db, "sagaRun"> = db): Promise<{ id: string; created: boolean }> {
+    const activeKey = `${shop}|${definition.name}|${key}`;
+    const existing = await client.sagaRun.findUnique({ where: { activeKey } });
+    if (existing) return { id: existing.id, created: false };
+    const row = await client.sagaRun.create({ data: { id: randomUUID(), shop, saga: definition.name, key, activeKey, input: JSON.stringify(input), state: "running" } });
+    return { id: row.id, created: true };
+  }
+
+  /**
    * The outside event a waiting run expects: the waiting step completes with `payload` as its
    * result. An event that arrives while the run is still on its way to waiting (a webhook faster
    * than the step that waits for it) is kept and used when the run gets there.

@@ -9,6 +9,8 @@ import { reconcileShop } from "./reconciler.server";
 import db from "../db.server";
 import { markAbandonedCarts } from "../cart/carts.server";
 import { sagaRunner } from "../checkout/runner.server";
+// Registers the checkout saga, so runs left mid-way can be resumed here.
+import "../checkout/checkout-saga.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 
 export interface HoldWorkers {

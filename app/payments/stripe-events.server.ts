@@ -5,10 +5,12 @@
 import type Stripe from "stripe";
 import db from "../db.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
-import { RUN_METADATA, sagaRunner } from "../checkout/runner.server";
+import { PAYMENT_AUTHORIZED, RUN_METADATA, sagaRunner } from "../checkout/runner.server";
+// Registers the checkout saga with the runner, so its runs can be moved from here.
+import "../checkout/checkout-saga.server";
 import { shopperMessage, verifyWebhook } from "./stripe.server";
 
-export const PAYMENT_AUTHORIZED = "payment_authorized";
+export { PAYMENT_AUTHORIZED };
 
 export async function receiveStripeWebhook(request: Request): Promise<Response> {
   const raw = await request.text();

@@ -26,7 +26,7 @@ describe("install", () => {
     const shop = await t.db.shop.findUnique({ where: { domain: DEFAULT_SHOP } });
     expect(shop?.installedAt).toBeInstanceOf(Date);
     expect(shop?.uninstalledAt).toBeNull();
-    expect(shop?.scopes).toBe("read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,unauthenticated_read_product_listings,unauthenticated_read_customers");
+    expect(shop?.scopes).toBe("read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers");
   });
 
   it("rejects a session token signed with another secret and stores nothing", async () => {

@@ -45,6 +45,7 @@ type OrderInput = {
   shippingLines?: { title: string; code?: string; priceSet: MoneyBag }[]; taxLines?: { title: string; rate: string; priceSet?: MoneyBag }[];
   transactions?: { kind?: string; status?: string; gateway?: string; amountSet: MoneyBag; authorizationCode?: string }[];
   financialStatus?: string; sourceIdentifier?: string; sourceName?: string;
+  discountCode?: { itemFixedDiscountCode?: { code: string; amountSet?: MoneyBag }; itemPercentageDiscountCode?: { code: string; percentage?: number }; freeShippingDiscountCode?: { code: string } };
 };
 type UserError = { field: string[]; message: string; code: string };
 
@@ -104,6 +105,13 @@ function placeOrder(state: DevStoreState, shop: ShopState, input: OrderInput, be
   const subtotal = lines.reduce((s, l) => s + cents(l.price) * l.input.quantity, 0);
   const shipping = (input.shippingLines ?? []).reduce((s, l) => s + cents(l.priceSet.shopMoney.amount), 0);
   const tax = taxLines.reduce((s, t) => s + cents(t.price), 0);
+  const code = input.discountCode;
+  const discount = code?.itemFixedDiscountCode?.amountSet
+    ? cents(code.itemFixedDiscountCode.amountSet.shopMoney.amount)
+    : code?.itemPercentageDiscountCode?.percentage
+      ? Math.round((subtotal * code.itemPercentageDiscountCode.percentage) / 100)
+      : 0;
+  const shippingAfter = code?.freeShippingDiscountCode ? 0 : shipping;
   const id = shop.nextId++;
   const order: DevOrder = {
     id, name: `#${1000 + shop.orders.length + 1}`, email: input.email ?? null, currency,
@@ -114,7 +122,7 @@ function placeOrder(state: DevStoreState, shop: ShopState, input: OrderInput, be
     financialStatus: input.financialStatus ?? ((input.transactions ?? []).some((t) => t.kind === "AUTHORIZATION") ? "AUTHORIZED" : (input.transactions ?? []).length ? "PAID" : "PENDING"),
     sourceIdentifier: input.sourceIdentifier ?? null, sourceName: input.sourceName ?? null,
     createdAt: new Date().toISOString(), cancelledAt: null, cancelReason: null,
-    subtotal: decimal(subtotal), totalTax: decimal(tax), totalShipping: decimal(shipping), total: decimal(subtotal + shipping + tax),
+    subtotal: decimal(subtotal - discount), totalTax: decimal(tax), totalShipping: decimal(shippingAfter), total: decimal(subtotal - discount + shippingAfter + tax),
     committed,
   };
   shop.orders.push(order);

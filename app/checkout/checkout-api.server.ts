@@ -1,0 +1,104 @@
+// The checkout part of the headless API: start (Idempotency-Key required), status, and the
+// client's "I confirmed the payment" hint. Thin over the saga; see decision 015.
+import { z } from "zod";
+import db from "../db.server";
+import { CartError, requireCartAccess } from "../cart/carts.server";
+import { requestCustomer } from "../cart/customers.server";
+import { runIdempotent, idempotencyResponse } from "../idempotency/idempotency.server";
+import { apiError, readJsonBody } from "../lib/api.server";
+import { authenticateStorefrontKey, corsHeaders } from "../storefront/keys.server";
+import { stripe, withStripeBackoff } from "../payments/stripe.server";
+import { PAYMENT_AUTHORIZED, sagaRunner } from "./runner.server";
+import { checkoutSaga } from "./checkout-saga.server";
+
+const startSchema = z.object({
+  cartId: z.string().uuid("cartId must be the cart's id"),
+  expectedTotal: z.number({ required_error: "expectedTotal is required: the grand total the shopper was shown, in minor units" }).int().min(0),
+}).strict();
+
+/** What the storefront needs to know about a checkout. */
+export async function checkoutView(shop: string, runId: string) {
+  const run = await sagaRunner.view(shop, runId);
+  const payment = run.results["payment intent"] as { clientSecret?: string } | undefined;
+  const state =
+    run.state === "completed" ? "completed"
+    : run.state === "waiting" ? "awaiting_payment"
+    : run.state === "compensated" || run.state === "stuck" ? "failed"
+    : run.state === "compensating" ? "cancelling"
+    : "processing";
+  return {
+    id: run.id, cartId: run.key, state,
+    ...(state === "awaiting_payment" && payment?.clientSecret ? { clientSecret: payment.clientSecret } : {}),
+    ...(state === "completed" ? { orderId: run.results.complete } : {}),
+    ...(state === "failed" || state === "cancelling" ? { error: { step: run.failedStep, message: run.error } } : {}),
+    timeline: run.timeline.map((t) => ({ step: t.step, phase: t.phase, outcome: t.outcome, at: t.endedAt ?? t.startedAt })),
+  };
+}
+
+async function authenticated(request: Request, answer: (shop: string, clientId: string) => Promise<Response>): Promise<Response> {
+  const origin = request.headers.get("Origin");
+  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders(origin) });
+  const auth = await authenticateStorefrontKey(request);
+  if (!auth.ok) return apiError(auth.status, auth.code, auth.message);
+  const withCors = (res: Response) => {
+    for (const [k, v] of Object.entries(corsHeaders(auth.corsOrigin))) res.headers.set(k, v);
+    return res;
+  };
+  try {
+    return withCors(await answer(auth.client.shop, auth.client.clientId));
+  } catch (error) {
+    if (error instanceof CartError) return withCors(apiError(error.status, error.code, error.message));
+    throw error;
+  }
+}
+
+const requireKey = (request: Request) => {
+  const key = request.headers.get("Idempotency-Key");
+  if (!key) throw new CartError(400, "idempotency_key_required", "Checkout writes need an Idempotency-Key header, so a retry never pays twice");
+  return key;
+};
+
+/** POST /api/v1/checkouts: starts the cart's checkout (one per cart at a time) and runs it as far as it can go now. */
+export const startCheckoutApi = (request: Request) =>
+  authenticated(request, async (shop, clientId) => {
+    const key = requireKey(request);
+    const body = await readJsonBody(request);
+    const parsed = startSchema.safeParse(body);
+    if (!parsed.success) throw new CartError(400, "invalid_request", parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+    await requireCartAccess(shop, parsed.data.cartId, await requestCustomer(request, shop));
+    // The run is created with the key's answer in one transaction; it moves after the commit.
+    const outcome = await runIdempotent({ shop, clientId, key }, { method: "POST", path: "/api/v1/checkouts", body }, async (tx) => {
+      const run = await sagaRunner.createRun(checkoutSaga, shop, parsed.data.cartId, parsed.data, tx);
+      return { status: 202, body: { checkoutId: run.id } };
+    });
+    if (outcome.kind !== "executed" && outcome.kind !== "replayed") return idempotencyResponse(outcome);
+    const { checkoutId } = outcome.answer.body as { checkoutId: string };
+    await sagaRunner.advance(checkoutId);
+    const view = await checkoutView(shop, checkoutId);
+    return Response.json({ checkout: view }, { status: view.state === "failed" ? 409 : 202, headers: outcome.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {} });
+  });
+
+/** GET /api/v1/checkouts/:id */
+export const checkoutStatusApi = (request: Request, checkoutId: string) =>
+  authenticated(request, async (shop) => {
+    if (!(await db.sagaRun.findFirst({ where: { id: checkoutId, shop, saga: checkoutSaga.name } }))) throw new CartError(404, "checkout_not_found", `No checkout ${checkoutId} in this shop`);
+    return Response.json({ checkout: await checkoutView(shop, checkoutId) });
+  });
+
+/**
+ * POST /api/v1/checkouts/:id/confirm: the storefront says the shopper confirmed the payment.
+ * A hint only: Stripe is asked, and the checkout moves on if the payment is really authorised
+ * (the webhook would move it too).
+ */
+export const confirmCheckoutApi = (request: Request, checkoutId: string) =>
+  authenticated(request, async (shop) => {
+    requireKey(request);
+    const run = await db.sagaRun.findFirst({ where: { id: checkoutId, shop, saga: checkoutSaga.name } });
+    if (!run) throw new CartError(404, "checkout_not_found", `No checkout ${checkoutId} in this shop`);
+    const payment = JSON.parse(run.results)["payment intent"] as { id: string; account: string } | undefined;
+    if (payment && run.state === "waiting") {
+      const pi = await withStripeBackoff(() => stripe().paymentIntents.retrieve(payment.id, {}, { stripeAccount: payment.account }));
+      if (pi.status === "requires_capture" || pi.status === "succeeded") await sagaRunner.signal(shop, checkoutId, PAYMENT_AUTHORIZED, { paymentIntent: pi.id, status: pi.status });
+    }
+    return Response.json({ checkout: await checkoutView(shop, checkoutId) });
+  });

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../test/harness";
+import { DEFAULT_SHOP } from "../../test/dev-store/server";
+import { startStripeSimulator, type StripeSimulator } from "../../test/stripe-sim/server";
+
+let t: TestApp;
+let sim: StripeSimulator;
+let key: string;
+
+beforeAll(async () => {
+  sim = await startStripeSimulator({ webhookRetryDelaysMs: [50, 100] });
+  process.env.STRIPE_SECRET_KEY = "sk_test_holdfast_platform";
+  process.env.STRIPE_API_BASE = sim.url;
+  t = await startTestApp();
+  await t.install(DEFAULT_SHOP);
+  process.env.STRIPE_WEBHOOK_SECRET = sim.addWebhookEndpoint(`${t.url}/webhooks/stripe`);
+  await t.db.shop.update({ where: { domain: DEFAULT_SHOP }, data: { stripeAccountId: "acct_merchant_1" } });
+  const { createStorefrontKey } = await import("../storefront/keys.server");
+  key = (await createStorefrontKey(DEFAULT_SHOP, { name: "web", allowedOrigins: [] })).secret;
+  const { createShippingRate } = await import("../cart/shipping.server");
+  await createShippingRate(DEFAULT_SHOP, { kind: "flat", title: "Standard", amount: 700 });
+});
+afterAll(async () => {
+  await t?.close();
+  await sim?.close();
+});
+
+async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${t.url}${path}`, {
+    method,
+    headers: { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0", "X-Holdfast-Storefront-Key": key, ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, body: await res.json() };
+}
+
+/** A cart ready to pay: two units of a stocked variant, contact, address, shipping chosen. */
+async function readyCart() {
+  const { catalog } = t.store.shop();
+  const level = catalog.levels.find((l) => l.quantities.available >= 5 && catalog.variants.some((v) => v.inventoryItemId === l.inventoryItemId))!;
+  const variant = catalog.variants.find((v) => v.inventoryItemId === level.inventoryItemId)!;
+  const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id as string;
+  await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: `gid://shopify/ProductVariant/${variant.id}`, quantity: 2 });
+  await api("PUT", `/api/v1/carts/${cart}/contact`, { email: "ann@example.com" });
+  await api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: { lastName: "Lee", address1: "1 Dock St", city: "Portland", country: "US" } });
+  const rates = (await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.rates as { id: string }[];
+  const chosen = await api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: rates[0].id });
+  return { cart, grandTotal: chosen.body.totals.grandTotal as number, variant };
+}
+
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  for (let i = 0; i < 150; i++) {
+    const v = await read();
+    if (done(v)) return v;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("timed out");
+}
+
+describe("checkout saga through the API", () => {
+  it("holds, asks for payment, and after the shopper authorises: one Shopify order, one capture, the hold committed, the cart converted", async () => {
+    const { cart, grandTotal } = await readyCart();
+    const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
+    expect(started.status).toBe(202);
+    expect(started.body.checkout).toMatchObject({ cartId: cart, state: "awaiting_payment", clientSecret: expect.stringMatching(/_secret_/) });
+    const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
+    expect(sim.paymentIntents.get(piId)).toMatchObject({ amount: grandTotal, currency: "usd", capture_method: "manual", status: "requires_payment_method" });
+    expect(sim.requests.find((r) => r.path === "/v1/payment_intents")?.account).toBe("acct_merchant_1");
+    const hold = await t.db.hold.findFirstOrThrow({ where: { ownerId: `hf-${started.body.checkout.id}` } });
+    expect(hold).toMatchObject({ kind: "hard", state: "extended" });
+
+    // A retry of the start: the same checkout, no second PaymentIntent.
+    const retry = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
+    expect(retry.body.checkout.id).toBe(started.body.checkout.id);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    // Another key for the same cart: still the same checkout.
+    const other = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co2-${cart}` });
+    expect(other.body.checkout.id).toBe(started.body.checkout.id);
+    expect([...sim.paymentIntents.values()].filter((p) => p.metadata.holdfast_run === started.body.checkout.id)).toHaveLength(1);
+
+    // The shopper authorises in the browser (Payment Element); Stripe's webhook moves the checkout.
+    await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
+    const done = await until(() => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`), (r) => r.body.checkout.state === "completed");
+    const orderId = done.body.checkout.orderId as string;
+    const order = t.store.shop().orders.find((o) => `gid://shopify/Order/${o.id}` === orderId)!;
+    expect(order.total).toBe((grandTotal / 100).toFixed(2));
+    expect(order.transactions[0]).toMatchObject({ kind: "AUTHORIZATION", authorizationCode: piId });
+    expect(t.store.shop().orders.filter((o) => o.sourceIdentifier === order.sourceIdentifier)).toHaveLength(1);
+    expect(sim.paymentIntents.get(piId)!.status).toBe("succeeded");
+    expect((await t.db.hold.findUniqueOrThrow({ where: { id: hold.id } })).state).toBe("committed");
+    expect((await t.db.cart.findUniqueOrThrow({ where: { id: cart } })).convertedAt).not.toBeNull();
+    // The client's confirm hint afterwards changes nothing.
+    const hint = await api("POST", `/api/v1/checkouts/${started.body.checkout.id}/confirm`, {}, { "Idempotency-Key": `hint-${cart}` });
+    expect(hint.body.checkout.state).toBe("completed");
+  });
+
+  it("a total that changed since the shopper saw it stops the checkout with the reason, holding and charging nothing", async () => {
+    const { cart, grandTotal } = await readyCart();
+    const answer = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal - 100 }, { "Idempotency-Key": `co-${cart}` });
+    expect(answer.status).toBe(409);
+    expect(answer.body.checkout).toMatchObject({ state: "failed", error: { step: "recalculate", message: expect.stringMatching(/^The total changed from/) } });
+    expect(await t.db.hold.count({ where: { ownerId: `hf-${answer.body.checkout.id}` } })).toBe(0);
+    expect([...sim.paymentIntents.values()].filter((p) => p.metadata.holdfast_run === answer.body.checkout.id)).toHaveLength(0);
+  });
+
+  it("refuses a checkout write without an Idempotency-Key, and bad input, changing nothing", async () => {
+    const { cart, grandTotal } = await readyCart();
+    expect((await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal })).body.error.code).toBe("idempotency_key_required");
+    expect((await api("POST", "/api/v1/checkouts", { cartId: "nope", expectedTotal: 1 }, { "Idempotency-Key": "x1" })).status).toBe(400);
+    expect((await api("POST", "/api/v1/checkouts", { cartId: cart }, { "Idempotency-Key": "x2" })).status).toBe(400);
+    expect(await t.db.sagaRun.count({ where: { key: cart } })).toBe(0);
+  });
+
+  it("a declined card keeps the checkout waiting with the hold; another card then completes it", async () => {
+    const { cart, grandTotal } = await readyCart();
+    const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
+    const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
+    const declined = await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_chargeDeclinedInsufficientFunds" });
+    expect(declined.status).toBe(402);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await api("GET", `/api/v1/checkouts/${started.body.checkout.id}`)).body.checkout.state).toBe("awaiting_payment");
+    await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
+    // The storefront's hint may arrive before the webhook: either moves it, once.
+    await api("POST", `/api/v1/checkouts/${started.body.checkout.id}/confirm`, {}, { "Idempotency-Key": `hint-${cart}` });
+    const done = await until(() => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`), (r) => r.body.checkout.state === "completed");
+    expect(t.store.shop().orders.filter((o) => `gid://shopify/Order/${o.id}` === done.body.checkout.orderId)).toHaveLength(1);
+    expect(sim.paymentIntents.get(piId)!.status).toBe("succeeded");
+  });
+});

@@ -1,0 +1,5 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { startCheckoutApi } from "../checkout/checkout-api.server";
+
+// POST { cartId, expectedTotal } with an Idempotency-Key: start the cart's checkout.
+export const action = ({ request }: ActionFunctionArgs) => startCheckoutApi(request);
