@@ -40,11 +40,14 @@ const totalsModeParams = [
   { name: "Prefer", in: "header", required: false, description: "respond-async asks for the async mode (RFC 7240)", schema: { type: "string" } },
 ];
 const accepted = { "202": { description: "Done; the totals for totalsVersion are calculated after the answer (async and events modes)", ...json(cartAnswer) } };
+const checkoutId = { name: "checkoutId", in: "path", required: true, schema: { type: "string" } };
+const checkoutAnswer = { $ref: "#/components/schemas/CheckoutAnswer" };
+const withoutKeys = <T extends Record<string, unknown>>(o: T, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 const minor = { type: "integer", description: "Integer minor units of the cart's currency (cents for USD, yen for JPY)" };
 
 export const cartApiDocument = {
   openapi: "3.1.0",
-  info: { title: "Holdfast Cart API", version: "1.0.0", description: "Persistent carts with honest totals for headless storefronts. Amounts are integer minor units." },
+  info: { title: "Holdfast Cart and Checkout API", version: "1.0.0", description: "Persistent carts with honest totals, and checkout, for headless storefronts. Amounts are integer minor units." },
   servers: [{ url: "/api/v1" }],
   security: [{ storefrontKey: [] }],
   paths: {
@@ -152,6 +155,26 @@ export const cartApiDocument = {
         responses: { "200": { description: "An event stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...refusals },
       },
     },
+    "/checkouts": {
+      post: {
+        summary: "Start the cart's checkout",
+        description: "Recalculates the cart (a total that differs from expectedTotal stops the checkout with the reason), holds the stock, and creates the payment. Answers with the PaymentIntent's client_secret for Stripe's Payment Element once it awaits payment. One checkout per cart at a time: another start for the same cart answers the same checkout.",
+        parameters: [{ ...idempotencyKey, required: true, description: "Required: a retry never starts a second payment." }, customerToken],
+        requestBody: { required: true, ...json({ type: "object", additionalProperties: false, required: ["cartId", "expectedTotal"], properties: { cartId: { type: "string", format: "uuid" }, expectedTotal: { ...minor, description: "The grand total the shopper was shown" } } }) },
+        responses: { "202": { description: "Started (or the same checkout again)", ...json(checkoutAnswer) }, "409": { description: "The checkout stopped (see checkout.error), or the key is in use", ...json({ oneOf: [checkoutAnswer, error] }) }, ...withoutKeys(refusals, ["409"]) },
+      },
+    },
+    "/checkouts/{checkoutId}": {
+      get: { summary: "A checkout's state and timeline", parameters: [checkoutId], responses: { "200": { description: "The checkout", ...json(checkoutAnswer) }, ...refusals } },
+    },
+    "/checkouts/{checkoutId}/confirm": {
+      post: {
+        summary: "The shopper confirmed the payment in the browser",
+        description: "A hint: Holdfast asks Stripe, and the checkout moves on only if the payment is authorised (Stripe's webhook moves it too).",
+        parameters: [checkoutId, { ...idempotencyKey, required: true }],
+        responses: { "200": { description: "The checkout", ...json(checkoutAnswer) }, ...refusals },
+      },
+    },
     "/carts/{cartId}/addresses": {
       put: {
         summary: "Set the shipping address (and billing, when it differs)", parameters: [cartId, idempotencyKey, ...totalsModeParams],
@@ -178,6 +201,22 @@ export const cartApiDocument = {
           discountCodes: {
             type: "array",
             items: { type: "object", required: ["code", "title", "applied"], properties: { code: { type: "string" }, title: { type: ["string", "null"] }, applied: { type: "boolean" }, reason: { type: "string" } } },
+          },
+        },
+      },
+      CheckoutAnswer: {
+        type: "object", required: ["checkout"],
+        properties: {
+          checkout: {
+            type: "object", required: ["id", "cartId", "state", "timeline"],
+            properties: {
+              id: { type: "string" }, cartId: { type: "string" },
+              state: { enum: ["processing", "awaiting_payment", "completed", "cancelling", "failed"] },
+              clientSecret: { type: "string", description: "For Stripe's Payment Element, while the checkout awaits payment" },
+              orderId: { type: "string", description: "The Shopify order, once completed" },
+              error: { type: "object", properties: { step: { type: ["string", "null"] }, message: { type: ["string", "null"] } } },
+              timeline: { type: "array", items: { type: "object", required: ["step", "phase"], properties: { step: { type: "string" }, phase: { type: "string" }, outcome: { type: ["string", "null"] }, at: { type: "string" } } } },
+            },
           },
         },
       },

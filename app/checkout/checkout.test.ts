@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
 import { startStripeSimulator, type StripeSimulator } from "../../test/stripe-sim/server";
+import { openApiChecker } from "../../test/openapi-check";
+import { cartApiDocument } from "../cart/openapi";
+
+// Every checkout answer in this file is checked against the OpenAPI document.
+const conformsToDocument = openApiChecker(cartApiDocument as never, "/api/v1");
 
 let t: TestApp;
 let sim: StripeSimulator;
@@ -31,7 +36,9 @@ async function api(method: string, path: string, body?: unknown, headers: Record
     headers: { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0", "X-Holdfast-Storefront-Key": key, ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: await res.json() };
+  const parsed = await res.json();
+  if (path.startsWith("/api/v1/checkouts")) conformsToDocument(path, method, res.status, parsed);
+  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 /** A cart ready to pay: two units of a stocked variant, contact, address, shipping chosen. */
