@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
 import { openApiChecker } from "../../test/openapi-check";
+import { storefrontClient } from "../../test/storefront-client";
 import { cartApiDocument } from "./openapi";
 
 const conformsToDocument = openApiChecker(cartApiDocument as never, "/api/v1");
@@ -16,16 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0", "X-Holdfast-Storefront-Key": key, ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const parsed = await res.json();
-  conformsToDocument(path, method, res.status, parsed);
-  return { status: res.status, headers: res.headers, body: parsed };
-}
+const api = storefrontClient(() => t.url, () => key, conformsToDocument);
 
 /** Signs a customer in as a storefront does: Shopify's customerAccessTokenCreate. */
 async function signIn(email: string, password: string): Promise<string> {

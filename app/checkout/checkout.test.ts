@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
 import { startStripeSimulator, type StripeSimulator } from "../../test/stripe-sim/server";
 import { openApiChecker } from "../../test/openapi-check";
+import { storefrontClient } from "../../test/storefront-client";
 import { cartApiDocument } from "../cart/openapi";
 
 // Every checkout answer in this file is checked against the OpenAPI document.
@@ -30,16 +31,9 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0", "X-Holdfast-Storefront-Key": key, ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const parsed = await res.json();
-  if (path.startsWith("/api/v1/checkouts")) conformsToDocument(path, method, res.status, parsed);
-  return { status: res.status, headers: res.headers, body: parsed };
-}
+const api = storefrontClient(() => t.url, () => key, (path, method, status, body) => {
+  if (path.startsWith("/api/v1/checkouts")) conformsToDocument(path, method, status, body);
+});
 
 /** A cart ready to pay: two units of a stocked variant, contact, address, shipping chosen. */
 async function readyCart() {
