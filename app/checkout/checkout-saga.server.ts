@@ -191,3 +191,21 @@ sagaRunner.register(checkoutSaga);
 
 /** Starts the cart's checkout, or answers the one already running for it. */
 export const startCheckout = (shop: string, input: CheckoutInput) => sagaRunner.start(checkoutSaga, shop, input.cartId, input);
+
+/**
+ * Checkouts left waiting for payment after their hold ended (expired, or released by the
+ * merchant) are given up: the PaymentIntent is cancelled and nothing stays held. A payment
+ * authorised after that finds its checkout gone and is cancelled by the compensation.
+ */
+export async function abandonExpiredCheckouts(now = new Date()): Promise<number> {
+  const waiting = await db.sagaRun.findMany({ where: { saga: checkoutSaga.name, state: "waiting" }, select: { id: true, shop: true, results: true }, take: 200 });
+  let abandoned = 0;
+  for (const run of waiting) {
+    const holdId = (JSON.parse(run.results) as Record<string, unknown>).hold;
+    if (typeof holdId !== "string") continue;
+    const hold = await db.hold.findFirst({ where: { id: holdId, shop: run.shop }, select: { state: true, expiresAt: true } });
+    const ended = !hold || !["held", "extended"].includes(hold.state) || hold.expiresAt <= now;
+    if (ended && (await sagaRunner.abandon(run.shop, run.id, "the checkout's hold expired before the payment was authorised", PAYMENT_AUTHORIZED))) abandoned++;
+  }
+  return abandoned;
+}

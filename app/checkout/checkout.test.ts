@@ -112,6 +112,22 @@ describe("checkout saga through the API", () => {
     expect(await t.db.sagaRun.count({ where: { key: cart } })).toBe(0);
   });
 
+  it("a checkout whose hold expires before the payment is authorised is given up: PaymentIntent cancelled, nothing held", async () => {
+    const { cart, grandTotal } = await readyCart();
+    const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
+    const id = started.body.checkout.id as string;
+    const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
+    const { abandonExpiredCheckouts } = await import("./checkout-saga.server");
+    expect(await abandonExpiredCheckouts()).toBe(0);
+    const hold = await t.db.hold.findFirstOrThrow({ where: { ownerId: `hf-${id}` } });
+    await t.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await abandonExpiredCheckouts()).toBe(1);
+    const after = await api("GET", `/api/v1/checkouts/${id}`);
+    expect(after.body.checkout).toMatchObject({ state: "failed", error: { message: "the checkout's hold expired before the payment was authorised" } });
+    expect(sim.paymentIntents.get(piId)!.status).toBe("canceled");
+    expect((await t.db.hold.findUniqueOrThrow({ where: { id: hold.id } })).state).toBe("released");
+  });
+
   it("a declined card keeps the checkout waiting with the hold; another card then completes it", async () => {
     const { cart, grandTotal } = await readyCart();
     const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });

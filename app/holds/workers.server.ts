@@ -9,8 +9,8 @@ import { reconcileShop } from "./reconciler.server";
 import db from "../db.server";
 import { markAbandonedCarts } from "../cart/carts.server";
 import { sagaRunner } from "../checkout/runner.server";
-// Registers the checkout saga, so runs left mid-way can be resumed here.
-import "../checkout/checkout-saga.server";
+// Importing the checkout saga registers it, so runs left mid-way can be resumed here.
+import { abandonExpiredCheckouts } from "../checkout/checkout-saga.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 
 export interface HoldWorkers {
@@ -57,7 +57,10 @@ export function startHoldWorkers(o: {
       }
     }),
     // Saga runs left by a stopped or crashed instance, and retries that are due.
-    every("saga resume", o.sagaEveryMs ?? 5_000, () => sagaRunner.resumeDue()),
+    every("saga resume", o.sagaEveryMs ?? 5_000, async () => {
+      await sagaRunner.resumeDue();
+      await abandonExpiredCheckouts();
+    }),
     every("reconcile", o.reconcileEveryMs ?? 300_000, async () => {
       const installed = await db.session.findMany({ where: { isOnline: false }, select: { shop: true }, distinct: ["shop"] });
       for (const { shop } of installed) await reconcileShop(shop, await o.adminFor(shop));
