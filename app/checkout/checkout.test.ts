@@ -128,6 +128,30 @@ describe("checkout saga through the API", () => {
     expect((await t.db.hold.findUniqueOrThrow({ where: { id: hold.id } })).state).toBe("released");
   });
 
+  it("the reconciler refunds a captured payment whose checkout did not complete, and cancels a dangling authorisation, once", async () => {
+    const stripe = (await import("../payments/stripe.server")).stripe();
+    const make = async (capture: boolean) => {
+      const pi = await stripe.paymentIntents.create({ amount: 2500, currency: "usd", capture_method: "manual" }, { stripeAccount: "acct_merchant_1" });
+      await stripe.paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa" }, { stripeAccount: "acct_merchant_1" });
+      if (capture) await stripe.paymentIntents.capture(pi.id, {}, { stripeAccount: "acct_merchant_1" });
+      // A checkout that was compensated, but whose payment was not undone (a failure in between).
+      const run = await t.db.sagaRun.create({
+        data: { id: `run-${pi.id}`, shop: DEFAULT_SHOP, saga: "checkout", key: `cart-${pi.id}`, input: "{}", state: "compensated", results: JSON.stringify({ "payment intent": { id: pi.id, account: "acct_merchant_1" } }) },
+      });
+      return { pi: pi.id, run: run.id };
+    };
+    const captured = await make(true);
+    const authorised = await make(false);
+    const { reconcileCheckoutPayments } = await import("./payment-reconciler.server");
+    const findings = await reconcileCheckoutPayments(DEFAULT_SHOP);
+    expect(findings.map((f) => [f.paymentIntent, f.repair])).toEqual(expect.arrayContaining([[captured.pi, "refunded 2500"], [authorised.pi, "authorisation cancelled"]]));
+    expect(sim.charges.get(sim.paymentIntents.get(captured.pi)!.latest_charge!)!.refunded).toBe(true);
+    expect(sim.paymentIntents.get(authorised.pi)!.status).toBe("canceled");
+    expect(await t.db.reconcileFinding.count({ where: { shop: DEFAULT_SHOP, kind: "payment_without_order" } })).toBeGreaterThanOrEqual(2);
+    // Nothing left to repair.
+    expect((await reconcileCheckoutPayments(DEFAULT_SHOP)).filter((f) => [captured.pi, authorised.pi].includes(f.paymentIntent))).toEqual([]);
+  });
+
   it("a declined card keeps the checkout waiting with the hold; another card then completes it", async () => {
     const { cart, grandTotal } = await readyCart();
     const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });

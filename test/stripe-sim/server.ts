@@ -216,6 +216,10 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       emit("payment_intent.canceled", pi as unknown as Json);
       return { status: 200, body: pi as unknown as Json };
     }
+    if (method === "GET" && path === "/v1/refunds") {
+      const data = [...refunds.values()].filter((r) => !p.payment_intent || r.payment_intent === p.payment_intent);
+      return { status: 200, body: { object: "list", data, has_more: false, url: "/v1/refunds" } };
+    }
     if (method === "POST" && path === "/v1/refunds") {
       const pi = requirePi(String(p.payment_intent ?? ""));
       if (pi.status !== "succeeded" || !pi.latest_charge) throw new StripeError(400, { type: "invalid_request_error", code: "charge_not_refundable", message: "This PaymentIntent has no successful charge to refund." });
