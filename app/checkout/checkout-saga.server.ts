@@ -11,7 +11,7 @@ import { formatDecimal } from "../totals/money";
 import { resolveMerchandise } from "../holds/checkout-lines.server";
 import { planHold } from "../holds/strategy.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
-import { activeHoldOf, commit, extend, holdForOwner, release } from "../holds/holds.server";
+import { activeHoldOf, commit, extend, HoldError, holdForOwner, release } from "../holds/holds.server";
 import { stripe, withStripeBackoff } from "../payments/stripe.server";
 import { PAYMENT_AUTHORIZED, RUN_METADATA, sagaRunner } from "./runner.server";
 import { PermanentStepFailure, saga, step, WaitFor } from "./saga.server";
@@ -170,7 +170,9 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
     },
   }),
 
+  // The pivot: once captured, the saga only goes forward (these steps retry; they are not undone).
   step("capture", {
+    maxAttempts: 1_000,
     action: async ({ results, idempotencyKey }) => {
       const pi = results["payment intent"] as { id: string; account: string };
       const captured: Stripe.PaymentIntent = await withStripeBackoff(() => stripe().paymentIntents.capture(pi.id, {}, { idempotencyKey, stripeAccount: pi.account }));
@@ -179,8 +181,13 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
   }),
 
   step("complete", {
+    maxAttempts: 1_000,
     action: async ({ shop, input, results }) => {
-      if (results.hold) await commit(shop, String(results.hold), `order ${String(results["shopify order"])} placed`);
+      // A hold that expired meanwhile cannot be committed: the sweeper gave its units back and the
+      // order has taken them in Shopify; the reconciler squares the ledger. The sale stands.
+      if (results.hold) await commit(shop, String(results.hold), `order ${String(results["shopify order"])} placed`).catch((error) => {
+        if (!(error instanceof HoldError)) throw error;
+      });
       await db.cart.updateMany({ where: { id: input.cartId, shop, convertedAt: null }, data: { convertedAt: new Date() } });
       return String(results["shopify order"]);
     },

@@ -152,6 +152,19 @@ describe("checkout saga through the API", () => {
     expect((await reconcileCheckoutPayments(DEFAULT_SHOP)).filter((f) => [captured.pi, authorised.pi].includes(f.paymentIntent))).toEqual([]);
   });
 
+  it("after the capture the checkout only goes forward: a hold that expired meanwhile does not undo a paid order", async () => {
+    const { cart, grandTotal } = await readyCart();
+    const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
+    const id = started.body.checkout.id as string;
+    const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
+    await t.db.hold.updateMany({ where: { ownerId: `hf-${id}` }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
+    const done = await until(() => api("GET", `/api/v1/checkouts/${id}`), (r) => ["completed", "failed"].includes(r.body.checkout.state));
+    expect(done.body.checkout.state).toBe("completed");
+    expect(sim.paymentIntents.get(piId)!.status).toBe("succeeded");
+    expect([...sim.refunds.values()].filter((r) => r.payment_intent === piId)).toEqual([]);
+  });
+
   it("a declined card keeps the checkout waiting with the hold; another card then completes it", async () => {
     const { cart, grandTotal } = await readyCart();
     const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
