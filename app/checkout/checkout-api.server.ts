@@ -5,6 +5,7 @@ import db from "../db.server";
 import { CartError, requireCartAccess } from "../cart/carts.server";
 import { requestCustomer } from "../cart/customers.server";
 import { runIdempotent, idempotencyResponse } from "../idempotency/idempotency.server";
+import { isUniqueViolation } from "../lib/db-errors.server";
 import { apiError, readJsonBody } from "../lib/api.server";
 import { authenticateStorefrontKey, corsHeaders } from "../storefront/keys.server";
 import { stripe, withStripeBackoff } from "../payments/stripe.server";
@@ -67,9 +68,16 @@ export const startCheckoutApi = (request: Request) =>
     if (!parsed.success) throw new CartError(400, "invalid_request", parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
     await requireCartAccess(shop, parsed.data.cartId, await requestCustomer(request, shop));
     // The run is created with the key's answer in one transaction; it moves after the commit.
-    const outcome = await runIdempotent({ shop, clientId, key }, { method: "POST", path: "/api/v1/checkouts", body }, async (tx) => {
-      const run = await sagaRunner.createRun(checkoutSaga, shop, parsed.data.cartId, parsed.data, tx);
-      return { status: 202, body: { checkoutId: run.id } };
+    const attempt = () =>
+      runIdempotent({ shop, clientId, key }, { method: "POST", path: "/api/v1/checkouts", body }, async (tx) => {
+        const run = await sagaRunner.createRun(checkoutSaga, shop, parsed.data.cartId, parsed.data, tx);
+        return { status: 202, body: { checkoutId: run.id } };
+      });
+    // Another key started this cart's checkout at the same moment: ours rolled back; the next
+    // attempt finds that run and answers it.
+    const outcome = await attempt().catch((error) => {
+      if (isUniqueViolation(error)) return attempt();
+      throw error;
     });
     if (outcome.kind !== "executed" && outcome.kind !== "replayed") return idempotencyResponse(outcome);
     const { checkoutId } = outcome.answer.body as { checkoutId: string };

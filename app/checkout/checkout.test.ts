@@ -95,6 +95,22 @@ describe("checkout saga through the API", () => {
     expect(hint.body.checkout.state).toBe("completed");
   });
 
+  it("concurrent submits of the same cart, with the same key and with different keys, make one checkout and one payment", async () => {
+    const { cart, grandTotal } = await readyCart();
+    const submits = await Promise.all([
+      ...Array.from({ length: 3 }, () => api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `same-${cart}` })),
+      ...Array.from({ length: 3 }, (_, i) => api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `other-${i}-${cart}` })),
+    ]);
+    // Each answer is the checkout, or "the same key is in progress, retry" (409 + Retry-After).
+    for (const s of submits) expect([202, 409]).toContain(s.status);
+    const ids = new Set(submits.filter((s) => s.status === 202).map((s) => s.body.checkout.id));
+    expect(ids.size).toBe(1);
+    const [id] = ids;
+    expect(await t.db.sagaRun.count({ where: { key: cart } })).toBe(1);
+    expect([...sim.paymentIntents.values()].filter((p) => p.metadata.holdfast_run === id)).toHaveLength(1);
+    expect(await t.db.hold.count({ where: { ownerId: `hf-${id}` } })).toBe(1);
+  });
+
   it("a total that changed since the shopper saw it stops the checkout with the reason, holding and charging nothing", async () => {
     const { cart, grandTotal } = await readyCart();
     const answer = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal - 100 }, { "Idempotency-Key": `co-${cart}` });
