@@ -50,7 +50,7 @@ async function readyCart() {
 }
 
 async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 500; i++) {
     const v = await read();
     if (done(v)) return v;
     await new Promise((r) => setTimeout(r, 20));

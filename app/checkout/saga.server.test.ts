@@ -71,7 +71,7 @@ describe("saga runner", () => {
     const runner = new s.SagaRunner(fast).register(flaky);
     const { run } = await runner.start(flaky, SHOP, "cart-2", {});
     // The first attempt fails; the rest run when they are due.
-    for (let i = 0; i < 20 && !["compensated", "stuck"].includes((await runner.view(SHOP, run.id)).state); i++) {
+    for (let i = 0; i < 200 && !["compensated", "stuck"].includes((await runner.view(SHOP, run.id)).state); i++) {
       await new Promise((r) => setTimeout(r, 10));
       await runner.resumeDue();
     }
@@ -98,7 +98,7 @@ describe("saga runner", () => {
     ]);
     const runner = new s.SagaRunner(fast).register(sagaDef);
     const { run } = await runner.start(sagaDef, SHOP, "cart-3", {});
-    for (let i = 0; i < 20 && (await runner.view(SHOP, run.id)).state === "running"; i++) {
+    for (let i = 0; i < 200 && (await runner.view(SHOP, run.id)).state === "running"; i++) {
       await new Promise((r) => setTimeout(r, 10));
       await runner.resumeDue();
     }
@@ -176,7 +176,7 @@ describe("saga runner", () => {
     ]);
     const runner = new s.SagaRunner({ ...fast, compensationAttempts: 3 }).register(stuck);
     const { run } = await runner.start(stuck, SHOP, "cart-6", {});
-    for (let i = 0; i < 20 && (await runner.view(SHOP, run.id)).state === "compensating"; i++) {
+    for (let i = 0; i < 200 && (await runner.view(SHOP, run.id)).state === "compensating"; i++) {
       await new Promise((r) => setTimeout(r, 10));
       await runner.resumeDue();
     }

@@ -54,7 +54,7 @@ function paymentSaga(card: string) {
 }
 
 async function until(check: () => Promise<boolean>) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 500; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 20));
   }
