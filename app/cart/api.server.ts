@@ -39,7 +39,7 @@ export interface CartApiContext<P = unknown> { client: StorefrontClient; body: u
  * Storefront-key authentication, CORS for the key's origins, and refusals as JSON errors, around
  * any Cart API answer.
  */
-async function storefrontCall(request: Request, cartId: string | undefined, answer: (client: StorefrontClient) => Promise<Response>): Promise<Response> {
+export async function storefrontCall(request: Request, cartId: string | undefined, answer: (client: StorefrontClient) => Promise<Response>): Promise<Response> {
   const origin = request.headers.get("Origin");
   if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders(origin) });
   const auth = await authenticateStorefrontKey(request);

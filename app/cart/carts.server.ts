@@ -13,6 +13,7 @@ import { shopPricing, type ShopPricing } from "../shop/shopify-settings.server";
 import { listShippingRates } from "./shipping.server";
 import { listTaxRules } from "./tax.server";
 import type { Tx } from "../idempotency/idempotency.server";
+import { zodMessage } from "../lib/api.server";
 
 /** The database client a cart operation uses: the app's, or a transaction it is part of. */
 type Client = typeof db | Tx;
@@ -358,7 +359,7 @@ export const addressesSchema = z.object({ shippingAddress: addressSchema, billin
 
 export async function setContact(shop: string, id: string, input: unknown, { client = db }: CartOptions = {}) {
   const parsed = contactSchema.safeParse(input);
-  if (!parsed.success) throw new CartError(400, "invalid_contact", parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+  if (!parsed.success) throw new CartError(400, "invalid_contact", zodMessage(parsed.error.issues));
   await requireCart(shop, id, client);
   await client.cart.update({ where: { id }, data: { ...("email" in parsed.data ? { email: parsed.data.email ?? null } : {}), ...("phone" in parsed.data ? { phone: parsed.data.phone ?? null } : {}), lastActivityAt: new Date() } });
 }
@@ -378,7 +379,7 @@ export async function setAddresses(shop: string, id: string, input: unknown, { c
 export async function chooseShippingRate(shop: string, id: string, input: unknown, options: CartOptions = {}) {
   const client = options.client ?? db;
   const rateId = z.object({ rateId: z.string().min(1, "rateId is required") }).strict().safeParse(input);
-  if (!rateId.success) throw new CartError(400, "invalid_request", rateId.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+  if (!rateId.success) throw new CartError(400, "invalid_request", zodMessage(rateId.error.issues));
   const totals = await cartTotals(shop, id, options);
   if (!totals.availableShippingRates.some((r) => r.id === rateId.data.rateId))
     throw new CartError(422, "shipping_rate_unavailable", `Rate ${rateId.data.rateId} does not apply to this cart; choose one of its available rates`);
@@ -396,7 +397,7 @@ export const discountCodeSchema = z.string({ invalid_type_error: "code must be a
 export async function applyDiscountCode(shop: string, id: string, input: unknown, options: CartOptions = {}) {
   const client = options.client ?? db;
   const parsed = z.object({ code: discountCodeSchema }).strict().safeParse(input);
-  if (!parsed.success) throw new CartError(400, "invalid_request", parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+  if (!parsed.success) throw new CartError(400, "invalid_request", zodMessage(parsed.error.issues));
   const code = normalizeCode(parsed.data.code);
   const cart = await requireCart(shop, id, client);
   const codes = codesOf(cart);

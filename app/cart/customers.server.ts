@@ -39,7 +39,3 @@ export async function requestCustomer(request: Request, shop: string): Promise<s
   if (!customerId) throw new CartError(401, "customer_token_invalid", "The customer token is not valid or has expired; sign in again");
   return customerId;
 }
-
-export function forgetCustomerTokens() {
-  cache.clear();
-}

@@ -6,8 +6,8 @@ import { CartError, requireCartAccess } from "../cart/carts.server";
 import { requestCustomer } from "../cart/customers.server";
 import { runIdempotent, idempotencyResponse } from "../idempotency/idempotency.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
-import { apiError, readJsonBody } from "../lib/api.server";
-import { authenticateStorefrontKey, corsHeaders } from "../storefront/keys.server";
+import { readJsonBody, zodMessage } from "../lib/api.server";
+import { storefrontCall } from "../cart/api.server";
 import { stripe, withStripeBackoff } from "../payments/stripe.server";
 import { PAYMENT_AUTHORIZED, sagaRunner } from "./runner.server";
 import { checkoutSaga } from "./checkout-saga.server";
@@ -36,22 +36,9 @@ export async function checkoutView(shop: string, runId: string) {
   };
 }
 
-async function authenticated(request: Request, answer: (shop: string, clientId: string) => Promise<Response>): Promise<Response> {
-  const origin = request.headers.get("Origin");
-  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders(origin) });
-  const auth = await authenticateStorefrontKey(request);
-  if (!auth.ok) return apiError(auth.status, auth.code, auth.message);
-  const withCors = (res: Response) => {
-    for (const [k, v] of Object.entries(corsHeaders(auth.corsOrigin))) res.headers.set(k, v);
-    return res;
-  };
-  try {
-    return withCors(await answer(auth.client.shop, auth.client.clientId));
-  } catch (error) {
-    if (error instanceof CartError) return withCors(apiError(error.status, error.code, error.message));
-    throw error;
-  }
-}
+/** The Cart API's storefront-key authentication, CORS and refusals, around a checkout answer. */
+const authenticated = (request: Request, answer: (shop: string, clientId: string) => Promise<Response>) =>
+  storefrontCall(request, undefined, (client) => answer(client.shop, client.clientId));
 
 const requireKey = (request: Request) => {
   const key = request.headers.get("Idempotency-Key");
@@ -65,7 +52,7 @@ export const startCheckoutApi = (request: Request) =>
     const key = requireKey(request);
     const body = await readJsonBody(request);
     const parsed = startSchema.safeParse(body);
-    if (!parsed.success) throw new CartError(400, "invalid_request", parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+    if (!parsed.success) throw new CartError(400, "invalid_request", zodMessage(parsed.error.issues));
     await requireCartAccess(shop, parsed.data.cartId, await requestCustomer(request, shop));
     // The run is created with the key's answer in one transaction; it moves after the commit.
     const attempt = () =>

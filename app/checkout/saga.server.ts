@@ -10,7 +10,6 @@ import db from "../db.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
 
 export type SagaState = "running" | "waiting" | "compensating" | "completed" | "compensated" | "stuck";
-const ACTIVE: SagaState[] = ["running", "waiting", "compensating"];
 
 export interface StepContext<I> {
   shop: string;
@@ -370,4 +369,3 @@ export interface SagaView {
   timeline: { step: string; phase: string; attempt: number; outcome: string | null; error: string | null; startedAt: string; endedAt: string | null }[];
 }
 
-export { ACTIVE as ACTIVE_SAGA_STATES };

@@ -26,8 +26,3 @@ export async function shopPricing(shop: string, now = Date.now()): Promise<ShopP
 }
 
 export const shopCurrency = async (shop: string) => (await shopPricing(shop)).currency;
-
-export function forgetShopPricing(shop?: string) {
-  if (shop) cache.delete(shop);
-  else cache.clear();
-}
