@@ -3,6 +3,7 @@
 // authorise → Shopify order (with the authorisation) → capture → commit the hold and convert the
 // cart. Each step's compensation undoes it, in reverse, when a later step fails for good.
 import type Stripe from "stripe";
+import { HttpResponseError, HttpRetriableError } from "@shopify/shopify-api";
 import db from "../db.server";
 import { unauthenticated } from "../shopify.server";
 import { adminGraphql } from "../shopify/admin-graphql.server";
@@ -48,6 +49,18 @@ export const SHOPIFY_ORDER_CANCEL = `#graphql
     }
   }
 `;
+
+/**
+ * Shopify answering 4xx (other than 429) will answer the same to a retry: the shop is frozen
+ * (402), locked (423), or the app lost access (403). The checkout cannot place its order.
+ */
+function refusedForGood(error: unknown): never {
+  if (error instanceof HttpResponseError && !(error instanceof HttpRetriableError)) {
+    const { code, statusText } = error.response;
+    if (code >= 400 && code < 500 && code !== 429) throw new PermanentStepFailure(`Shopify refused the order (HTTP ${code} ${statusText})`, "order_refused");
+  }
+  throw error;
+}
 
 async function connectedAccount(shop: string): Promise<string> {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { stripeAccountId: true } });
@@ -155,7 +168,7 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
           ...(priced.tax ? { taxLines: [{ title: "Tax", rate: "0", priceSet: money(priced.tax) }] } : {}),
           transactions: [{ kind: "AUTHORIZATION", status: "SUCCESS", gateway: "stripe", authorizationCode: pi.id, amountSet: money(priced.grandTotal) }],
         },
-      });
+      }).catch(refusedForGood);
       const created = data.orderCreate.order;
       if (!created) throw new PermanentStepFailure(`Shopify refused the order: ${data.orderCreate.userErrors.map((e) => e.message).join("; ")}`, "order_refused");
       if (created.totalPriceSet.shopMoney.amount !== formatDecimal(priced.grandTotal, priced.currency))

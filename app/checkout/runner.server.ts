@@ -6,7 +6,10 @@ declare global {
 }
 
 // One per process; kept on globalThis so dev-server rebuilds do not make a second.
-export const sagaRunner: SagaRunner = globalThis.__holdfastSagaRunner ?? new SagaRunner();
+// HOLDFAST_INSTANCE_ID (optional) names this instance across restarts (a pod or machine name);
+// with it, a restarted instance resumes the runs it was moving at once (decision 016).
+const instance = process.env.HOLDFAST_INSTANCE_ID;
+export const sagaRunner: SagaRunner = globalThis.__holdfastSagaRunner ?? new SagaRunner(instance ? { owner: `instance:${instance}` } : {});
 if (process.env.NODE_ENV === "development") globalThis.__holdfastSagaRunner = sagaRunner;
 
 /** The event a checkout waits for: Stripe says the payment is authorised. */

@@ -55,7 +55,11 @@ export const saga = <I>(name: string, steps: Step<I>[]): Saga<I> => {
 };
 
 export interface RunnerOptions {
-  /** Who holds leases: one id per process. */
+  /**
+   * Who holds leases: unique among the instances running at one time. A stable one (the
+   * instance's name, kept across restarts) lets a restarted instance take back at once the
+   * runs it was moving when it died, instead of waiting for their leases to run out.
+   */
   owner?: string;
   leaseMs?: number;
   baseDelayMs?: number;
@@ -80,6 +84,20 @@ export class SagaRunner {
       owner: this.owner, leaseMs: 60_000, baseDelayMs: 200, maxDelayMs: 60_000, compensationAttempts: 8, random: Math.random,
       log: (m) => console.error(m), ...options,
     };
+  }
+
+  /** Test hook: observes every step boundary (a crash test kills the process at one). */
+  observeBoundaries(hook: RunnerOptions["onBoundary"]): void {
+    this.o.onBoundary = hook;
+  }
+
+  /**
+   * At start-up: leases this owner held belong to a previous life of this instance (it died
+   * moving those runs), so they are released now rather than when they run out.
+   */
+  async releaseLeasesOfPreviousLife(): Promise<number> {
+    const { count } = await db.sagaRun.updateMany({ where: { leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+    return count;
   }
 
   register<I>(definition: Saga<I>): this {

@@ -104,6 +104,38 @@ describe("the Shopify mirror", () => {
     expect(level.quantities).toMatchObject({ available: original - 1, reserved: 1 });
   });
 
+  it("a hold released before its reserve was ever sent: neither move goes to Shopify", async () => {
+    const { level, inventoryItemId, original } = await stockedItem(2);
+    const groupsBefore = t.store.shop().adjustmentGroups.length;
+    const held = await hard(inventoryItemId, 1);
+    await h.release(DEFAULT_SHOP, held.id, "shopper left at once");
+    expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 0, retry: 0, parked: 0 });
+    const moves = await t.db.shopifyInventoryMove.findMany({ where: { holdId: held.id }, orderBy: { id: "asc" } });
+    expect(moves.map((m) => [m.action, m.state])).toEqual([["reserve", "skipped"], ["unreserve", "skipped"]]);
+    expect(t.store.shop().adjustmentGroups.length).toBe(groupsBefore);
+    expect(level.quantities).toMatchObject({ available: original, reserved: 0 });
+    expect(await ledgerRow(inventoryItemId)).toMatchObject({ mirrored: 0, held: 0 });
+  });
+
+  it("a move back waits for its reserve still in flight (an instance died sending it), then follows it", async () => {
+    const { level, inventoryItemId, original } = await stockedItem(2);
+    const held = await hard(inventoryItemId, 1);
+    // The reserve reached Shopify, and the instance sending it died before recording it: leased for a while.
+    t.store.faults.push({ path: "graphql\\.json$", bodyPattern: "inventoryMoveQuantities", dropResponse: true, times: 1 });
+    const inFlight = await mirror.drainInventoryMoves({ ...options(), retryPolicy: { ...fastRetries, maxAttempts: 1 } });
+    expect(inFlight.retry).toBe(1);
+    expect(level.quantities).toMatchObject({ available: original - 1, reserved: 1 });
+    await h.release(DEFAULT_SHOP, held.id, "shopper left");
+    // The unreserve is due now, the reserve later: the unreserve must not go first.
+    expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 0, retry: 0, parked: 0 });
+    expect(level.quantities).toMatchObject({ available: original - 1, reserved: 1 });
+    const later = options(new Date(Date.now() + 3600_000));
+    expect(await mirror.drainInventoryMoves(later)).toEqual({ done: 2, retry: 0, parked: 0 });
+    expect(level.quantities).toMatchObject({ available: original, reserved: 0 });
+    await t.store.webhooks.settle();
+    expect(await ledgerRow(inventoryItemId)).toMatchObject({ mirrored: 0, held: 0 });
+  });
+
   it("does not mirror soft holds", async () => {
     const held = await h.hold(DEFAULT_SHOP, { owner: { type: "cart", id: "ghost" }, kind: "soft", lines: [{ inventoryItemId: (await stockedItem(1)).inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, quantity: 1 }] });
     expect(held.ok).toBe(true);

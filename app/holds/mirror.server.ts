@@ -138,6 +138,38 @@ async function sendMove(task: { id: string; shop: string; holdId: string; action
   return "done";
 }
 
+/**
+ * A hold's move back (unreserve, commit) follows its reserve: sent before it, it would take
+ * back units Shopify never reserved for this hold (or another hold's). When the hold ended
+ * before its reserve was ever sent, neither is needed: both are skipped. A reserve in flight
+ * (leased, backing off, parked) is waited for: it may have been applied already.
+ */
+async function inOrder(task: { id: string; holdId: string; action: string; attempts: number; request: string | null }): Promise<"send" | "wait" | "skipped"> {
+  if (task.action === "reserve") {
+    if (task.attempts > 0 || task.request) return "send";
+    const hold = await db.hold.findUnique({ where: { id: task.holdId }, select: { state: true } });
+    if (hold && (hold.state === "held" || hold.state === "extended")) return "send";
+    return (await skipUnsentReserve(task.holdId)) ? "skipped" : "wait";
+  }
+  const reserve = await db.shopifyInventoryMove.findUnique({ where: { id: `${task.holdId}:reserve` } });
+  if (!reserve || reserve.state === "done") return "send";
+  if (reserve.state === "skipped") {
+    await db.shopifyInventoryMove.updateMany({ where: { id: task.id, state: "pending" }, data: { state: "skipped", doneAt: new Date() } });
+    return "skipped";
+  }
+  return (await skipUnsentReserve(task.holdId)) ? "skipped" : "wait";
+}
+
+/** Skips a hold's reserve if no worker has taken it yet (a conditional update: a racing lease wins or loses whole), and its move back with it. */
+async function skipUnsentReserve(holdId: string): Promise<boolean> {
+  const { count } = await db.shopifyInventoryMove.updateMany({
+    where: { id: `${holdId}:reserve`, state: "pending", attempts: 0, request: null },
+    data: { state: "skipped", doneAt: new Date(), lastError: "the hold ended before it was reserved in Shopify" },
+  });
+  if (count) await db.shopifyInventoryMove.updateMany({ where: { holdId, action: { not: "reserve" }, state: "pending" }, data: { state: "skipped", doneAt: new Date() } });
+  return count > 0;
+}
+
 /** Sends the moves that are due. Several workers may drain at once: each move is leased first. */
 export async function drainInventoryMoves(o: MirrorOptions): Promise<Record<Outcome, number>> {
   const now = o.now ?? new Date();
@@ -148,6 +180,7 @@ export async function drainInventoryMoves(o: MirrorOptions): Promise<Record<Outc
     take: o.limit ?? 100,
   });
   for (const task of due) {
+    if ((await inOrder(task)) !== "send") continue;
     const lease = await db.shopifyInventoryMove.updateMany({
       where: { id: task.id, state: "pending", nextAttemptAt: task.nextAttemptAt },
       data: { nextAttemptAt: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },

@@ -43,7 +43,10 @@ export function startHoldWorkers(o: {
     return timer;
   };
   // Crash recovery at start-up: runs this or another instance left mid-way move on now.
-  void sagaRunner.resumeDue().catch((error) => log(`saga resume at start-up failed: ${(error as Error).message}`));
+  void sagaRunner
+    .releaseLeasesOfPreviousLife()
+    .then(() => sagaRunner.resumeDue())
+    .catch((error) => log(`saga resume at start-up failed: ${(error as Error).message}`));
   const timers = [
     every("sweep", o.sweepEveryMs ?? 15_000, async () => {
       while ((await expireDueHolds()) > 0) {

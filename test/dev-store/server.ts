@@ -33,6 +33,8 @@ export interface DevStoreOptions extends StoreOptions {
   shops?: string[];
   webhookRetryDelaysMs?: number[];
   log?: (line: string) => void;
+  /** Called after an Admin API request has done its work and before its answer is sent (crash tests kill the app here). */
+  onApplied?: (request: { shop: string; path: string; body: string }) => Promise<void> | void;
 }
 
 export interface DevStore {
@@ -251,8 +253,12 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     };
   }
 
-  async function applyFaults(path: string, res: ServerResponse): Promise<boolean> {
-    const fault = faults.find((f) => new RegExp(f.path).test(path) && (f.times === undefined || f.times > 0) && !f.dropResponse && !f.bodyPattern);
+  /** Faults before the work: by path alone, or (given the request body) by path and body. */
+  async function applyFaults(path: string, res: ServerResponse, body?: string): Promise<boolean> {
+    const fault = faults.find(
+      (f) => new RegExp(f.path).test(path) && (f.times === undefined || f.times > 0) && !f.dropResponse &&
+        (body === undefined ? !f.bodyPattern : Boolean(f.bodyPattern) && new RegExp(f.bodyPattern!).test(body)),
+    );
     if (!fault) return false;
     if (fault.times !== undefined) fault.times--;
     if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
@@ -324,7 +330,9 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       const token = state.authorize(domain, typeof presented === "string" ? presented : null);
       if (!token) throw new HttpError(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
       const body = await readBody(req);
+      if (await applyFaults(path, res, body)) return;
       const result = await runGraphQL(admin, adminRoot(state, shop, token.scope.split(",")), body, shop, true);
+      await options.onApplied?.({ shop: domain, path, body });
       const drop = faults.find((f) => f.dropResponse && new RegExp(f.path).test(path) && (!f.bodyPattern || new RegExp(f.bodyPattern).test(body)) && (f.times === undefined || f.times > 0));
       if (drop) {
         if (drop.times !== undefined) drop.times--;

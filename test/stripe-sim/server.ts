@@ -47,7 +47,13 @@ class StripeError extends Error {
 }
 const invalid = (message: string, param?: string) => new StripeError(400, { type: "invalid_request_error", message, ...(param ? { param } : {}) });
 
-export interface StripeSimulatorOptions { port?: number; webhookRetryDelaysMs?: number[]; log?: (line: string) => void }
+export interface StripeSimulatorOptions {
+  port?: number;
+  webhookRetryDelaysMs?: number[];
+  log?: (line: string) => void;
+  /** Called after a request has done its work and before its answer is sent (crash tests kill the app here). */
+  onApplied?: (request: { method: string; path: string; idempotencyKey: string | null; status: number }) => Promise<void> | void;
+}
 
 export async function startStripeSimulator(options: StripeSimulatorOptions = {}) {
   const paymentIntents = new Map<string, PaymentIntent>();
@@ -303,6 +309,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     }
     // Stripe remembers the outcome of a key, successful or not (except rate limits and 5xx).
     if (key && req.method === "POST") idempotency.set(key, { fingerprint, status, body });
+    await options.onApplied?.({ method: req.method ?? "GET", path: url.pathname, idempotencyKey: key, status });
     if (fault?.dropResponse) {
       if (fault.times !== undefined) fault.times--;
       res.destroy(); // the work is done; the answer never arrives
