@@ -8,9 +8,9 @@ import { createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/database";
-import { startDevStore, DEFAULT_SHOP, type DevStore } from "../../test/dev-store/server";
+import { startDevStore, DEFAULT_SHOP, type DevStore, type Fault as ShopifyFault } from "../../test/dev-store/server";
 import { appRegistrationFromToml } from "../../test/dev-store/app-toml";
-import { startStripeSimulator, type StripeSimulator } from "../../test/stripe-sim/server";
+import { startStripeSimulator, type StripeSimulator, type Fault as StripeFault } from "../../test/stripe-sim/server";
 import { storefrontClient } from "../../test/storefront-client";
 
 type Boundary = { step: string; phase: "action" | "compensation"; when: "before" | "after" };
@@ -140,7 +140,10 @@ async function settled(runId: string) {
 }
 
 /** Runs one checkout with the app killed as the scenario says, restarting it whenever it dies. */
-async function crashScenario(o: { crashAt?: Boundary; killAfter?: Downstream; shopifyRefusesOrder?: boolean; killBeforePaying?: boolean }) {
+async function crashScenario(o: {
+  crashAt?: Boundary; killAfter?: Downstream; shopifyRefusesOrder?: boolean; killBeforePaying?: boolean;
+  shopifyFaults?: ShopifyFault[]; stripeFaults?: StripeFault[]; drainShopifyBucket?: boolean;
+}) {
   await app.stop();
   await app.start();
   const { cart, grandTotal } = await readyCart();
@@ -152,6 +155,9 @@ async function crashScenario(o: { crashAt?: Boundary; killAfter?: Downstream; sh
   const killHappened = new Promise<void>((resolve) => (killed = resolve));
   // Shopify refuses the order (the shop is frozen: 402): the saga compensates what it did.
   if (o.shopifyRefusesOrder) store.faults.push({ path: "graphql\\.json$", bodyPattern: "orderCreate", status: 402, times: 1 });
+  store.faults.push(...(o.shopifyFaults ?? []));
+  sim.faults.push(...(o.stripeFaults ?? []));
+  if (o.drainShopifyBucket) store.shop().bucket.drain();
   let done = false;
   let finish = () => {};
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -164,12 +170,15 @@ async function crashScenario(o: { crashAt?: Boundary; killAfter?: Downstream; sh
   try {
     const runId = await shopperChecksOut(cart, grandTotal, o.killBeforePaying ? () => killHappened : undefined);
     const run = await settled(runId);
+    // Every injected fault was met (a fault never hit would prove nothing).
+    for (const fault of [...(o.shopifyFaults ?? []), ...(o.stripeFaults ?? [])]) if (fault.times !== undefined) expect(fault, JSON.stringify(fault)).toMatchObject({ times: 0 });
     return { runId, run, cart, grandTotal, killed: app.kills - kills };
   } finally {
     done = true;
     finish();
     killAfter = null;
     store.faults.length = 0;
+    sim.faults.length = 0;
     await supervisor.catch(() => undefined);
   }
 }
@@ -301,6 +310,32 @@ describe("checkout survives the app being killed (SIGKILL, restart)", { timeout:
     it(`killed right after ${downstream.label}, before the app heard back: ${expected} once`, async () => {
       const { runId, grandTotal, killed } = await crashScenario({ killAfter: downstream, shopifyRefusesOrder: refuse, killBeforePaying: beforePaying });
       expect(killed).toBe(1);
+      await expectInvariants(runId, grandTotal, expected);
+    });
+  }
+});
+
+describe("checkout survives Shopify and Stripe failing at each step (5xx, 429, throttling, timeouts, lost answers)", { timeout: 120_000 }, () => {
+  const admin = "^/admin/api/.*graphql\\.json$";
+  const cases: { name: string; expected: "completed" | "compensated"; scenario: Parameters<typeof crashScenario>[0] }[] = [
+    { name: "the Storefront API answers 503 while prices are checked", expected: "completed", scenario: { shopifyFaults: [{ path: "^/api/.*graphql\\.json$", status: 503, times: 3 }] } },
+    { name: "the Admin API answers 503 while stock is held", expected: "completed", scenario: { shopifyFaults: [{ path: admin, status: 503, times: 3 }] } },
+    { name: "the Admin API throttles (bucket empty)", expected: "completed", scenario: { drainShopifyBucket: true } },
+    { name: "Stripe answers 429 to the PaymentIntent", expected: "completed", scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", status: 429, times: 4 }] } },
+    { name: "Stripe answers 500 to the PaymentIntent", expected: "completed", scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", status: 500, times: 3 }] } },
+    { name: "Stripe's answer to the PaymentIntent is lost", expected: "completed", scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", dropResponse: true, times: 1 }] } },
+    { name: "Stripe takes longer than the client's timeout for the PaymentIntent", expected: "completed", scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", latencyMs: 21_000, times: 1 }] } },
+    { name: "Shopify answers 503 to orderCreate", expected: "completed", scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", status: 503, times: 3 }] } },
+    { name: "Shopify's answer to orderCreate is lost", expected: "completed", scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", dropResponse: true, times: 1 }] } },
+    { name: "Shopify never answers orderCreate (step timeout)", expected: "completed", scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", timeout: true, times: 1 }] } },
+    { name: "Stripe answers 503 then 429 to the capture", expected: "completed", scenario: { stripeFaults: [{ path: "/capture$", status: 503, times: 3 }, { path: "/capture$", status: 429, times: 3 }] } },
+    { name: "Stripe's answer to the capture is lost", expected: "completed", scenario: { stripeFaults: [{ path: "/capture$", dropResponse: true, times: 1 }] } },
+    { name: "Shopify refuses the order and Stripe answers 503 to the cancel", expected: "compensated", scenario: { shopifyRefusesOrder: true, stripeFaults: [{ path: "/cancel$", status: 503, times: 4 }] } },
+    { name: "Shopify answers 503 to orderCreate for good", expected: "compensated", scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", status: 503 }] } },
+  ];
+  for (const { name, expected, scenario } of cases) {
+    it(`${name}: ${expected} once`, async () => {
+      const { runId, grandTotal } = await crashScenario(scenario);
       await expectInvariants(runId, grandTotal, expected);
     });
   }

@@ -152,7 +152,9 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
   }),
 
   step("shopify order", {
-    action: async ({ shop, results, idempotencyKey }) => {
+    // A hung request is abandoned and the step tried again under the same @idempotent key.
+    timeoutMs: 15_000,
+    action: async ({ shop, results, idempotencyKey, signal }) => {
       const priced = results.recalculate as Priced;
       const pi = results["payment intent"] as { id: string };
       const money = (minor: number) => ({ shopMoney: { amount: formatDecimal(minor, priced.currency), currencyCode: priced.currency } });
@@ -168,18 +170,21 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
           ...(priced.tax ? { taxLines: [{ title: "Tax", rate: "0", priceSet: money(priced.tax) }] } : {}),
           transactions: [{ kind: "AUTHORIZATION", status: "SUCCESS", gateway: "stripe", authorizationCode: pi.id, amountSet: money(priced.grandTotal) }],
         },
-      }).catch(refusedForGood);
+      }, undefined, signal).catch(refusedForGood);
       const created = data.orderCreate.order;
       if (!created) throw new PermanentStepFailure(`Shopify refused the order: ${data.orderCreate.userErrors.map((e) => e.message).join("; ")}`, "order_refused");
-      if (created.totalPriceSet.shopMoney.amount !== formatDecimal(priced.grandTotal, priced.currency))
+      if (created.totalPriceSet.shopMoney.amount !== formatDecimal(priced.grandTotal, priced.currency)) {
+        // Made, but not the order the shopper is paying for: undone here, as its id is not a result.
+        await adminGraphql(admin, SHOPIFY_ORDER_CANCEL, { id: created.id }, undefined, signal);
         throw new PermanentStepFailure(`Shopify's total ${created.totalPriceSet.shopMoney.amount} differs from ${formatDecimal(priced.grandTotal, priced.currency)}`, "order_total_mismatch");
+      }
       return created.id;
     },
-    compensation: async ({ shop, results }) => {
+    compensation: async ({ shop, results, signal }) => {
       const orderId = results["shopify order"];
       if (typeof orderId !== "string") return;
       const { admin } = await unauthenticated.admin(shop);
-      await adminGraphql(admin, SHOPIFY_ORDER_CANCEL, { id: orderId });
+      await adminGraphql(admin, SHOPIFY_ORDER_CANCEL, { id: orderId }, undefined, signal);
     },
   }),
 

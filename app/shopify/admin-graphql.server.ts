@@ -4,7 +4,7 @@
 import { GraphqlQueryError, HttpRetriableError, HttpThrottlingError } from "@shopify/shopify-api";
 
 export interface AdminGraphqlClient {
-  graphql(query: string, options?: { variables?: Record<string, unknown> }): Promise<Response>;
+  graphql(query: string, options?: { variables?: Record<string, unknown>; signal?: AbortSignal }): Promise<Response>;
 }
 
 export interface ThrottleStatus { maximumAvailable: number; currentlyAvailable: number; restoreRate: number }
@@ -55,11 +55,14 @@ export async function adminGraphql<T>(
   document: string,
   variables?: Record<string, unknown>,
   policy: RetryPolicy = defaultRetryPolicy,
+  /** Aborts the request in flight (a saga step's time is up) and stops retrying. */
+  signal?: AbortSignal,
 ): Promise<{ data: T; cost?: QueryCost; attempts: number }> {
   let lastCost: QueryCost | undefined;
   for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {
+    signal?.throwIfAborted();
     try {
-      const response = await admin.graphql(document, { variables });
+      const response = await admin.graphql(document, { variables, ...(signal ? { signal } : {}) });
       const body = (await response.json()) as { data: T; extensions?: { cost?: QueryCost } };
       return { data: body.data, cost: body.extensions?.cost, attempts: attempt + 1 };
     } catch (error) {
