@@ -72,6 +72,8 @@ export interface RunnerOptions {
 }
 
 type RunRow = NonNullable<Awaited<ReturnType<typeof db.sagaRun.findUnique>>>;
+/** A run's transition: plain values only, so the saved row is known without reading it back. */
+type RunChange = Partial<Pick<RunRow, "state" | "step" | "attempts" | "results" | "error" | "failedStep" | "waitingFor" | "activeKey" | "endedAt" | "nextAttemptAt" | "leaseOwner">>;
 
 export class SagaRunner {
   private readonly sagas = new Map<string, Saga<unknown>>();
@@ -96,8 +98,12 @@ export class SagaRunner {
    * moving those runs), so they are released now rather than when they run out.
    */
   async releaseLeasesOfPreviousLife(): Promise<number> {
-    const { count } = await db.sagaRun.updateMany({ where: { leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
-    return count;
+    const left = await db.sagaRun.findMany({ where: { leaseOwner: this.owner } });
+    for (const run of left) {
+      const { count } = await db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+      if (count) await this.recordInterruption(run, "this instance restarted while moving the run");
+    }
+    return left.length;
   }
 
   register<I>(definition: Saga<I>): this {
@@ -113,9 +119,14 @@ export class SagaRunner {
     const activeKey = `${shop}|${definition.name}|${key}`;
     let created = false;
     let id: string;
+    let leased: RunRow | undefined;
     try {
-      const row = await db.sagaRun.create({ data: { id: randomUUID(), shop, saga: definition.name, key, activeKey, input: JSON.stringify(input), state: "running" } });
+      // Created leased to this runner, which moves it at once.
+      const row = await db.sagaRun.create({
+        data: { id: randomUUID(), shop, saga: definition.name, key, activeKey, input: JSON.stringify(input), state: "running", leaseOwner: this.owner, leaseUntil: new Date(Date.now() + this.o.leaseMs) },
+      });
       id = row.id;
+      leased = row;
       created = true;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -123,7 +134,7 @@ export class SagaRunner {
       if (!existing) return this.start(definition, shop, key, input); // it ended meanwhile
       id = existing.id;
     }
-    await this.advance(id);
+    await this.advance(id, leased);
     return { run: await this.view(shop, id), created };
   }
 
@@ -172,14 +183,17 @@ export class SagaRunner {
     const results = { ...JSON.parse(run.results), [definition.steps[run.step].name]: payload };
     const signals = JSON.parse(run.signals) as Record<string, unknown>;
     delete signals[event];
-    const { count } = await db.sagaRun.updateMany({
-      where: { id: runId, state: "waiting", waitingFor: event },
-      data: { state: "running", waitingFor: null, results: JSON.stringify(results), signals: JSON.stringify(signals), step: run.step + 1, attempts: 0, nextAttemptAt: new Date() },
+    // The wait ends, recorded, and the run leased to this runner, in one transaction.
+    const change = {
+      state: "running", waitingFor: null, results: JSON.stringify(results), signals: JSON.stringify(signals), step: run.step + 1, attempts: 0, nextAttemptAt: new Date(),
+      leaseOwner: this.owner, leaseUntil: new Date(Date.now() + this.o.leaseMs),
+    };
+    const count = await db.$transaction(async (tx) => {
+      const { count } = await tx.sagaRun.updateMany({ where: { id: runId, state: "waiting", waitingFor: event }, data: change });
+      if (count) await this.recordAttempt(run, definition.steps[run.step].name, "action", run.attempts + 1, "ok", `resumed by ${event}`, tx);
+      return count;
     });
-    if (count) {
-      await this.recordAttempt(run, definition.steps[run.step].name, "action", run.attempts + 1, "ok", `resumed by ${event}`);
-      await this.advance(runId);
-    }
+    if (count) await this.advance(runId, { ...run, ...change });
     return count > 0;
   }
 
@@ -211,28 +225,39 @@ export class SagaRunner {
   }
 
   /** Runs steps (or compensations) until the run ends, waits, or must retry later. */
-  async advance(runId: string): Promise<void> {
-    if (!(await this.claim(runId))) return;
+  /** `leased`: the run, already leased to this runner by the caller's own write (no claim needed). */
+  async advance(runId: string, leased?: RunRow): Promise<void> {
+    // The run is read once; each step's transition is applied to this copy as it is saved
+    // (only the lease holder changes a running run's step, results and state).
+    let run: RunRow | null = leased ?? (await this.claim(runId));
     try {
-      for (;;) {
-        const run = await db.sagaRun.findUniqueOrThrow({ where: { id: runId } });
-        if (run.leaseOwner !== this.owner) return;
-        if (run.nextAttemptAt > new Date()) return;
-        const more = run.state === "running" ? await this.forward(run) : run.state === "compensating" ? await this.backward(run) : false;
-        if (!more) return;
+      while (run && run.leaseOwner === this.owner && run.nextAttemptAt <= new Date()) {
+        run = run.state === "running" ? await this.forward(run) : run.state === "compensating" ? await this.backward(run) : null;
       }
     } finally {
-      await db.sagaRun.updateMany({ where: { id: runId, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+      // Ending, waiting and parking clear the lease as they save; a run left to retry later is let go here.
+      if (run?.leaseOwner === this.owner) await db.sagaRun.updateMany({ where: { id: runId, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
     }
   }
 
-  private async claim(runId: string): Promise<boolean> {
+  private async claim(runId: string): Promise<RunRow | null> {
     const now = new Date();
+    const before = await db.sagaRun.findUnique({ where: { id: runId } });
     const { count } = await db.sagaRun.updateMany({
-      where: { id: runId, state: { in: ["running", "compensating"] }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }, { leaseOwner: this.owner }] },
+      where: { id: runId, state: { in: ["running", "compensating"] }, OR: [{ leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: now } }, { leaseOwner: this.owner }] },
       data: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + this.o.leaseMs) },
     });
-    return count === 1;
+    // Taken over from an instance that stopped mid-way: the timeline says so.
+    if (count !== 1 || !before) return null;
+    if (before.leaseOwner && before.leaseOwner !== this.owner) await this.recordInterruption(before, `taken over after the lease of ${before.leaseOwner} ran out`);
+    return { ...before, leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + this.o.leaseMs) };
+  }
+
+  private async recordInterruption(run: RunRow, note: string) {
+    const definition = this.sagas.get(run.saga);
+    const current = definition?.steps[run.step];
+    if (!current) return;
+    await this.recordAttempt(run, current.name, run.state === "compensating" ? "compensation" : "action", run.attempts + 1, "interrupted", note);
   }
 
   private definition(name: string): Saga<unknown> {
@@ -251,58 +276,53 @@ export class SagaRunner {
   }
 
   /** Saves a transition, only while this runner still holds the lease. */
-  private async save(run: RunRow, data: Parameters<typeof db.sagaRun.updateMany>[0]["data"]): Promise<boolean> {
-    const { count } = await db.sagaRun.updateMany({
-      where: { id: run.id, leaseOwner: this.owner },
-      data: { ...data, leaseUntil: new Date(Date.now() + this.o.leaseMs) },
-    });
-    return count === 1;
+  private async save(run: RunRow, data: RunChange): Promise<RunRow | null> {
+    const change = { ...data, leaseUntil: data.leaseOwner === null ? null : new Date(Date.now() + this.o.leaseMs) };
+    const { count } = await db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: this.owner }, data: change });
+    return count === 1 ? { ...run, ...change } : null;
   }
 
-  private async forward(run: RunRow): Promise<boolean> {
+  private async forward(run: RunRow): Promise<RunRow | null> {
     const definition = this.definition(run.saga);
     if (run.step >= definition.steps.length) {
-      await this.save(run, { state: "completed", activeKey: null, endedAt: new Date() });
-      return false;
+      await this.save(run, { state: "completed", activeKey: null, endedAt: new Date(), leaseOwner: null });
+      return null;
     }
     const current = definition.steps[run.step];
     const attempt = run.attempts + 1;
     this.o.onBoundary?.({ runId: run.id, step: current.name, phase: "action", when: "before" });
-    const attemptId = await this.startAttempt(run, current.name, "action", attempt);
+    const tried = { step: current.name, phase: "action" as const, attempt, startedAt: new Date() };
     const outcome = await this.withTimeout(current.timeoutMs ?? 30_000, (signal) => current.action(this.context(run, current, attempt, signal)));
     if (outcome.ok && outcome.value instanceof WaitFor) {
-      await this.endAttempt(attemptId, "waiting", `waiting for ${outcome.value.event}`);
-      await this.save(run, { state: "waiting", waitingFor: outcome.value.event, attempts: attempt });
+      await this.settle(run, { ...tried, outcome: "waiting", note: `waiting for ${outcome.value.event}` }, { state: "waiting", waitingFor: outcome.value.event, attempts: attempt, leaseOwner: null });
       // The event may have come first: then the run goes on now (resume() moves it again).
       const waiting = await db.sagaRun.findUniqueOrThrow({ where: { id: run.id } });
-      if (waiting.state === "waiting" && outcome.value.event in JSON.parse(waiting.signals)) {
-        await db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
-        await this.resumeWithEarlySignal(waiting);
-      }
-      return false;
+      if (waiting.state === "waiting" && outcome.value.event in JSON.parse(waiting.signals)) await this.resumeWithEarlySignal(waiting);
+      return null;
     }
     if (outcome.ok) {
-      await this.endAttempt(attemptId, "ok");
       this.o.onBoundary?.({ runId: run.id, step: current.name, phase: "action", when: "after" });
       const results = { ...JSON.parse(run.results), [current.name]: outcome.value ?? null };
-      return this.save(run, { results: JSON.stringify(results), step: run.step + 1, attempts: 0, error: null });
+      const last = run.step + 1 >= definition.steps.length;
+      const moved = await this.settle(run, { ...tried, outcome: "ok" }, {
+        results: JSON.stringify(results), step: run.step + 1, attempts: 0, error: null,
+        ...(last ? { state: "completed", activeKey: null, endedAt: new Date(), leaseOwner: null } : {}),
+      });
+      return last ? null : moved;
     }
-    await this.endAttempt(attemptId, outcome.timedOut ? "timeout" : "failed", outcome.message);
+    const failed = { ...tried, outcome: outcome.timedOut ? "timeout" : "failed", note: outcome.message };
     const permanent = outcome.error instanceof PermanentStepFailure || attempt >= (current.maxAttempts ?? 5);
-    if (!permanent) {
-      await this.save(run, { attempts: attempt, error: outcome.message, nextAttemptAt: new Date(Date.now() + this.delay(attempt)) });
-      return true;
-    }
+    if (!permanent) return this.settle(run, failed, { attempts: attempt, error: outcome.message, nextAttemptAt: new Date(Date.now() + this.delay(attempt)) });
     // Compensate from the failed step itself (it may have half happened) back to the first.
     this.o.log(`saga ${run.saga} ${run.id}: ${current.name} failed for good (${outcome.message}); compensating`);
-    return this.save(run, { state: "compensating", failedStep: current.name, error: outcome.message, attempts: 0, nextAttemptAt: new Date() });
+    return this.settle(run, failed, { state: "compensating", failedStep: current.name, error: outcome.message, attempts: 0, nextAttemptAt: new Date() });
   }
 
-  private async backward(run: RunRow): Promise<boolean> {
+  private async backward(run: RunRow): Promise<RunRow | null> {
     const definition = this.definition(run.saga);
     if (run.step < 0) {
-      await this.save(run, { state: "compensated", activeKey: null, endedAt: new Date() });
-      return false;
+      await this.save(run, { state: "compensated", activeKey: null, endedAt: new Date(), leaseOwner: null });
+      return null;
     }
     const current = definition.steps[run.step];
     const results = JSON.parse(run.results) as Record<string, unknown>;
@@ -310,26 +330,22 @@ export class SagaRunner {
     if (!current.compensation || !ran) return this.save(run, { step: run.step - 1, attempts: 0 });
     const attempt = run.attempts + 1;
     this.o.onBoundary?.({ runId: run.id, step: current.name, phase: "compensation", when: "before" });
-    const attemptId = await this.startAttempt(run, current.name, "compensation", attempt);
+    const tried = { step: current.name, phase: "compensation" as const, attempt, startedAt: new Date() };
     const compensation = current.compensation;
     const outcome = await this.withTimeout(current.timeoutMs ?? 30_000, (signal) => compensation(this.context(run, current, attempt, signal), results[current.name]));
     if (outcome.ok) {
-      await this.endAttempt(attemptId, "ok");
       this.o.onBoundary?.({ runId: run.id, step: current.name, phase: "compensation", when: "after" });
-      return this.save(run, { step: run.step - 1, attempts: 0 });
+      return this.settle(run, { ...tried, outcome: "ok" }, { step: run.step - 1, attempts: 0 });
     }
-    await this.endAttempt(attemptId, outcome.timedOut ? "timeout" : "failed", outcome.message);
-    if (attempt < this.o.compensationAttempts) {
-      await this.save(run, { attempts: attempt, nextAttemptAt: new Date(Date.now() + this.delay(attempt)) });
-      return true;
-    }
+    const failed = { ...tried, outcome: outcome.timedOut ? "timeout" : "failed", note: outcome.message };
+    if (attempt < this.o.compensationAttempts) return this.settle(run, failed, { attempts: attempt, nextAttemptAt: new Date(Date.now() + this.delay(attempt)) });
     // Never forgotten: parked for the reconciler, with a finding the admin shows.
-    await this.save(run, { state: "stuck", error: `compensation ${current.name}: ${outcome.message}` });
+    await this.settle(run, failed, { state: "stuck", error: `compensation ${current.name}: ${outcome.message}`, leaseOwner: null });
     await db.reconcileFinding.create({
       data: { shop: run.shop, kind: "saga_stuck", subject: `${run.saga}:${run.id}`, detail: JSON.stringify({ step: current.name, error: outcome.message, attempts: attempt }), repaired: false },
     });
     this.o.log(`ALERT saga ${run.saga} ${run.id} is stuck: compensation ${current.name} failed ${attempt} times (${outcome.message})`);
-    return false;
+    return null;
   }
 
   private async withTimeout(ms: number, work: (signal: AbortSignal) => Promise<unknown>) {
@@ -350,16 +366,28 @@ export class SagaRunner {
     }
   }
 
-  private async startAttempt(run: RunRow, stepName: string, phase: "action" | "compensation", attempt: number) {
-    return (await db.sagaStepAttempt.create({ data: { runId: run.id, shop: run.shop, step: stepName, phase, attempt } })).id;
+  /**
+   * Records an attempt that has ended and the run's move it caused, in one transaction (one
+   * commit): the timeline never says a step ended that the run does not reflect, nor the reverse.
+   * The run moves only while this runner holds the lease.
+   */
+  private async settle(
+    run: RunRow,
+    tried: { step: string; phase: "action" | "compensation"; attempt: number; startedAt: Date; outcome: string; note?: string },
+    data: RunChange,
+  ): Promise<RunRow | null> {
+    const change = { ...data, leaseUntil: data.leaseOwner === null ? null : new Date(Date.now() + this.o.leaseMs) };
+    const [, moved] = await db.$transaction([
+      db.sagaStepAttempt.create({
+        data: { runId: run.id, shop: run.shop, step: tried.step, phase: tried.phase, attempt: tried.attempt, outcome: tried.outcome, error: tried.note?.slice(0, 1000) ?? null, startedAt: tried.startedAt, endedAt: new Date() },
+      }),
+      db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: this.owner }, data: change }),
+    ]);
+    return moved.count === 1 ? { ...run, ...change } : null;
   }
 
-  private async endAttempt(id: number, outcome: string, error?: string) {
-    await db.sagaStepAttempt.update({ where: { id }, data: { outcome, error: error?.slice(0, 1000) ?? null, endedAt: new Date() } });
-  }
-
-  private async recordAttempt(run: RunRow, stepName: string, phase: "action" | "compensation", attempt: number, outcome: string, note: string) {
-    await db.sagaStepAttempt.create({ data: { runId: run.id, shop: run.shop, step: stepName, phase, attempt, outcome, error: note, endedAt: new Date() } });
+  private async recordAttempt(run: RunRow, stepName: string, phase: "action" | "compensation", attempt: number, outcome: string, note: string, client: Pick<typeof db, "sagaStepAttempt"> = db) {
+    await client.sagaStepAttempt.create({ data: { runId: run.id, shop: run.shop, step: stepName, phase, attempt, outcome, error: note, endedAt: new Date() } });
   }
 
   /** A run's state and timeline, for the API and the admin. */
