@@ -196,6 +196,10 @@ export const cartApiDocument = {
         properties: {
           currency: { type: "string" }, exponent: { type: "integer" }, subtotal: minor, discounts: minor, shipping: minor, tax: minor, grandTotal: minor,
           taxIncluded: { type: "boolean" },
+          taxLines: {
+            type: "array", description: "The tax by rate; basisPoints: 825 is 8.25%",
+            items: { type: "object", required: ["title", "basisPoints", "amount"], properties: { title: { type: "string" }, basisPoints: { type: "integer" }, amount: minor } },
+          },
           adjustments: { type: "array", items: { type: "object", required: ["step", "source", "amount", "reason"], properties: { step: { type: "string" }, source: { type: "string" }, amount: { type: "integer" }, reason: { type: "string" } } } },
           priceChanges: { type: "array", items: { type: "object", required: ["lineId", "was", "now"] } },
           discountCodes: {
@@ -214,6 +218,10 @@ export const cartApiDocument = {
               state: { enum: ["processing", "awaiting_payment", "completed", "cancelling", "failed"] },
               clientSecret: { type: "string", description: "For Stripe's Payment Element, while the checkout awaits payment" },
               orderId: { type: "string", description: "The Shopify order, once completed" },
+              paymentError: {
+                type: "object", required: ["code", "message"], description: "While awaiting payment: why the last attempt to pay failed (a decline, a failed 3-D Secure check), for the shopper",
+                properties: { code: { type: "string" }, message: { type: "string" } },
+              },
               error: { type: "object", properties: { step: { type: ["string", "null"] }, message: { type: ["string", "null"] } } },
               timeline: { type: "array", items: { type: "object", required: ["step", "phase"], properties: { step: { type: "string" }, phase: { type: "string" }, outcome: { type: ["string", "null"] }, at: { type: "string" } } } },
             },

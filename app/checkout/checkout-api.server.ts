@@ -9,7 +9,7 @@ import { isUniqueViolation } from "../lib/db-errors.server";
 import { readJsonBody, zodMessage } from "../lib/api.server";
 import { storefrontCall } from "../cart/api.server";
 import { stripe, withStripeBackoff } from "../payments/stripe.server";
-import { PAYMENT_AUTHORIZED, sagaRunner } from "./runner.server";
+import { PAYMENT_AUTHORIZED, PAYMENT_FAILED, sagaRunner } from "./runner.server";
 import { checkoutSaga } from "./checkout-saga.server";
 
 const startSchema = z.object({
@@ -30,10 +30,19 @@ export async function checkoutView(shop: string, runId: string) {
   return {
     id: run.id, cartId: run.key, state,
     ...(state === "awaiting_payment" && payment?.clientSecret ? { clientSecret: payment.clientSecret } : {}),
+    ...(state === "awaiting_payment" ? lastPaymentError(run.timeline) : {}),
     ...(state === "completed" ? { orderId: run.results.complete } : {}),
     ...(state === "failed" || state === "cancelling" ? { error: { step: run.failedStep, message: run.error } } : {}),
     timeline: run.timeline.map((t) => ({ step: t.step, phase: t.phase, outcome: t.outcome, at: t.endedAt ?? t.startedAt })),
   };
+}
+
+/** Why the shopper's last attempt to pay failed, when it is the latest thing that happened. */
+function lastPaymentError(timeline: { step: string; outcome: string | null; error: string | null }[]) {
+  const last = timeline.filter((t) => t.step === "authorization").at(-1);
+  if (last?.outcome !== PAYMENT_FAILED || !last.error) return {};
+  const [code, ...message] = last.error.split(": ");
+  return { paymentError: { code, message: message.join(": ") } };
 }
 
 /** The Cart API's storefront-key authentication, CORS and refusals, around a checkout answer. */

@@ -26,6 +26,8 @@ interface Priced {
   discounts: number;
   shipping: number;
   tax: number;
+  taxIncluded: boolean;
+  taxLines: { title: string; basisPoints: number; amount: number }[];
   shippingTitle: string | null;
   lines: { variantId: string; quantity: number; unitPrice: number; title: string }[];
   email: string | null;
@@ -49,6 +51,12 @@ export const SHOPIFY_ORDER_CANCEL = `#graphql
     }
   }
 `;
+
+/** Basis points as the decimal rate Shopify's tax lines take: 825 → "0.0825". */
+export function rateOf(basisPoints: number): string {
+  const digits = String(basisPoints).padStart(5, "0");
+  return `${digits.slice(0, -4)}.${digits.slice(-4)}`;
+}
 
 /**
  * Shopify answering 4xx (other than 429) will answer the same to a retry: the shop is frozen
@@ -90,6 +98,7 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
       await db.cart.updateMany({ where: { id: cart.id, checkoutStartedAt: null }, data: { checkoutStartedAt: new Date() } });
       return {
         currency: cart.currency, grandTotal: totals.grandTotal, subtotal: totals.subtotal, discounts: totals.discounts, shipping: totals.shipping, tax: totals.tax,
+        taxIncluded: totals.taxIncluded, taxLines: totals.taxLines,
         shippingTitle: totals.shippingRate?.title ?? null, email: cart.email,
         lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, unitPrice: facts.variants.get(l.variantId)?.unitPrice ?? l.unitPrice, title: l.title })),
       };
@@ -167,7 +176,9 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
           lineItems: priced.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, priceSet: money(l.unitPrice) })),
           ...(priced.discounts ? { discountCode: { itemFixedDiscountCode: { code: "HOLDFAST", amountSet: money(priced.discounts) } } } : {}),
           ...(priced.shippingTitle ? { shippingLines: [{ title: priced.shippingTitle, priceSet: money(priced.shipping) }] } : {}),
-          ...(priced.tax ? { taxLines: [{ title: "Tax", rate: "0", priceSet: money(priced.tax) }] } : {}),
+          // The rate the cart was taxed at, and whether the prices already include it (as Shopify computes the total).
+          taxesIncluded: priced.taxIncluded,
+          ...(priced.taxLines.length ? { taxLines: priced.taxLines.map((t) => ({ title: t.title, rate: rateOf(t.basisPoints), priceSet: money(t.amount) })) } : {}),
           transactions: [{ kind: "AUTHORIZATION", status: "SUCCESS", gateway: "stripe", authorizationCode: pi.id, amountSet: money(priced.grandTotal) }],
         },
       }, undefined, signal).catch(refusedForGood);

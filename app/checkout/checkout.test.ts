@@ -95,6 +95,33 @@ describe("checkout saga through the API", () => {
     expect(hint.body.checkout.state).toBe("completed");
   });
 
+  it("the Shopify order carries the tax at the rate the cart was taxed at, and its total is the charge", async () => {
+    const { setTaxRule, removeTaxRule } = await import("../cart/tax.server");
+    await setTaxRule(DEFAULT_SHOP, { country: "US", province: "", basisPoints: 825, shipping: true });
+    try {
+      const { cart, grandTotal } = await readyCart();
+      const totals = (await api("GET", `/api/v1/carts/${cart}`)).body.totals;
+      expect(totals.taxLines).toEqual([{ title: "US tax", basisPoints: 825, amount: totals.tax }]);
+      expect(totals.tax).toBeGreaterThan(0);
+      const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
+      const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
+      await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
+      const done = await until(() => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`), (r) => ["completed", "failed"].includes(r.body.checkout.state));
+      expect(done.body.checkout.state).toBe("completed");
+      const order = t.store.shop().orders.find((o) => `gid://shopify/Order/${o.id}` === done.body.checkout.orderId)!;
+      expect(order.taxLines).toEqual([{ title: "US tax", rate: "0.0825", price: (totals.tax / 100).toFixed(2) }]);
+      expect(order.taxesIncluded).toBe(false);
+      expect(order.total).toBe((grandTotal / 100).toFixed(2));
+    } finally {
+      await removeTaxRule(DEFAULT_SHOP, "US", "");
+    }
+  });
+
+  it("basis points become Shopify's decimal tax rates exactly", async () => {
+    const { rateOf } = await import("./checkout-saga.server");
+    expect([0, 5, 825, 888, 2000, 10_000].map(rateOf)).toEqual(["0.0000", "0.0005", "0.0825", "0.0888", "0.2000", "1.0000"]);
+  });
+
   it("concurrent submits of the same cart, with the same key and with different keys, make one checkout and one payment", async () => {
     const { cart, grandTotal } = await readyCart();
     const submits = await Promise.all([
@@ -158,7 +185,7 @@ describe("checkout saga through the API", () => {
     };
     const captured = await make(true);
     const authorised = await make(false);
-    const { reconcileCheckoutPayments } = await import("./payment-reconciler.server");
+    const { reconcileCheckoutPayments } = await import("./checkout-reconciler.server");
     const findings = await reconcileCheckoutPayments(DEFAULT_SHOP);
     expect(findings.map((f) => [f.paymentIntent, f.repair])).toEqual(expect.arrayContaining([[captured.pi, "refunded 2500"], [authorised.pi, "authorisation cancelled"]]));
     expect(sim.charges.get(sim.paymentIntents.get(captured.pi)!.latest_charge!)!.refunded).toBe(true);
@@ -166,6 +193,31 @@ describe("checkout saga through the API", () => {
     expect(await t.db.reconcileFinding.count({ where: { shop: DEFAULT_SHOP, kind: "payment_without_order" } })).toBeGreaterThanOrEqual(2);
     // Nothing left to repair.
     expect((await reconcileCheckoutPayments(DEFAULT_SHOP)).filter((f) => [captured.pi, authorised.pi].includes(f.paymentIntent))).toEqual([]);
+  });
+
+  it("the reconciler gives a stuck checkout another round of compensation, and moves one no instance is moving", async () => {
+    const { reconcileStuckCheckouts } = await import("./checkout-reconciler.server");
+    // Stuck: its compensation kept failing (Stripe was down) and it was parked.
+    const first = await readyCart();
+    const stuck = (await api("POST", "/api/v1/checkouts", { cartId: first.cart, expectedTotal: first.grandTotal }, { "Idempotency-Key": `co-${first.cart}` })).body.checkout;
+    await t.db.sagaRun.update({ where: { id: stuck.id }, data: { state: "stuck", failedStep: "authorization", step: 3, error: "compensation payment intent: Stripe unavailable" } });
+    // Overdue: due ten minutes ago, leased to nobody (its instance died, and no worker noticed).
+    const second = await readyCart();
+    const overdue = (await api("POST", "/api/v1/checkouts", { cartId: second.cart, expectedTotal: second.grandTotal }, { "Idempotency-Key": `co-${second.cart}` })).body.checkout;
+    await t.db.sagaRun.update({ where: { id: overdue.id }, data: { state: "compensating", failedStep: "authorization", step: 3, nextAttemptAt: new Date(Date.now() - 600_000), leaseOwner: null, leaseUntil: null } });
+
+    const findings = await reconcileStuckCheckouts(DEFAULT_SHOP);
+    expect(findings).toEqual(expect.arrayContaining([
+      { kind: "saga_stuck_retried", runId: stuck.id, repair: "compensation retried: compensated" },
+      { kind: "saga_overdue", runId: overdue.id, repair: "moved on: compensated" },
+    ]));
+    for (const id of [stuck.id, overdue.id]) {
+      const pi = [...sim.paymentIntents.values()].find((p) => p.metadata.holdfast_run === id)!;
+      expect(pi.status).toBe("canceled");
+      expect(await t.db.hold.count({ where: { ownerId: `hf-${id}`, state: { in: ["held", "extended"] } } })).toBe(0);
+    }
+    expect(await t.db.reconcileFinding.count({ where: { shop: DEFAULT_SHOP, kind: { in: ["saga_stuck_retried", "saga_overdue"] } } })).toBe(2);
+    expect(await reconcileStuckCheckouts(DEFAULT_SHOP)).toEqual([]);
   });
 
   it("after the capture the checkout only goes forward: a hold that expired meanwhile does not undo a paid order", async () => {
@@ -181,14 +233,38 @@ describe("checkout saga through the API", () => {
     expect([...sim.refunds.values()].filter((r) => r.payment_intent === piId)).toEqual([]);
   });
 
+  it("3-D Secure: a failed check is explained and keeps the hold; a passed one completes the checkout", async () => {
+    const { cart, grandTotal } = await readyCart();
+    const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
+    const id = started.body.checkout.id as string;
+    const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
+    const confirm3ds = () => fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_threeDSecure2Required" }).then((r) => r.json());
+    expect((await confirm3ds()).status).toBe("requires_action");
+    // The confirm hint while the bank's check is open changes nothing: not authorised yet.
+    expect((await api("POST", `/api/v1/checkouts/${id}/confirm`, {}, { "Idempotency-Key": `hint1-${cart}` })).body.checkout.state).toBe("awaiting_payment");
+    sim.authenticate(piId, "fail");
+    const told = await until(() => api("GET", `/api/v1/checkouts/${id}`), (r) => Boolean(r.body.checkout.paymentError));
+    expect(told.body.checkout).toMatchObject({ state: "awaiting_payment", paymentError: { code: "authentication_required", message: expect.stringMatching(/confirm this payment/) } });
+    expect(await t.db.hold.count({ where: { ownerId: `hf-${id}`, state: { in: ["held", "extended"] } } })).toBe(1);
+    // Again, and this time the shopper passes the check.
+    expect((await confirm3ds()).status).toBe("requires_action");
+    sim.authenticate(piId, "pass");
+    const done = await until(() => api("GET", `/api/v1/checkouts/${id}`), (r) => r.body.checkout.state === "completed");
+    expect(done.body.checkout.paymentError).toBeUndefined();
+    expect(sim.paymentIntents.get(piId)!.status).toBe("succeeded");
+    expect(t.store.shop().orders.filter((o) => `gid://shopify/Order/${o.id}` === done.body.checkout.orderId)).toHaveLength(1);
+  });
+
   it("a declined card keeps the checkout waiting with the hold; another card then completes it", async () => {
     const { cart, grandTotal } = await readyCart();
     const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
     const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
     const declined = await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_chargeDeclinedInsufficientFunds" });
     expect(declined.status).toBe(402);
-    await new Promise((r) => setTimeout(r, 100));
-    expect((await api("GET", `/api/v1/checkouts/${started.body.checkout.id}`)).body.checkout.state).toBe("awaiting_payment");
+    // The shopper is told why, the hold stays, and the same PaymentIntent takes another card.
+    const told = await until(() => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`), (r) => Boolean(r.body.checkout.paymentError));
+    expect(told.body.checkout).toMatchObject({ state: "awaiting_payment", clientSecret: started.body.checkout.clientSecret, paymentError: { code: "insufficient_funds", message: "Your card has insufficient funds. Try another card." } });
+    expect(await t.db.hold.count({ where: { ownerId: `hf-${started.body.checkout.id}`, state: { in: ["held", "extended"] } } })).toBe(1);
     await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
     // The storefront's hint may arrive before the webhook: either moves it, once.
     await api("POST", `/api/v1/checkouts/${started.body.checkout.id}/confirm`, {}, { "Idempotency-Key": `hint-${cart}` });

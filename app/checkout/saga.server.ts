@@ -197,6 +197,13 @@ export class SagaRunner {
     return count > 0;
   }
 
+  /** Adds an outside event to a run's timeline, on its current step (a payment attempt that failed while it waits). */
+  async note(shop: string, runId: string, outcome: string, detail: string): Promise<void> {
+    const run = await db.sagaRun.findFirst({ where: { id: runId, shop } });
+    const current = run && this.sagas.get(run.saga)?.steps[run.step];
+    if (run && current) await this.recordAttempt(run, current.name, "action", run.attempts, outcome, detail);
+  }
+
   /** Gives up a waiting run (a declined payment, an expired checkout): its steps are compensated. */
   async abandon(shop: string, runId: string, reason: string, expectedWait?: string): Promise<boolean> {
     const run = await db.sagaRun.findFirst({ where: { id: runId, shop } });

@@ -11,7 +11,7 @@ import { markAbandonedCarts } from "../cart/carts.server";
 import { sagaRunner } from "../checkout/runner.server";
 // Importing the checkout saga registers it, so runs left mid-way can be resumed here.
 import { abandonExpiredCheckouts } from "../checkout/checkout-saga.server";
-import { reconcileCheckoutPayments } from "../checkout/payment-reconciler.server";
+import { reconcileCheckouts } from "../checkout/checkout-reconciler.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 
 export interface HoldWorkers {
@@ -69,8 +69,7 @@ export function startHoldWorkers(o: {
       const installed = await db.session.findMany({ where: { isOnline: false }, select: { shop: true }, distinct: ["shop"] });
       for (const { shop } of installed) {
         await reconcileShop(shop, await o.adminFor(shop));
-        // Payments: only where the platform takes payments at all.
-        if (process.env.STRIPE_SECRET_KEY) await reconcileCheckoutPayments(shop);
+        await reconcileCheckouts(shop);
       }
     }),
   ];

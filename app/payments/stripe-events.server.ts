@@ -5,7 +5,7 @@
 import type Stripe from "stripe";
 import db from "../db.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
-import { PAYMENT_AUTHORIZED, RUN_METADATA, sagaRunner } from "../checkout/runner.server";
+import { PAYMENT_AUTHORIZED, PAYMENT_FAILED, RUN_METADATA, sagaRunner } from "../checkout/runner.server";
 // Registers the checkout saga with the runner, so its runs can be moved from here.
 import "../checkout/checkout-saga.server";
 import { shopperMessage, verifyWebhook } from "./stripe.server";
@@ -47,9 +47,13 @@ async function handle(event: Stripe.Event): Promise<string> {
       return (await sagaRunner.signal(shop, runId, PAYMENT_AUTHORIZED, { paymentIntent: pi.id, status: pi.status }))
         ? "checkout resumed"
         : "checkout not waiting (already moved on)";
-    case "payment_intent.payment_failed":
-      // The shopper may try another card on the same PaymentIntent: the run keeps waiting.
-      return `payment failed: ${shopperMessage(pi.last_payment_error).code}`;
+    case "payment_intent.payment_failed": {
+      // The shopper may try another card on the same PaymentIntent: the run keeps waiting (and
+      // its hold), and the checkout tells the shopper why this attempt failed.
+      const told = shopperMessage(pi.last_payment_error);
+      await sagaRunner.note(shop, runId, PAYMENT_FAILED, `${told.code}: ${told.message}`);
+      return `payment failed: ${told.code}`;
+    }
     case "payment_intent.canceled":
       return (await sagaRunner.abandon(shop, runId, "payment cancelled", PAYMENT_AUTHORIZED)) ? "checkout given up" : "checkout not waiting";
     default:

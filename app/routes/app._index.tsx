@@ -6,6 +6,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { shopStatus } from "../shop/status.server";
 import { reconcileShop } from "../holds/reconciler.server";
+import { reconcileCheckouts } from "../checkout/checkout-reconciler.server";
 import { HOLD_STRATEGY_LABELS } from "../shop/hold-policy";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -13,10 +14,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json(await shopStatus(session.shop, admin));
 };
 
-// "Check now": reconcile this shop's holds with Shopify on demand.
+// "Check now": reconcile this shop's holds with Shopify, and its checkouts, on demand.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
-  const findings = await reconcileShop(session.shop, admin);
+  const findings = [...(await reconcileShop(session.shop, admin)), ...(await reconcileCheckouts(session.shop))];
   return json({ checked: true, findings: findings.length });
 };
 
@@ -26,6 +27,10 @@ const FINDING_LABELS: Record<string, string> = {
   mirror_exceeds_reserved: "Reserved units moved outside Holdfast",
   hold_past_expiry: "Overdue hold expired",
   move_parked: "Shopify move retried",
+  payment_without_order: "Payment without an order undone",
+  saga_stuck: "Checkout stuck: undoing it keeps failing",
+  saga_stuck_retried: "Stuck checkout: undoing it retried",
+  saga_overdue: "Forgotten checkout moved on",
 };
 
 function Stat({ label, value }: { label: string; value: string | number }) {

@@ -62,6 +62,8 @@ export interface Totals {
   availableShippingRates: { id: string; title: string; amount: Minor }[];
   tax: Minor;
   taxIncluded: boolean;
+  /** The tax by rate (one rule applies to a cart), as an order's tax lines carry it. */
+  taxLines: { title: string; basisPoints: number; amount: Minor }[];
   grandTotal: Minor;
   adjustments: Adjustment[];
 }
@@ -74,6 +76,7 @@ interface State {
   shippingRate: Totals["shippingRate"];
   availableShippingRates: Totals["availableShippingRates"];
   adjustments: Adjustment[];
+  taxRule?: TaxRule;
 }
 
 type Step = (s: State) => State;
@@ -185,7 +188,7 @@ const tax: Step = (s) => {
   });
   const shippingTax = rule.shipping ? taxOn(s.shipping) : 0;
   if (shippingTax) adjustments.push({ step: "tax", source: `tax:${region}`, amount: shippingTax, reason: `${rule.basisPoints / 100}% ${inclusive ? "included in shipping" : "on shipping"}` });
-  return { ...s, lines, shippingTax, adjustments };
+  return { ...s, lines, shippingTax, adjustments, taxRule: rule };
 };
 
 /** The steps, in order. */
@@ -231,6 +234,7 @@ export function calculateTotals(input: TotalsInput): Totals {
     availableShippingRates: s.availableShippingRates,
     tax: taxTotal,
     taxIncluded: inclusive,
+    taxLines: s.taxRule && taxTotal ? [{ title: `${s.taxRule.province ? `${s.taxRule.country}-${s.taxRule.province}` : s.taxRule.country} tax`, basisPoints: s.taxRule.basisPoints, amount: taxTotal }] : [],
     grandTotal: assertMinor(subtotal - discounts + s.shipping + (inclusive ? 0 : taxTotal), "grand total"),
     adjustments: s.adjustments,
   };

@@ -29,6 +29,7 @@ export interface DevOrder {
   totalTax: string;
   totalShipping: string;
   total: string;
+  taxesIncluded: boolean;
   /** Where each line's units were committed, to restock on cancel. */
   committed: { level: InventoryLevel; quantity: number }[];
 }
@@ -44,7 +45,7 @@ type OrderInput = {
   currency?: string; email?: string; lineItems?: { variantId?: string; quantity: number; priceSet?: MoneyBag; title?: string; taxLines?: { title: string; rate: string; priceSet?: MoneyBag }[] }[];
   shippingLines?: { title: string; code?: string; priceSet: MoneyBag }[]; taxLines?: { title: string; rate: string; priceSet?: MoneyBag }[];
   transactions?: { kind?: string; status?: string; gateway?: string; amountSet: MoneyBag; authorizationCode?: string }[];
-  financialStatus?: string; sourceIdentifier?: string; sourceName?: string;
+  financialStatus?: string; sourceIdentifier?: string; sourceName?: string; taxesIncluded?: boolean;
   discountCode?: { itemFixedDiscountCode?: { code: string; amountSet?: MoneyBag }; itemPercentageDiscountCode?: { code: string; percentage?: number }; freeShippingDiscountCode?: { code: string } };
 };
 type UserError = { field: string[]; message: string; code: string };
@@ -122,7 +123,9 @@ function placeOrder(state: DevStoreState, shop: ShopState, input: OrderInput, be
     financialStatus: input.financialStatus ?? ((input.transactions ?? []).some((t) => t.kind === "AUTHORIZATION") ? "AUTHORIZED" : (input.transactions ?? []).length ? "PAID" : "PENDING"),
     sourceIdentifier: input.sourceIdentifier ?? null, sourceName: input.sourceName ?? null,
     createdAt: new Date().toISOString(), cancelledAt: null, cancelReason: null,
-    subtotal: decimal(subtotal - discount), totalTax: decimal(tax), totalShipping: decimal(shippingAfter), total: decimal(subtotal - discount + shippingAfter + tax),
+    subtotal: decimal(subtotal - discount), totalTax: decimal(tax), totalShipping: decimal(shippingAfter),
+    // As Shopify: tax already inside the prices is not added again.
+    total: decimal(subtotal - discount + shippingAfter + (input.taxesIncluded ? 0 : tax)), taxesIncluded: Boolean(input.taxesIncluded),
     committed,
   };
   shop.orders.push(order);
@@ -155,7 +158,7 @@ export function orderView(order: DevOrder) {
     __typename: "Order", id: gid("Order", order.id), name: order.name, email: order.email, currencyCode: c, createdAt: order.createdAt,
     cancelledAt: order.cancelledAt, cancelReason: order.cancelReason, displayFinancialStatus: order.financialStatus, sourceIdentifier: order.sourceIdentifier, sourceName: order.sourceName,
     subtotalPriceSet: bag(order.subtotal, c), totalTaxSet: bag(order.totalTax, c), totalShippingPriceSet: bag(order.totalShipping, c), totalPriceSet: bag(order.total, c), currentTotalPriceSet: bag(order.total, c),
-    taxLines: order.taxLines.map((t) => ({ title: t.title, rate: Number(t.rate), priceSet: bag(t.price, c) })),
+    taxLines: order.taxLines.map((t) => ({ title: t.title, rate: Number(t.rate), priceSet: bag(t.price, c) })), taxesIncluded: order.taxesIncluded,
     lineItems: (args: { first?: number }) => {
       const nodes = order.lineItems.slice(0, args.first ?? 50).map((l) => ({ __typename: "LineItem", id: gid("LineItem", l.id), title: l.title, quantity: l.quantity, variant: l.variantId ? { __typename: "ProductVariant", id: gid("ProductVariant", l.variantId) } : null, originalUnitPriceSet: bag(l.price, c) }));
       return { nodes, edges: nodes.map((node, i) => ({ node, cursor: String(i) })), pageInfo: { hasNextPage: order.lineItems.length > nodes.length, hasPreviousPage: false, startCursor: null, endCursor: null } };

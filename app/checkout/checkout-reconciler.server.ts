@@ -1,0 +1,87 @@
+// The checkout's invariants, checked and repaired on the reconciler's schedule and on demand,
+// each repair recorded as a finding for the admin:
+// - a PaymentIntent made by a checkout that did not complete is never left captured without a
+//   refund, nor authorised (holding the shopper's funds);
+// - no checkout stays stuck: a run parked after its compensation kept failing is given another
+//   round of compensation; a run due long ago that no instance is moving is moved now.
+// (The holds' invariants — no hold past its expiry, held = the active holds, Shopify's reserved
+// units = the ledger — are the holds reconciler's, app/holds/reconciler.server.ts.)
+import db from "../db.server";
+import { stripe, withStripeBackoff } from "../payments/stripe.server";
+import { checkoutSaga } from "./checkout-saga.server";
+import { sagaRunner } from "./runner.server";
+
+export interface PaymentFinding { runId: string; paymentIntent: string; found: string; repair: string }
+
+const LOOK_BACK_MS = 7 * 24 * 3600_000;
+
+export async function reconcileCheckoutPayments(shop: string, now = new Date()): Promise<PaymentFinding[]> {
+  const runs = await db.sagaRun.findMany({
+    where: { shop, saga: checkoutSaga.name, state: { in: ["compensated", "stuck"] }, updatedAt: { gte: new Date(now.getTime() - LOOK_BACK_MS) } },
+    select: { id: true, results: true },
+  });
+  const findings: PaymentFinding[] = [];
+  for (const run of runs) {
+    const payment = (JSON.parse(run.results) as Record<string, unknown>)["payment intent"] as { id: string; account: string } | undefined;
+    if (!payment) continue;
+    const options = { stripeAccount: payment.account };
+    const pi = await withStripeBackoff(() => stripe().paymentIntents.retrieve(payment.id, {}, options));
+    let finding: PaymentFinding | null = null;
+    if (pi.status === "requires_capture") {
+      await withStripeBackoff(() => stripe().paymentIntents.cancel(pi.id, {}, { ...options, idempotencyKey: `${run.id}:reconcile:cancel` }));
+      finding = { runId: run.id, paymentIntent: pi.id, found: "authorised payment for a checkout that did not complete", repair: "authorisation cancelled" };
+    } else if (pi.status === "succeeded") {
+      const refunds = await withStripeBackoff(() => stripe().refunds.list({ payment_intent: pi.id }, options));
+      const refunded = refunds.data.filter((r) => r.status === "succeeded" || r.status === "pending").reduce((s, r) => s + r.amount, 0);
+      if (refunded < pi.amount_received) {
+        await withStripeBackoff(() => stripe().refunds.create({ payment_intent: pi.id, amount: pi.amount_received - refunded }, { ...options, idempotencyKey: `${run.id}:reconcile:refund` }));
+        finding = { runId: run.id, paymentIntent: pi.id, found: "captured payment without an order or a refund", repair: `refunded ${pi.amount_received - refunded}` };
+      }
+    }
+    if (finding) {
+      findings.push(finding);
+      await db.reconcileFinding.create({ data: { shop, kind: "payment_without_order", subject: `checkout:${run.id}`, detail: JSON.stringify(finding), repaired: true } });
+    }
+  }
+  return findings;
+}
+
+export interface CheckoutFinding { kind: "saga_stuck_retried" | "saga_overdue"; runId: string; repair: string }
+
+/** How long a due run may wait for the workers (they look every 5 s) before it counts as forgotten. */
+const OVERDUE_MS = 5 * 60_000;
+
+export async function reconcileStuckCheckouts(shop: string, now = new Date()): Promise<CheckoutFinding[]> {
+  const findings: CheckoutFinding[] = [];
+  const stuck = await db.sagaRun.findMany({ where: { shop, saga: checkoutSaga.name, state: "stuck" }, select: { id: true, error: true } });
+  for (const run of stuck) {
+    // Another full round of compensation (Shopify or Stripe may be back); parked again if not.
+    const { count } = await db.sagaRun.updateMany({ where: { id: run.id, state: "stuck" }, data: { state: "compensating", attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null } });
+    if (!count) continue;
+    await sagaRunner.advance(run.id);
+    const after = await db.sagaRun.findUniqueOrThrow({ where: { id: run.id }, select: { state: true } });
+    findings.push({ kind: "saga_stuck_retried", runId: run.id, repair: `compensation retried: ${after.state}` });
+  }
+  const overdue = await db.sagaRun.findMany({
+    where: {
+      shop, saga: checkoutSaga.name, state: { in: ["running", "compensating"] }, nextAttemptAt: { lt: new Date(now.getTime() - OVERDUE_MS) },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+    },
+    select: { id: true },
+  });
+  for (const run of overdue) {
+    await sagaRunner.advance(run.id);
+    const after = await db.sagaRun.findUniqueOrThrow({ where: { id: run.id }, select: { state: true } });
+    findings.push({ kind: "saga_overdue", runId: run.id, repair: `moved on: ${after.state}` });
+  }
+  for (const f of findings)
+    await db.reconcileFinding.create({ data: { shop, kind: f.kind, subject: `checkout:${f.runId}`, detail: JSON.stringify(f), repaired: true } });
+  return findings;
+}
+
+/** Every checkout invariant for one shop (payments only where the platform takes payments). */
+export async function reconcileCheckouts(shop: string, now = new Date()) {
+  const stuck = await reconcileStuckCheckouts(shop, now);
+  const payments = process.env.STRIPE_SECRET_KEY ? await reconcileCheckoutPayments(shop, now) : [];
+  return [...stuck, ...payments];
+}
