@@ -5,10 +5,12 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { startDevStore, DEFAULT_SHOP } from "../test/dev-store/server";
 import { appRegistrationFromToml } from "../test/dev-store/app-toml";
+import { startStripeSimulator } from "../test/stripe-sim/server";
 import { deployMigrations } from "./db-deploy";
 
 const appPort = Number(process.env.PORT ?? 3000);
 const storePort = Number(process.env.DEV_STORE_PORT ?? 4100);
+const stripePort = Number(process.env.STRIPE_SIM_PORT ?? 4200);
 const appUrl = `http://localhost:${appPort}`;
 const databaseUrl = process.env.DEMO_DATABASE_URL ?? "file:./prisma/demo.db";
 // A fresh secret per run: it exists only in these two processes' memory.
@@ -40,9 +42,13 @@ const store = await startDevStore({
   webhookRetryDelaysMs: [1000, 5000, 30000],
   log: (line) => console.log(`  [dev store] ${line}`),
 });
+// Payments too, with no Stripe account: the local Stripe simulator, webhooks signed to the app.
+const stripeSim = await startStripeSimulator({ port: stripePort, log: (line) => console.log(`  [stripe sim] ${line}`) });
+const stripeWebhookSecret = stripeSim.addWebhookEndpoint(`${appUrl}/webhooks/stripe`);
 const shutdown = async (code = 0) => {
   app?.kill("SIGTERM");
   await store.close();
+  await stripeSim.close();
   process.exit(code);
 };
 process.on("SIGINT", () => void shutdown());
@@ -50,6 +56,7 @@ process.on("SIGTERM", () => void shutdown());
 
 try {
   step(`dev store on ${store.url} (shop ${DEFAULT_SHOP}, ${store.shop().catalog.products.length} products, 2 locations)`);
+  step(`Stripe simulator on ${stripeSim.url}`);
   step(`migrations on ${databaseUrl}`);
   await deployMigrations(databaseUrl, { quiet: true });
   if (!process.argv.includes("--no-build")) {
@@ -68,6 +75,9 @@ try {
       SHOPIFY_API_SECRET: apiSecret,
       SHOPIFY_APP_URL: appUrl,
       SHOPIFY_DEV_STORE_URL: store.url,
+      STRIPE_SECRET_KEY: "sk_test_holdfast_demo",
+      STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
+      STRIPE_API_BASE: stripeSim.url,
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -98,6 +108,7 @@ Holdfast is running against the local dev store.
 
 Try:
   - open the admin URL, then Settings: change the hold time (10–20 minutes) and the strategy;
+  - Payments: connect a (simulated) Stripe account, then check out through /api/v1/checkouts;
   - send a webhook:  curl -s -XPOST ${store.url}/_dev/webhooks -H 'content-type: application/json' \\
         -d '{"shop":"${DEFAULT_SHOP}","topic":"customers/data_request","payload":{"customer":{"id":1,"email":"ann@example.com"},"orders_requested":[],"data_request":{"id":7}}}'
   - uninstall:        curl -s -XPOST ${store.url}/_dev/shops/${DEFAULT_SHOP}/uninstall

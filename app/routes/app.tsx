@@ -28,6 +28,7 @@ export default function App() {
         <Link to={`/app/settings${search}`}>Settings</Link>
         <Link to={`/app/storefront-keys${search}`}>Storefront keys</Link>
         <Link to={`/app/shipping${search}`}>Shipping and taxes</Link>
+        <Link to={`/app/payments${search}`}>Payments</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -147,6 +147,14 @@ describe("admin in the browser (demo mode)", () => {
     await page.screenshot({ path: join(ARTIFACTS, "shipping-rates.png"), fullPage: true });
   });
 
+  it("payments: the Stripe account is not connected yet, and the page offers to connect it", async () => {
+    const search = new URL(adminUrl).search;
+    await page.goto(new URL(`/app/payments${search}`, adminUrl).toString());
+    await page.getByText("Not connected").waitFor();
+    expect(await page.getByRole("button", { name: "Connect Stripe" }).isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, "payments.png"), fullPage: true });
+  });
+
   it("home reflects the saved policy and reconciles on demand", async () => {
     await page.goto(adminUrl);
     await page.getByText("Holds last 12 minutes").waitFor();

@@ -64,6 +64,9 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
   const deliveries: { eventId: string; type: string; attempts: number; delivered: boolean }[] = [];
   const endpoints: { url: string; secret: string }[] = [];
   const faults: Fault[] = [];
+  // Connected accounts (Stripe Connect): created by the platform, onboarded by the merchant.
+  const accounts = new Map<string, { id: string; object: "account"; type: string; charges_enabled: boolean; payouts_enabled: boolean; details_submitted: boolean; metadata: Record<string, string>; created: number; controller: Json | null }>();
+  const accountLinks = new Map<string, { account: string; return_url: string; refresh_url: string; expires_at: number }>();
   const requests: { method: string; path: string; idempotencyKey: string | null; stripeVersion: string | null; account: string | null }[] = [];
   const retryDelays = options.webhookRetryDelaysMs ?? [200, 1000, 5000];
 
@@ -94,8 +97,11 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     }
   }
 
-  function emit(type: string, object: Json) {
-    const event = { id: id("evt"), object: "event", api_version: "2025-09-30.clover", created: now(), type, livemode: false, pending_webhooks: endpoints.length, data: { object: structuredClone(object) }, request: { id: null, idempotency_key: null } };
+  function emit(type: string, object: Json, account?: string) {
+    const event = {
+      id: id("evt"), object: "event", api_version: "2025-09-30.clover", created: now(), type, livemode: false, pending_webhooks: endpoints.length,
+      data: { object: structuredClone(object) }, request: { id: null, idempotency_key: null }, ...(account ? { account } : {}),
+    };
     events.push(event);
     void deliver(event);
     return event;
@@ -222,6 +228,29 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       emit("payment_intent.canceled", pi as unknown as Json);
       return { status: 200, body: pi as unknown as Json };
     }
+    if (method === "POST" && path === "/v1/accounts") {
+      const account = {
+        id: `acct_${randomBytes(8).toString("hex")}`, object: "account" as const, type: (p.type as string) ?? "standard", charges_enabled: false, payouts_enabled: false,
+        details_submitted: false, metadata: (p.metadata as Record<string, string>) ?? {}, created: now(), controller: (p.controller as Json) ?? null,
+      };
+      accounts.set(account.id, account);
+      return { status: 200, body: account as unknown as Json };
+    }
+    if (method === "GET" && (m = /^\/v1\/accounts\/([^/]+)$/.exec(path))) {
+      const account = accounts.get(m[1]);
+      if (!account) throw new StripeError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such account: '${m[1]}'`, param: "account" });
+      return { status: 200, body: account as unknown as Json };
+    }
+    if (method === "POST" && path === "/v1/account_links") {
+      const account = accounts.get(String(p.account ?? ""));
+      if (!account) throw invalid(`No such account: '${String(p.account)}'`, "account");
+      if (p.type !== "account_onboarding" && p.type !== "account_update") throw invalid("Invalid type: must be one of account_onboarding or account_update", "type");
+      for (const k of ["refresh_url", "return_url"]) if (typeof p[k] !== "string" || !/^https?:\/\//.test(p[k] as string)) throw invalid(`Missing required param: ${k}.`, k);
+      const token = randomBytes(12).toString("hex");
+      const link = { account: account.id, return_url: String(p.return_url), refresh_url: String(p.refresh_url), expires_at: now() + 300 };
+      accountLinks.set(token, link);
+      return { status: 200, body: { object: "account_link", created: now(), expires_at: link.expires_at, url: `http://127.0.0.1:${port}/_sim/connect/onboard/${token}` } };
+    }
     if (method === "GET" && path === "/v1/refunds") {
       const data = [...refunds.values()].filter((r) => !p.payment_intent || r.payment_intent === p.payment_intent);
       return { status: 200, body: { object: "list", data, has_more: false, url: "/v1/refunds" } };
@@ -269,6 +298,22 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       res.writeHead(status, { "Content-Type": "application/json", "Request-Id": id("req"), ...headers });
       res.end(JSON.stringify(body));
     };
+    const onboarding = /^\/_sim\/connect\/onboard\/([^/]+)$/.exec(url.pathname);
+    if (onboarding && req.method === "GET") {
+      // The merchant completes Stripe's hosted onboarding, and is sent back (an expired link: to refresh_url).
+      const link = accountLinks.get(onboarding[1]);
+      if (!link) return send(404, { error: "unknown onboarding link" });
+      accountLinks.delete(onboarding[1]);
+      if (link.expires_at < now()) {
+        res.writeHead(302, { Location: link.refresh_url });
+        return res.end();
+      }
+      const account = accounts.get(link.account)!;
+      Object.assign(account, { details_submitted: true, charges_enabled: true, payouts_enabled: true });
+      emit("account.updated", account as unknown as Json, account.id);
+      res.writeHead(302, { Location: link.return_url });
+      return res.end();
+    }
     if (url.pathname.startsWith("/_sim/")) return control(req, url, send);
     const auth = req.headers.authorization ?? "";
     if (!/^Bearer sk_test_\w+/.test(auth)) return send(401, { error: { type: "invalid_request_error", message: "Invalid API Key provided." } });
@@ -354,7 +399,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     url: `http://127.0.0.1:${port}`,
     host: "127.0.0.1",
     port,
-    paymentIntents, charges, refunds, events, deliveries, faults, requests,
+    paymentIntents, charges, refunds, events, deliveries, faults, requests, accounts,
     /** Registers a webhook endpoint; returns its signing secret. */
     addWebhookEndpoint(url: string, secret?: string) {
       const s = secret ?? `whsec_${randomBytes(24).toString("base64url")}`;

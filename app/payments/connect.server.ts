@@ -1,0 +1,53 @@
+// The merchant's Stripe account, connected to the platform (Stripe Connect, decision 015):
+// Holdfast creates the connected account once per shop and sends the merchant through Stripe's
+// hosted onboarding (an Account Link); payments are made on that account with `Stripe-Account`.
+// No merchant secret is ever stored.
+import db from "../db.server";
+import { stripe, withStripeBackoff } from "./stripe.server";
+
+export interface PaymentsStatus {
+  /** not_connected: no account yet; onboarding: the merchant has not finished Stripe's forms; ready: charges enabled. */
+  state: "not_connected" | "onboarding" | "ready";
+  accountId: string | null;
+  chargesEnabled: boolean;
+  detailsSubmitted: boolean;
+}
+
+export async function paymentsStatus(shop: string): Promise<PaymentsStatus> {
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { stripeAccountId: true } });
+  if (!row?.stripeAccountId) return { state: "not_connected", accountId: null, chargesEnabled: false, detailsSubmitted: false };
+  const account = await withStripeBackoff(() => stripe().accounts.retrieve(row.stripeAccountId!));
+  return {
+    state: account.charges_enabled ? "ready" : "onboarding",
+    accountId: account.id,
+    chargesEnabled: Boolean(account.charges_enabled),
+    detailsSubmitted: Boolean(account.details_submitted),
+  };
+}
+
+/**
+ * The link that takes the merchant through Stripe's onboarding (or back into it). The shop's
+ * connected account is created the first time, once: the idempotency key is the shop's, and the
+ * account id is stored only where none is stored yet, so two clicks make one account.
+ */
+export async function onboardingLink(shop: string, urls: { returnUrl: string; refreshUrl: string }): Promise<string> {
+  let row = await db.shop.findUniqueOrThrow({ where: { domain: shop }, select: { stripeAccountId: true } });
+  if (!row.stripeAccountId) {
+    const account = await withStripeBackoff(() =>
+      stripe().accounts.create(
+        {
+          // The merchant owns the account and its Stripe dashboard, and pays Stripe's fees; Stripe covers losses.
+          controller: { fees: { payer: "account" }, losses: { payments: "stripe" }, stripe_dashboard: { type: "full" } },
+          metadata: { holdfast_shop: shop },
+        },
+        { idempotencyKey: `connect-account:${shop}` },
+      ),
+    );
+    await db.shop.updateMany({ where: { domain: shop, stripeAccountId: null }, data: { stripeAccountId: account.id } });
+    row = await db.shop.findUniqueOrThrow({ where: { domain: shop }, select: { stripeAccountId: true } });
+  }
+  const link = await withStripeBackoff(() =>
+    stripe().accountLinks.create({ account: row.stripeAccountId!, type: "account_onboarding", return_url: urls.returnUrl, refresh_url: urls.refreshUrl }),
+  );
+  return link.url;
+}
