@@ -2,13 +2,17 @@
 // each repair recorded as a finding for the admin:
 // - a PaymentIntent made by a checkout that did not complete is never left captured without a
 //   refund, nor authorised (holding the shopper's funds);
+// - a checkout that did not complete leaves no live Shopify order (its compensation may have
+//   looked before Shopify's search saw the order);
 // - no checkout stays stuck: a run parked after its compensation kept failing is given another
 //   round of compensation; a run due long ago that no instance is moving is moved now.
 // (The holds' invariants — no hold past its expiry, held = the active holds, Shopify's reserved
 // units = the ledger — are the holds reconciler's, app/holds/reconciler.server.ts.)
 import db from "../db.server";
 import { stripe, withStripeBackoff } from "../payments/stripe.server";
-import { checkoutSaga } from "./checkout-saga.server";
+import { unauthenticated } from "../shopify.server";
+import { checkoutSaga, ordersMadeBy, SHOPIFY_ORDER_CANCEL } from "./checkout-saga.server";
+import { adminGraphql } from "../shopify/admin-graphql.server";
 import { sagaRunner } from "./runner.server";
 
 export interface PaymentFinding { runId: string; paymentIntent: string; found: string; repair: string }
@@ -46,7 +50,29 @@ export async function reconcileCheckoutPayments(shop: string, now = new Date()):
   return findings;
 }
 
-export interface CheckoutFinding { kind: "saga_stuck_retried" | "saga_overdue"; runId: string; repair: string }
+export interface CheckoutFinding { kind: "saga_stuck_retried" | "saga_overdue" | "order_without_payment"; runId: string; repair: string }
+
+/** Orders of checkouts that ended without completing, within a day of their end, are cancelled. */
+export async function reconcileCheckoutOrders(shop: string, now = new Date()): Promise<CheckoutFinding[]> {
+  const runs = await db.sagaRun.findMany({
+    where: { shop, saga: checkoutSaga.name, state: "compensated", endedAt: { gte: new Date(now.getTime() - 24 * 3600_000) } },
+    select: { id: true, failedStep: true, results: true },
+  });
+  const reachedOrder = runs.filter((r) => r.failedStep === "shopify order" || "shopify order" in JSON.parse(r.results));
+  if (!reachedOrder.length) return [];
+  const { admin } = await unauthenticated.admin(shop);
+  const findings: CheckoutFinding[] = [];
+  for (const run of reachedOrder) {
+    for (const order of await ordersMadeBy(admin, `${run.id}:shopify order`)) {
+      if (order.cancelledAt) continue;
+      await adminGraphql(admin, SHOPIFY_ORDER_CANCEL, { id: order.id });
+      findings.push({ kind: "order_without_payment", runId: run.id, repair: `order ${order.id} cancelled` });
+    }
+  }
+  for (const f of findings)
+    await db.reconcileFinding.create({ data: { shop, kind: f.kind, subject: `checkout:${f.runId}`, detail: JSON.stringify(f), repaired: true } });
+  return findings;
+}
 
 /** How long a due run may wait for the workers (they look every 5 s) before it counts as forgotten. */
 const OVERDUE_MS = 5 * 60_000;
@@ -82,6 +108,7 @@ export async function reconcileStuckCheckouts(shop: string, now = new Date()): P
 /** Every checkout invariant for one shop (payments only where the platform takes payments). */
 export async function reconcileCheckouts(shop: string, now = new Date()) {
   const stuck = await reconcileStuckCheckouts(shop, now);
+  const orders = await reconcileCheckoutOrders(shop, now);
   const payments = process.env.STRIPE_SECRET_KEY ? await reconcileCheckoutPayments(shop, now) : [];
-  return [...stuck, ...payments];
+  return [...stuck, ...orders, ...payments];
 }

@@ -6,7 +6,7 @@ import type Stripe from "stripe";
 import { HttpResponseError, HttpRetriableError } from "@shopify/shopify-api";
 import db from "../db.server";
 import { unauthenticated } from "../shopify.server";
-import { adminGraphql } from "../shopify/admin-graphql.server";
+import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { cartTotals, prefetchFacts } from "../cart/carts.server";
 import { formatDecimal } from "../totals/money";
 import { resolveMerchandise } from "../holds/checkout-lines.server";
@@ -44,6 +44,13 @@ export const SHOPIFY_ORDER_CREATE = `#graphql
   }
 `;
 
+/** The order a checkout's order step made, found by the key it was made with (its source identifier). */
+export const SHOPIFY_ORDER_BY_SOURCE = `#graphql
+  query CheckoutOrderBySource($query: String!) {
+    orders(first: 5, query: $query) { nodes { id cancelledAt sourceIdentifier } }
+  }
+`;
+
 export const SHOPIFY_ORDER_CANCEL = `#graphql
   mutation CheckoutOrderCancel($id: ID!) {
     orderCancel(orderId: $id, reason: DECLINED, refund: false, restock: true, notifyCustomer: false) {
@@ -51,6 +58,14 @@ export const SHOPIFY_ORDER_CANCEL = `#graphql
     }
   }
 `;
+
+/** Orders made under a checkout order step's key (Shopify search: `source_identifier`). */
+export async function ordersMadeBy(admin: AdminGraphqlClient, key: string, signal?: AbortSignal) {
+  const { data } = await adminGraphql<{ orders: { nodes: { id: string; cancelledAt: string | null; sourceIdentifier: string | null }[] } }>(
+    admin, SHOPIFY_ORDER_BY_SOURCE, { query: `source_identifier:"${key}"` }, undefined, signal,
+  );
+  return data.orders.nodes.filter((o) => o.sourceIdentifier === key);
+}
 
 /** Basis points as the decimal rate Shopify's tax lines take: 825 → "0.0825". */
 export function rateOf(basisPoints: number): string {
@@ -191,11 +206,13 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
       }
       return created.id;
     },
-    compensation: async ({ shop, results, signal }) => {
-      const orderId = results["shopify order"];
-      if (typeof orderId !== "string") return;
+    compensation: async ({ shop, results, signal, idempotencyKey }) => {
       const { admin } = await unauthenticated.admin(shop);
-      await adminGraphql(admin, SHOPIFY_ORDER_CANCEL, { id: orderId }, undefined, signal);
+      const known = results["shopify order"];
+      // No result: the step failed, perhaps after Shopify made the order (an answer lost every
+      // time). The order, if any, is found by the key it carries as its source identifier.
+      const orders = typeof known === "string" ? [known] : (await ordersMadeBy(admin, idempotencyKey, signal)).filter((o) => !o.cancelledAt).map((o) => o.id);
+      for (const id of orders) await adminGraphql(admin, SHOPIFY_ORDER_CANCEL, { id }, undefined, signal);
     },
   }),
 

@@ -220,6 +220,26 @@ describe("checkout saga through the API", () => {
     expect(await reconcileStuckCheckouts(DEFAULT_SHOP)).toEqual([]);
   });
 
+  it("an order Shopify made but never confirmed is found by its key and cancelled: by the compensation, or later by the reconciler", async () => {
+    const { createOrder } = await import("../../test/dev-store/orders");
+    const { checkoutSaga } = await import("./checkout-saga.server");
+    const { reconcileCheckoutOrders } = await import("./checkout-reconciler.server");
+    const variant = t.store.shop().catalog.variants[0];
+    const orderMadeUnder = (key: string) =>
+      createOrder(t.store.state, t.store.shop(), { currency: "USD", sourceIdentifier: key, sourceName: "holdfast", lineItems: [{ variantId: `gid://shopify/ProductVariant/${variant.id}`, quantity: 1 }] }, null, undefined).order!;
+    // The step failed for good with no result (every answer lost): its compensation looks the order up.
+    const lost = orderMadeUnder("run-lost:shopify order");
+    const step = checkoutSaga.steps.find((x) => x.name === "shopify order")!;
+    await step.compensation!({ shop: DEFAULT_SHOP, runId: "run-lost", input: { cartId: "c", expectedTotal: 0 }, results: {}, idempotencyKey: "run-lost:shopify order", attempt: 1, signal: new AbortController().signal }, undefined);
+    expect(lost.cancelledAt).not.toBeNull();
+    // A checkout compensated while Shopify's search did not show its order yet: the reconciler cancels it.
+    await t.db.sagaRun.create({ data: { id: "run-orphan", shop: DEFAULT_SHOP, saga: "checkout", key: "cart-orphan", input: "{}", state: "compensated", failedStep: "shopify order", endedAt: new Date() } });
+    const orphan = orderMadeUnder("run-orphan:shopify order");
+    expect(await reconcileCheckoutOrders(DEFAULT_SHOP)).toEqual([{ kind: "order_without_payment", runId: "run-orphan", repair: `order gid://shopify/Order/${orphan.id} cancelled` }]);
+    expect(orphan.cancelledAt).not.toBeNull();
+    expect(await reconcileCheckoutOrders(DEFAULT_SHOP)).toEqual([]);
+  });
+
   it("after the capture the checkout only goes forward: a hold that expired meanwhile does not undo a paid order", async () => {
     const { cart, grandTotal } = await readyCart();
     const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });

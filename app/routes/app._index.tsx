@@ -28,6 +28,7 @@ const FINDING_LABELS: Record<string, string> = {
   hold_past_expiry: "Overdue hold expired",
   move_parked: "Shopify move retried",
   payment_without_order: "Payment without an order undone",
+  order_without_payment: "Order of a failed checkout cancelled",
   saga_stuck: "Checkout stuck: undoing it keeps failing",
   saga_stuck_retried: "Stuck checkout: undoing it retried",
   saga_overdue: "Forgotten checkout moved on",

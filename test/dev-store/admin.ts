@@ -256,6 +256,13 @@ export function adminRoot(state: DevStoreState, shop: ShopState, granted: string
       const found = shop.orders.find((o) => o.id === parseGid(id, "Order"));
       return found ? orderView(found) : null;
     },
+    orders: (args: PageArgs & { query?: string }) => {
+      requireScope(granted, "orders", "read_orders");
+      // Shopify's search syntax, for the filters the app uses: `source_identifier:<value>`, `source_name:<value>`.
+      const filters = [...String(args.query ?? "").matchAll(/(source_identifier|source_name):("([^"]*)"|\S+)/g)].map((m) => ({ field: m[1], value: m[3] ?? m[2] }));
+      const found = shop.orders.filter((o) => filters.every((f) => (f.field === "source_identifier" ? o.sourceIdentifier : o.sourceName) === f.value));
+      return paginate(found.map(orderView), args);
+    },
     orderCreate: ({ order, options }: Args, _context: unknown, info: GraphQLResolveInfo) => {
       requireScope(granted, "orderCreate", "write_orders");
       const { order: created, userErrors } = createOrder(state, shop, order as never, options as never, idempotencyKey(info));
