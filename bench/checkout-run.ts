@@ -144,6 +144,13 @@ if (process.env.BENCH_PROFILE) {
 
 type Measurement = Awaited<ReturnType<typeof measure>>;
 const median = (runs: Measurement[]) => [...runs].sort((a, b) => a.checkoutsPerSecond - b.checkoutsPerSecond)[Math.floor(runs.length / 2)];
+if (process.env.BENCH_ONLY) {
+  // For profiling one way: BENCH_ONLY=saga|direct.
+  const way = process.env.BENCH_ONLY as keyof typeof ways;
+  await measure(way, 10);
+  console.log(JSON.stringify({ [way]: await measure(way, CHECKOUTS) }));
+  process.exit(0);
+}
 await measure("saga", 10); // warm-up
 await measure("direct", 10);
 const runs: Record<keyof typeof ways, Measurement[]> = { saga: [], direct: [] };

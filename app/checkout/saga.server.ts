@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import db from "../db.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
+import { recordAttemptAndMove } from "./saga-log.server";
 
 export type SagaState = "running" | "waiting" | "compensating" | "completed" | "compensated" | "stuck";
 
@@ -188,13 +189,13 @@ export class SagaRunner {
       state: "running", waitingFor: null, results: JSON.stringify(results), signals: JSON.stringify(signals), step: run.step + 1, attempts: 0, nextAttemptAt: new Date(),
       leaseOwner: this.owner, leaseUntil: new Date(Date.now() + this.o.leaseMs),
     };
-    const count = await db.$transaction(async (tx) => {
-      const { count } = await tx.sagaRun.updateMany({ where: { id: runId, state: "waiting", waitingFor: event }, data: change });
-      if (count) await this.recordAttempt(run, definition.steps[run.step].name, "action", run.attempts + 1, "ok", `resumed by ${event}`, tx);
-      return count;
-    });
-    if (count) await this.advance(runId, { ...run, ...change });
-    return count > 0;
+    const now = new Date();
+    const moved = await recordAttemptAndMove(
+      { runId, shop: run.shop, step: definition.steps[run.step].name, phase: "action", attempt: run.attempts + 1, outcome: "ok", error: `resumed by ${event}`, startedAt: now, endedAt: now },
+      change, { id: runId, state: "waiting", waitingFor: event }, { onlyIfMoved: true },
+    );
+    if (moved) await this.advance(runId, { ...run, ...change, updatedAt: now });
+    return moved;
   }
 
   /** Adds an outside event to a run's timeline, on its current step (a payment attempt that failed while it waits). */
@@ -383,15 +384,15 @@ export class SagaRunner {
     tried: { step: string; phase: "action" | "compensation"; attempt: number; startedAt: Date; outcome: string; note?: string },
     data: RunChange,
   ): Promise<RunRow | null> {
-    const change = { ...data, leaseUntil: data.leaseOwner === null ? null : new Date(Date.now() + this.o.leaseMs) };
-    const [, moved] = await db.$transaction([
-      db.sagaStepAttempt.create({
-        data: { runId: run.id, shop: run.shop, step: tried.step, phase: tried.phase, attempt: tried.attempt, outcome: tried.outcome, error: tried.note?.slice(0, 1000) ?? null, startedAt: tried.startedAt, endedAt: new Date() },
-      }),
-      db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: this.owner }, data: change }),
-    ]);
-    return moved.count === 1 ? { ...run, ...change } : null;
+    const endedAt = new Date();
+    const change = { ...data, leaseUntil: data.leaseOwner === null ? null : new Date(endedAt.getTime() + this.o.leaseMs) };
+    const moved = await recordAttemptAndMove(
+      { runId: run.id, shop: run.shop, step: tried.step, phase: tried.phase, attempt: tried.attempt, outcome: tried.outcome, error: tried.note?.slice(0, 1000) ?? null, startedAt: tried.startedAt, endedAt },
+      change, { id: run.id, leaseOwner: this.owner },
+    );
+    return moved ? { ...run, ...change, updatedAt: endedAt } : null;
   }
+
 
   private async recordAttempt(run: RunRow, stepName: string, phase: "action" | "compensation", attempt: number, outcome: string, note: string, client: Pick<typeof db, "sagaStepAttempt"> = db) {
     await client.sagaStepAttempt.create({ data: { runId: run.id, shop: run.shop, step: stepName, phase, attempt, outcome, error: note, endedAt: new Date() } });

@@ -7,7 +7,7 @@ import { z } from "zod";
 import db, { currentDatabaseProvider, postgresPool, type SqliteExecute } from "../db.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
 import { databaseMessage, isUniqueViolation } from "../lib/db-errors.server";
-import { createSqliteGroupCommit } from "../lib/sqlite-group-commit.server";
+import { sharedSqliteGroupCommit } from "../lib/sqlite-group-commit.server";
 
 export type HoldKind = "soft" | "hard";
 export type HoldState = "held" | "extended" | "committed" | "released" | "expired";
@@ -196,9 +196,7 @@ interface ShortLine extends LineAvailability { softHeld: number }
 const withoutSoftHeld = (short: ShortLine[]): LineAvailability[] => short.map(({ softHeld: _softHeld, ...l }) => l);
 
 /** On SQLite, holds placed at the same moment share one commit (each in its own savepoint). */
-let groupCommit: ReturnType<typeof createSqliteGroupCommit> | undefined;
-
-const sqliteGroupCommit = () => (groupCommit ??= createSqliteGroupCommit(db));
+const sqliteGroupCommit = () => sharedSqliteGroupCommit(db);
 
 function placeHoldNow(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number): Promise<Placement> {
   if (currentDatabaseProvider() === "postgres") return placeHoldPostgres(shop, owner, kind, lines, ttlMinutes);

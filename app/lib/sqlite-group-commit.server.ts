@@ -70,3 +70,12 @@ export function createSqliteGroupCommit(client: Db, maxBatch = 64) {
     });
   };
 }
+
+const shared = new WeakMap<Db, ReturnType<typeof createSqliteGroupCommit>>();
+
+/** The process's group commit for a client: every hot-path writer (holds, the saga log) joins the same batches. */
+export function sharedSqliteGroupCommit(client: Db) {
+  let groupCommit = shared.get(client);
+  if (!groupCommit) shared.set(client, (groupCommit = createSqliteGroupCommit(client)));
+  return groupCommit;
+}
