@@ -122,11 +122,11 @@ describe("checkout saga through the API", () => {
     expect([0, 5, 825, 888, 2000, 10_000].map(rateOf)).toEqual(["0.0000", "0.0005", "0.0825", "0.0888", "0.2000", "1.0000"]);
   });
 
-  it("concurrent submits of the same cart, with the same key and with different keys, make one checkout and one payment", async () => {
+  it("concurrent submits of the same cart, with the same key and with different keys, make one checkout, one payment and one order", async () => {
     const { cart, grandTotal } = await readyCart();
     const submits = await Promise.all([
-      ...Array.from({ length: 3 }, () => api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `same-${cart}` })),
-      ...Array.from({ length: 3 }, (_, i) => api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `other-${i}-${cart}` })),
+      ...Array.from({ length: 10 }, () => api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `same-${cart}` })),
+      ...Array.from({ length: 10 }, (_, i) => api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `other-${i}-${cart}` })),
     ]);
     // Each answer is the checkout, or "the same key is in progress, retry" (409 + Retry-After).
     for (const s of submits) expect([202, 409]).toContain(s.status);
@@ -136,6 +136,14 @@ describe("checkout saga through the API", () => {
     expect(await t.db.sagaRun.count({ where: { key: cart } })).toBe(1);
     expect([...sim.paymentIntents.values()].filter((p) => p.metadata.holdfast_run === id)).toHaveLength(1);
     expect(await t.db.hold.count({ where: { ownerId: `hf-${id}` } })).toBe(1);
+    // The shopper pays once; every client that submitted also sends its confirm hint.
+    const pi = [...sim.paymentIntents.values()].find((p) => p.metadata.holdfast_run === id)!;
+    await fetch(`${sim.url}/v1/payment_intents/${pi.id}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => api("POST", `/api/v1/checkouts/${id}/confirm`, {}, { "Idempotency-Key": `hint-${i}-${cart}` })));
+    await until(() => api("GET", `/api/v1/checkouts/${id}`), (r) => r.body.checkout.state === "completed");
+    expect(t.store.shop().orders.filter((o) => o.sourceIdentifier === `${id}:shopify order`)).toHaveLength(1);
+    expect(sim.requests.filter((r) => r.path === `/v1/payment_intents/${pi.id}/capture`).length).toBeGreaterThanOrEqual(1);
+    expect(sim.paymentIntents.get(pi.id)).toMatchObject({ status: "succeeded", amount_received: grandTotal });
   });
 
   it("a total that changed since the shopper saw it stops the checkout with the reason, holding and charging nothing", async () => {
