@@ -13,7 +13,7 @@ import { storefrontClient } from "../test/storefront-client";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 120);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 let handler: (request: Request) => Promise<Response> = async () => new Response("starting", { status: 503 });
 const server = createAppServer(() => handler);

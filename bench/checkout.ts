@@ -17,11 +17,15 @@ function run(url: string) {
   return JSON.parse(child.stdout.trim().split("\n").pop()!);
 }
 
+// BENCH_DATABASES=sqlite (or postgres) measures one database only.
+const only = process.env.BENCH_DATABASES;
 const dir = mkdtempSync(join(tmpdir(), "bench-checkout-"));
 try {
   const sqlite = `file:${join(dir, "bench.db")}`;
-  await deployMigrations(sqlite, { quiet: true });
-  results.sqlite = run(sqlite);
+  if (only !== "postgres") {
+    await deployMigrations(sqlite, { quiet: true });
+    results.sqlite = run(sqlite);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -30,8 +34,10 @@ const server = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.
 const name = `holdfast_bench_checkout_${process.pid}`;
 const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
 try {
-  await deployMigrations(url, { quiet: true });
-  results.postgres = run(url);
+  if (only !== "sqlite") {
+    await deployMigrations(url, { quiet: true });
+    results.postgres = run(url);
+  }
 } finally {
   const admin = new pg.Client({ ...pgConnectionConfig(server), database: "postgres" });
   await admin.connect();

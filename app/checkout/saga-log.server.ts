@@ -31,13 +31,14 @@ const attemptValues = (a: EndedAttempt) => [a.runId, a.shop, a.step, a.phase, a.
 /**
  * Records `attempt` and applies `change` to the run where `where` holds (its lease owner, or its
  * waiting state). A step's attempt is recorded either way (it happened); an event's, with
- * `onlyIfMoved`, only when it moved the run. Returns whether the run moved.
+ * `onlyIfMoved`, only when it moved the run. Returns whether the run moved, and its signals as
+ * they are after the move (an event that came before its wait).
  */
 const RUN_COLUMNS = new Set(["state", "step", "attempts", "results", "error", "failedStep", "waitingFor", "activeKey", "endedAt", "nextAttemptAt", "leaseOwner", "leaseUntil", "signals", "updatedAt", "id"]);
 
 export async function recordAttemptAndMove(
   attempt: EndedAttempt, change: RunColumns, where: { id: string; leaseOwner?: string; state?: string; waitingFor?: string }, { onlyIfMoved = false } = {},
-): Promise<boolean> {
+): Promise<{ moved: boolean; signals: string | null }> {
   // Column names go into the SQL text: only the run's own, never anything from outside.
   for (const k of [...Object.keys(change), ...Object.keys(where)]) if (!RUN_COLUMNS.has(k)) throw new Error(`not a SagaRun column: ${k}`);
   const set = Object.entries({ ...change, updatedAt: attempt.endedAt }).filter(([, v]) => v !== undefined) as [string, string | number | Date | null][];
@@ -48,19 +49,21 @@ export async function recordAttemptAndMove(
     const text = onlyIfMoved
       ? `WITH moved AS (${update} RETURNING "id") INSERT INTO "SagaStepAttempt" (${ATTEMPT_COLUMNS}) ` +
         `SELECT $1::text, $2::text, $3::text, $4::text, $5::int, $6::text, $7::text, $8::timestamp(3), $9::timestamp(3) FROM moved`
-      : `WITH attempt AS (INSERT INTO "SagaStepAttempt" (${ATTEMPT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)) ${update}`;
+      : `WITH attempt AS (INSERT INTO "SagaStepAttempt" (${ATTEMPT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)) ${update} RETURNING "signals"`;
     const name = `saga_log_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
     const values = [...attemptValues(attempt), ...set.map(([, v]) => v), ...conditions.map(([, v]) => v)].map(postgresValue);
     const result = await postgresPool(db).query({ name, text, values });
-    return result.rowCount === 1;
+    return { moved: result.rowCount === 1, signals: onlyIfMoved ? null : ((result.rows[0] as { signals?: string } | undefined)?.signals ?? null) };
   }
   // Saga writes arriving together share one commit (and hold writes'), each in its own savepoint.
   return sharedSqliteGroupCommit(db)(async (execute) => {
     const moved = await execute(
-      `UPDATE "SagaRun" SET ${set.map(([k]) => `"${k}" = ?`).join(", ")} WHERE ${conditions.map(([k]) => `"${k}" = ?`).join(" AND ")}`,
+      `UPDATE "SagaRun" SET ${set.map(([k]) => `"${k}" = ?`).join(", ")} WHERE ${conditions.map(([k]) => `"${k}" = ?`).join(" AND ")} RETURNING "signals"`,
       [...set.map(([, v]) => sqliteValue(v)), ...conditions.map(([, v]) => v)],
     );
-    if (moved.rowsAffected === 1 || !onlyIfMoved) await execute(`INSERT INTO "SagaStepAttempt" (${ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, attemptValues(attempt).map(sqliteValue));
-    return moved.rowsAffected === 1;
+    // With RETURNING, libsql counts the rows returned, not rowsAffected.
+    const updated = moved.rows.length === 1;
+    if (updated || !onlyIfMoved) await execute(`INSERT INTO "SagaStepAttempt" (${ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, attemptValues(attempt).map(sqliteValue));
+    return { moved: updated, signals: (moved.rows[0]?.signals as string | undefined) ?? null };
   });
 }

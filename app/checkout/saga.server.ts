@@ -190,7 +190,7 @@ export class SagaRunner {
       leaseOwner: this.owner, leaseUntil: new Date(Date.now() + this.o.leaseMs),
     };
     const now = new Date();
-    const moved = await recordAttemptAndMove(
+    const { moved } = await recordAttemptAndMove(
       { runId, shop: run.shop, step: definition.steps[run.step].name, phase: "action", attempt: run.attempts + 1, outcome: "ok", error: `resumed by ${event}`, startedAt: now, endedAt: now },
       change, { id: runId, state: "waiting", waitingFor: event }, { onlyIfMoved: true },
     );
@@ -302,10 +302,9 @@ export class SagaRunner {
     const tried = { step: current.name, phase: "action" as const, attempt, startedAt: new Date() };
     const outcome = await this.withTimeout(current.timeoutMs ?? 30_000, (signal) => current.action(this.context(run, current, attempt, signal)));
     if (outcome.ok && outcome.value instanceof WaitFor) {
-      await this.settle(run, { ...tried, outcome: "waiting", note: `waiting for ${outcome.value.event}` }, { state: "waiting", waitingFor: outcome.value.event, attempts: attempt, leaseOwner: null });
-      // The event may have come first: then the run goes on now (resume() moves it again).
-      const waiting = await db.sagaRun.findUniqueOrThrow({ where: { id: run.id } });
-      if (waiting.state === "waiting" && outcome.value.event in JSON.parse(waiting.signals)) await this.resumeWithEarlySignal(waiting);
+      const waiting = await this.settle(run, { ...tried, outcome: "waiting", note: `waiting for ${outcome.value.event}` }, { state: "waiting", waitingFor: outcome.value.event, attempts: attempt, leaseOwner: null });
+      // The event may have come first (its signals are read back by the same write): then the run goes on now.
+      if (waiting && outcome.value.event in JSON.parse(waiting.signals)) await this.resumeWithEarlySignal(waiting);
       return null;
     }
     if (outcome.ok) {
@@ -386,11 +385,11 @@ export class SagaRunner {
   ): Promise<RunRow | null> {
     const endedAt = new Date();
     const change = { ...data, leaseUntil: data.leaseOwner === null ? null : new Date(endedAt.getTime() + this.o.leaseMs) };
-    const moved = await recordAttemptAndMove(
+    const { moved, signals } = await recordAttemptAndMove(
       { runId: run.id, shop: run.shop, step: tried.step, phase: tried.phase, attempt: tried.attempt, outcome: tried.outcome, error: tried.note?.slice(0, 1000) ?? null, startedAt: tried.startedAt, endedAt },
       change, { id: run.id, leaseOwner: this.owner },
     );
-    return moved ? { ...run, ...change, updatedAt: endedAt } : null;
+    return moved ? { ...run, ...change, signals: signals ?? run.signals, updatedAt: endedAt } : null;
   }
 
 
