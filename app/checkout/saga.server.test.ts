@@ -185,6 +185,18 @@ describe("saga runner", () => {
     expect(JSON.parse(finding.detail)).toMatchObject({ step: "refundable", attempts: 3 });
   });
 
+  it("several loops asked to move the same run at once, in one process, run each step once", async () => {
+    const calls: string[] = [];
+    const def = s.saga("one-mover", ["a", "b", "c"].map((name) => s.step(name, { action: async () => { calls.push(name); await new Promise((r) => setTimeout(r, 20)); return name; } })));
+    const runner = new s.SagaRunner(fast).register(def);
+    const { id } = await runner.createRun(def, SHOP, "cart-movers", {});
+    // A submit, its retry and a worker's resume all ask at the same moment (one runner, one process).
+    await Promise.all([runner.advance(id), runner.advance(id), runner.advance(id), runner.resumeDue()]);
+    for (let i = 0; i < 50 && (await runner.view(SHOP, id)).state !== "completed"; i++) await runner.resumeDue();
+    expect((await runner.view(SHOP, id)).state).toBe("completed");
+    expect(calls).toEqual(["a", "b", "c"]);
+  });
+
   it("another runner picks up a run whose runner died mid-step (the lease expired), and the step's key is the same", async () => {
     const d = downstream();
     const def = s.saga("crash-demo", [

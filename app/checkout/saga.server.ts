@@ -89,6 +89,11 @@ export class SagaRunner {
     };
   }
 
+  /** A lease for one advancing loop: this runner's name and a token of its own. */
+  private lease(): string {
+    return `${this.owner}:${randomUUID().slice(0, 8)}`;
+  }
+
   /** Test hook: observes every step boundary (a crash test kills the process at one). */
   observeBoundaries(hook: RunnerOptions["onBoundary"]): void {
     this.o.onBoundary = hook;
@@ -99,9 +104,9 @@ export class SagaRunner {
    * moving those runs), so they are released now rather than when they run out.
    */
   async releaseLeasesOfPreviousLife(): Promise<number> {
-    const left = await db.sagaRun.findMany({ where: { leaseOwner: this.owner } });
+    const left = await db.sagaRun.findMany({ where: { leaseOwner: { startsWith: `${this.owner}:` } } });
     for (const run of left) {
-      const { count } = await db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+      const { count } = await db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: run.leaseOwner }, data: { leaseOwner: null, leaseUntil: null } });
       if (count) await this.recordInterruption(run, "this instance restarted while moving the run");
     }
     return left.length;
@@ -124,7 +129,7 @@ export class SagaRunner {
     try {
       // Created leased to this runner, which moves it at once.
       const row = await db.sagaRun.create({
-        data: { id: randomUUID(), shop, saga: definition.name, key, activeKey, input: JSON.stringify(input), state: "running", leaseOwner: this.owner, leaseUntil: new Date(Date.now() + this.o.leaseMs) },
+        data: { id: randomUUID(), shop, saga: definition.name, key, activeKey, input: JSON.stringify(input), state: "running", leaseOwner: this.lease(), leaseUntil: new Date(Date.now() + this.o.leaseMs) },
       });
       id = row.id;
       leased = row;
@@ -187,7 +192,7 @@ export class SagaRunner {
     // The wait ends, recorded, and the run leased to this runner, in one transaction.
     const change = {
       state: "running", waitingFor: null, results: JSON.stringify(results), signals: JSON.stringify(signals), step: run.step + 1, attempts: 0, nextAttemptAt: new Date(),
-      leaseOwner: this.owner, leaseUntil: new Date(Date.now() + this.o.leaseMs),
+      leaseOwner: this.lease(), leaseUntil: new Date(Date.now() + this.o.leaseMs),
     };
     const now = new Date();
     const { moved } = await recordAttemptAndMove(
@@ -238,27 +243,31 @@ export class SagaRunner {
     // The run is read once; each step's transition is applied to this copy as it is saved
     // (only the lease holder changes a running run's step, results and state).
     let run: RunRow | null = leased ?? (await this.claim(runId));
+    // The lease is this loop's own: another loop on the same run, even in this process, cannot save.
+    const token = run?.leaseOwner;
+    if (!run || !token) return;
     try {
-      while (run && run.leaseOwner === this.owner && run.nextAttemptAt <= new Date()) {
+      while (run && run.leaseOwner === token && run.nextAttemptAt <= new Date()) {
         run = run.state === "running" ? await this.forward(run) : run.state === "compensating" ? await this.backward(run) : null;
       }
     } finally {
       // Ending, waiting and parking clear the lease as they save; a run left to retry later is let go here.
-      if (run?.leaseOwner === this.owner) await db.sagaRun.updateMany({ where: { id: runId, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+      if (run?.leaseOwner === token) await db.sagaRun.updateMany({ where: { id: runId, leaseOwner: token }, data: { leaseOwner: null, leaseUntil: null } });
     }
   }
 
   private async claim(runId: string): Promise<RunRow | null> {
     const now = new Date();
+    const token = this.lease();
     const before = await db.sagaRun.findUnique({ where: { id: runId } });
     const { count } = await db.sagaRun.updateMany({
-      where: { id: runId, state: { in: ["running", "compensating"] }, OR: [{ leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: now } }, { leaseOwner: this.owner }] },
-      data: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + this.o.leaseMs) },
+      where: { id: runId, state: { in: ["running", "compensating"] }, OR: [{ leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      data: { leaseOwner: token, leaseUntil: new Date(now.getTime() + this.o.leaseMs) },
     });
     // Taken over from an instance that stopped mid-way: the timeline says so.
     if (count !== 1 || !before) return null;
-    if (before.leaseOwner && before.leaseOwner !== this.owner) await this.recordInterruption(before, `taken over after the lease of ${before.leaseOwner} ran out`);
-    return { ...before, leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + this.o.leaseMs) };
+    if (before.leaseOwner) await this.recordInterruption(before, `taken over after the lease of ${before.leaseOwner} ran out`);
+    return { ...before, leaseOwner: token, leaseUntil: new Date(now.getTime() + this.o.leaseMs) };
   }
 
   private async recordInterruption(run: RunRow, note: string) {
@@ -286,7 +295,7 @@ export class SagaRunner {
   /** Saves a transition, only while this runner still holds the lease. */
   private async save(run: RunRow, data: RunChange): Promise<RunRow | null> {
     const change = { ...data, leaseUntil: data.leaseOwner === null ? null : new Date(Date.now() + this.o.leaseMs) };
-    const { count } = await db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: this.owner }, data: change });
+    const { count } = await db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: run.leaseOwner ?? "" }, data: change });
     return count === 1 ? { ...run, ...change } : null;
   }
 
@@ -387,7 +396,7 @@ export class SagaRunner {
     const change = { ...data, leaseUntil: data.leaseOwner === null ? null : new Date(endedAt.getTime() + this.o.leaseMs) };
     const { moved, signals } = await recordAttemptAndMove(
       { runId: run.id, shop: run.shop, step: tried.step, phase: tried.phase, attempt: tried.attempt, outcome: tried.outcome, error: tried.note?.slice(0, 1000) ?? null, startedAt: tried.startedAt, endedAt },
-      change, { id: run.id, leaseOwner: this.owner },
+      change, { id: run.id, leaseOwner: run.leaseOwner ?? "" },
     );
     return moved ? { ...run, ...change, signals: signals ?? run.signals, updatedAt: endedAt } : null;
   }
