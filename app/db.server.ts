@@ -25,11 +25,6 @@ class PrismaLibSQLOwnConnection extends PrismaLibSQL {
 const sqliteAdapters = new WeakMap<Db, PrismaLibSQLOwnConnection>();
 const postgresPools = new WeakMap<Db, pg.Pool>();
 
-/**
- * The pg pool under a PostgreSQL client: Prisma's connections, for the hold path's one
- * prepared statement (a named statement skips Prisma's per-query work and PostgreSQL's
- * parsing; see docs/decisions/007-hold-ledger.md). Not for anything else.
- */
 /** The libsql connection under a SQLite client, for statements outside Prisma (the hold bench's ceiling). */
 export function sqliteConnection(client: Db): Client {
   const connection = sqliteAdapters.get(client)?.connection;
@@ -37,6 +32,11 @@ export function sqliteConnection(client: Db): Client {
   return connection;
 }
 
+/**
+ * The pg pool under a PostgreSQL client: Prisma's connections, for the hot paths' named prepared
+ * statements (a hold, decision 007; the saga log's step write, decision 016), which skip
+ * Prisma's per-query work and PostgreSQL's parsing. Not for anything else.
+ */
 export function postgresPool(client: Db): pg.Pool {
   const pool = postgresPools.get(client);
   if (!pool) throw new Error("postgresPool needs a PostgreSQL client made by createDb");
@@ -50,7 +50,7 @@ export type SqliteExecute = (sql: string, args: (string | number | null)[]) => P
  * A write transaction on SQLite whose statements go straight to libsql: Prisma opens, commits
  * or rolls back the transaction and keeps every other query out meanwhile, and the hot path
  * skips Prisma's per-statement cost (~0.35 ms of a ~0.5 ms hold, measured). Only for hand-written
- * SQL on the hold path; see docs/decisions/007-hold-ledger.md.
+ * SQL on the hot paths (holds, decision 007; the saga log, decision 016).
  */
 export async function sqliteWriteTransaction<T>(client: Db, work: (execute: SqliteExecute) => Promise<T>): Promise<T> {
   const adapter = sqliteAdapters.get(client);

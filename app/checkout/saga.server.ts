@@ -402,8 +402,8 @@ export class SagaRunner {
   }
 
 
-  private async recordAttempt(run: RunRow, stepName: string, phase: "action" | "compensation", attempt: number, outcome: string, note: string, client: Pick<typeof db, "sagaStepAttempt"> = db) {
-    await client.sagaStepAttempt.create({ data: { runId: run.id, shop: run.shop, step: stepName, phase, attempt, outcome, error: note, endedAt: new Date() } });
+  private async recordAttempt(run: RunRow, stepName: string, phase: "action" | "compensation", attempt: number, outcome: string, note: string) {
+    await db.sagaStepAttempt.create({ data: { runId: run.id, shop: run.shop, step: stepName, phase, attempt, outcome, error: note, endedAt: new Date() } });
   }
 
   /** A run's state and timeline, for the API and the admin. */
