@@ -6,6 +6,7 @@ import { PrismaClient as PostgresClient } from "#prisma/postgres";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import type { Client, Config } from "@libsql/client";
 import { transactionsOnOwnConnection } from "./lib/libsql-transactions.server";
+import { createClientWithStatementCache, type CachedClient } from "./lib/libsql-statement-cache.server";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { databaseProvider, pgConnectionConfig, type DatabaseProvider } from "./lib/database-url";
@@ -13,11 +14,17 @@ import { databaseProvider, pgConnectionConfig, type DatabaseProvider } from "./l
 export type Db = SqliteClient;
 export type { Prisma } from "@prisma/client";
 
-/** libsql with transactions on the client's own connection (see libsql-transactions.server.ts). */
+/**
+ * libsql with transactions on the client's own connection (see libsql-transactions.server.ts)
+ * and its prepared statements kept for reuse (libsql-statement-cache.server.ts).
+ */
 class PrismaLibSQLOwnConnection extends PrismaLibSQL {
   connection: Client | undefined;
+  statementCache: CachedClient["cache"] | undefined;
   override createClient(config: Config) {
-    this.connection = transactionsOnOwnConnection(super.createClient(config));
+    const cached = createClientWithStatementCache(config);
+    this.statementCache = cached?.cache;
+    this.connection = transactionsOnOwnConnection(cached?.client ?? super.createClient(config));
     return this.connection;
   }
 }
@@ -30,6 +37,11 @@ export function sqliteConnection(client: Db): Client {
   const connection = sqliteAdapters.get(client)?.connection;
   if (!connection) throw new Error("sqliteConnection needs a SQLite client made by createDb, after its first query");
   return connection;
+}
+
+/** How often the SQLite connection reused a prepared statement (for tests and benches). */
+export function sqliteStatementCacheStats(client: Db) {
+  return sqliteAdapters.get(client)?.statementCache?.stats;
 }
 
 /**

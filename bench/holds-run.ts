@@ -80,7 +80,7 @@ async function measure(name: string, scenario: "hot" | "spread") {
   // hot: one SKU with stock for half the attempts; spread: 1,000 SKUs with ample stock.
   // Each measurement starts from a clean table: dead row versions left by the previous one
   // would otherwise slow whichever runs later.
-  if (postgres) await db.$executeRawUnsafe(`VACUUM ANALYZE "StockLevel", "Hold", "HoldLine", "HoldEvent", "ShopifyInventoryMove", "BenchReservation"`);
+  if (postgres) await db.$executeRawUnsafe(`VACUUM ANALYZE "StockLevel", "Hold", "HoldEvent", "ShopifyInventoryMove", "BenchReservation"`);
   const stockPerSku = scenario === "hot" ? OPS / 2 : OPS;
   const skus = await createSkus(scenario === "hot" ? 1 : 1000, stockPerSku);
   const attempt = attempts[name];

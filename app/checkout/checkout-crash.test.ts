@@ -211,8 +211,8 @@ async function expectInvariants(runId: string, grandTotal: number, expected: "co
   // No stock stays held by this checkout, and the ledger's held units are the active holds' sum.
   expect(await db.hold.count({ where: { ownerId: `hf-${runId}`, state: { in: ["held", "extended"] } } })).toBe(0);
   const levels = await db.stockLevel.findMany({ where: { shop: DEFAULT_SHOP } });
-  const activeHolds = await db.hold.findMany({ where: { shop: DEFAULT_SHOP, state: { in: ["held", "extended"] } }, select: { id: true } });
-  const active = await db.holdLine.findMany({ where: { shop: DEFAULT_SHOP, holdId: { in: activeHolds.map((h) => h.id) } } });
+  const activeHolds = await db.hold.findMany({ where: { shop: DEFAULT_SHOP, state: { in: ["held", "extended"] } }, select: { lines: true } });
+  const active = activeHolds.flatMap((h) => JSON.parse(h.lines) as { inventoryItemId: string; locationId: string; quantity: number }[]);
   for (const level of levels) {
     const sum = active.filter((l) => l.inventoryItemId === level.inventoryItemId && l.locationId === level.locationId).reduce((s, l) => s + l.quantity, 0);
     expect(level.held, `${level.inventoryItemId}@${level.locationId}`).toBe(sum);

@@ -15,7 +15,7 @@ export const customerRedactPayload = z.object({ customer, orders_to_redact: z.ar
 /** Every model holding a shop's data, erased on shop/redact. A test checks this list is complete. */
 export const SHOP_SCOPED_MODELS = [
   "session", "customerDataRequest", "webhookEvent", "shop",
-  "stockLevel", "hold", "holdLine", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey", "storefrontKey", "cart", "cartLine", "cartTotals", "shippingRate", "taxRule", "sagaRun", "sagaStepAttempt", "stripeEvent",
+  "stockLevel", "hold", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey", "storefrontKey", "cart", "cartLine", "cartTotals", "shippingRate", "taxRule", "sagaRun", "sagaStepAttempt", "stripeEvent",
 ] as const;
 
 export async function recordDataRequest(shop: string, payload: unknown) {
@@ -61,7 +61,6 @@ export async function eraseShop(shop: string) {
     db.customerDataRequest.deleteMany({ where: { shop } }),
     db.shopifyInventoryMove.deleteMany({ where: { shop } }),
     db.holdEvent.deleteMany({ where: { shop } }),
-    db.holdLine.deleteMany({ where: { shop } }),
     db.hold.deleteMany({ where: { shop } }),
     db.holdStrategyOverride.deleteMany({ where: { shop } }),
     db.stockLevel.deleteMany({ where: { shop } }),

@@ -56,9 +56,33 @@ describe("holds under contention", () => {
       expect(l.held).toBeLessThanOrEqual([9, 4, 13][i]);
     }
     // The ledger equals the sum of the active holds' lines.
-    const lines = await t.db.holdLine.findMany({ where: { inventoryItemId: { in: stock } } });
-    const active = new Set((await t.db.hold.findMany({ where: { state: "held" }, select: { id: true } })).map((x) => x.id));
-    for (const id of stock) expect(lines.filter((l) => l.inventoryItemId === id && active.has(l.holdId)).reduce((s, l) => s + l.quantity, 0)).toBe((await level(id)).held);
+    const lines = (await t.db.hold.findMany({ where: { state: "held" }, select: { lines: true } })).flatMap((x) => JSON.parse(x.lines) as { inventoryItemId: string; quantity: number }[]);
+    for (const id of stock) expect(lines.filter((l) => l.inventoryItemId === id).reduce((s, l) => s + l.quantity, 0)).toBe((await level(id)).held);
+  });
+
+  it("holds placed together: one owner's refusal and one short hold leave the others placed, and nothing of theirs taken", async () => {
+    const a = await sku(10);
+    const b = await sku(1);
+    const taken = owner();
+    const first = await h.hold(SHOP, { owner: taken, kind: "hard", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 1 }] });
+    expect(first.ok).toBe(true);
+    const together = await Promise.allSettled([
+      ...Array.from({ length: 4 }, () => h.hold(SHOP, { owner: owner(), kind: "hard", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 1 }] })),
+      h.hold(SHOP, { owner: taken, kind: "hard", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 1 }] }),
+      // a's line fits, b's does not: a's unit must come back.
+      h.hold(SHOP, { owner: owner(), kind: "hard", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 2 }, { inventoryItemId: b, locationId: LOC, quantity: 2 }] }),
+      ...Array.from({ length: 4 }, () => h.hold(SHOP, { owner: owner(), kind: "soft", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 1 }] })),
+    ]);
+    expect(together.map((r) => (r.status === "fulfilled" ? (r.value.ok ? "placed" : "short") : (r.reason as { code?: string }).code))).toEqual([
+      "placed", "placed", "placed", "placed", "not_active", "short", "placed", "placed", "placed", "placed",
+    ]);
+    const short = together[5].status === "fulfilled" && !together[5].value.ok ? together[5].value.lines : [];
+    // What is available when the refusal was answered: b is the short line.
+    expect(short.map((l) => [l.inventoryItemId, l.quantity])).toEqual([[a, 2], [b, 2]]);
+    expect(short[0].available).toBeGreaterThanOrEqual(1);
+    expect(short[1].available).toBe(1);
+    expect(await level(a)).toMatchObject({ held: 9, hardHeld: 5 });
+    expect(await level(b)).toMatchObject({ held: 0, hardHeld: 0 });
   });
 
   it("release and expiry racing each other end each hold exactly once", async () => {
@@ -66,6 +90,9 @@ describe("holds under contention", () => {
     const holds = await Promise.all(Array.from({ length: 40 }, () => h.hold(SHOP, { owner: owner(), kind: "hard", lines: [{ inventoryItemId: id, locationId: LOC, quantity: 1 }], ttlMinutes: 10 })));
     const ids = holds.map((r) => (r.ok ? r.hold.id : "")).filter(Boolean);
     expect(ids).toHaveLength(40);
+    // Their reserves are in the outbox, so each end queues exactly one move back.
+    const { queueReserves } = await import("./mirror.server");
+    expect(await queueReserves()).toBeGreaterThanOrEqual(40);
     const future = new Date(Date.now() + 11 * 60_000);
     await Promise.all([
       ...ids.map((holdId) => h.release(SHOP, holdId)),

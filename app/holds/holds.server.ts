@@ -1,13 +1,15 @@
 // Inventory holds: hold, extend, release, commit, expire, status.
 // A hold is one INSERT; the database triggers take the stock with one conditional UPDATE per
 // line and abort the whole insert when a line is short. Ending a hold is one conditional
-// UPDATE of its state; the triggers give the stock back. See docs/decisions/007-hold-ledger.md.
+// UPDATE of its state; the triggers give the stock back. A hold writes its own row and the
+// stock rows, nothing else. See docs/decisions/007-hold-ledger.md and 017-hold-two-rows.md.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import db, { currentDatabaseProvider, postgresPool, type SqliteExecute } from "../db.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
 import { databaseMessage, isUniqueViolation } from "../lib/db-errors.server";
 import { sharedSqliteGroupCommit } from "../lib/sqlite-group-commit.server";
+import { sharedPostgresPlacements, type ShortLine as PostgresShortLine } from "./postgres-placement.server";
 
 export type HoldKind = "soft" | "hard";
 export type HoldState = "held" | "extended" | "committed" | "released" | "expired";
@@ -122,43 +124,42 @@ function newHoldRow(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldL
   };
 }
 
-/** PostgreSQL: `Hold_place()` inserts the hold and answers with each line's availability when a line is short. */
+/**
+ * PostgreSQL: outside a transaction the hold joins the process's placement queue (holds that
+ * arrive together are one INSERT, postgres-placement.server.ts); inside one (replacing a
+ * checkout's hold) it is one INSERT on that transaction. Either way the row's trigger takes the
+ * stock or leaves the row out, and a short hold reads each line's availability.
+ */
 async function placeHoldPostgres(
   shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, client: HoldWriter = db,
 ): Promise<Placement> {
   const now = new Date();
   const row = newHoldRow(shop, owner, kind, lines, ttlMinutes, now);
+  if (client === db) {
+    const placement = await sharedPostgresPlacements(postgresPool(db))({ ...row, createdAt: now });
+    return "placed" in placement ? { placed: toStatus(row, now) } : placement;
+  }
   try {
-    let short: ShortLine[] | null;
-    if (client === db) {
-      // Outside a transaction: one named prepared statement on Prisma's own pool.
-      const utc = (d: Date) => d.toISOString().replace("Z", "");
-      const result = await postgresPool(db).query<{ short: ShortLine[] | null }>({
-        name: "holdfast_hold_place",
-        text: `SELECT "Hold_place"($1, $2, $3, $4, $5, $6, $7::timestamp(3), $8::timestamp(3)) AS short`,
-        values: [row.id, shop, owner.type, owner.id, kind, row.lines, utc(row.expiresAt), utc(now)],
-      });
-      short = result.rows[0].short;
-    } else {
-      [{ short }] = await client.$queryRaw<{ short: ShortLine[] | null }[]>`
-        SELECT "Hold_place"(${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${kind}, ${row.lines}, ${row.expiresAt}::timestamp(3), ${now}::timestamp(3)) AS short`;
-    }
-    return short ? { short } : { placed: toStatus(row, now) };
+    const inserted = await client.$queryRaw<{ id: string }[]>`
+      INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending")
+      VALUES (${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${activeOwnerKey(shop, owner)}, ${kind}, 'held', 'created', ${row.lines},
+              ${row.expiresAt}::timestamp(3), ${now}::timestamp(3), ${kind === "hard"})
+      RETURNING "id"`;
+    if (inserted.length) return { placed: toStatus(row, now) };
+    const [{ short }] = await client.$queryRaw<{ short: ShortLine[] }[]>`SELECT "Hold_availability"(${shop}, ${row.lines}) AS short`;
+    return { short };
   } catch (error) {
     if (isUniqueViolation(error) || (error as { code?: string }).code === "23505") return { ownerHasHold: true };
-    // Stock taken by another shopper between Hold_place's check and its insert (rare). Read
-    // outside the caller's transaction, which the error has aborted.
-    if (databaseMessage(error).includes("HOLDFAST_UNAVAILABLE")) {
-      const [{ short }] = await db.$queryRaw<{ short: ShortLine[] }[]>`SELECT "Hold_availability"(${shop}, ${row.lines}) AS short`;
-      return { short };
-    }
     throw error;
   }
 }
 
 /**
  * SQLite: one INSERT, straight to libsql inside a write transaction (a group commit's or the
- * caller's). The triggers take every line's stock or abort the statement, undoing it alone.
+ * caller's). SQLite has one writer, so the statement's own check that every line fits is
+ * exact: a short hold inserts nothing (no abort, no error to build) and reads the availability.
+ * The trigger's conditional UPDATE still takes the stock, and aborts the statement if a line
+ * does not fit after all.
  */
 async function placeHoldSqlite(
   execute: SqliteExecute, shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number,
@@ -166,12 +167,18 @@ async function placeHoldSqlite(
   const now = new Date();
   const row = newHoldRow(shop, owner, kind, lines, ttlMinutes, now);
   try {
-    await execute(
-      `INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt")
-       VALUES (?, ?, ?, ?, ?, ?, 'held', 'created', ?, ?, ?)`,
+    const { rowsAffected } = await execute(
+      `INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending")
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'held', 'created', ?7, ?8, ?9, ?6 = 'hard'
+        WHERE NOT EXISTS (
+          SELECT 1 FROM json_each(?7) AS l
+           WHERE NOT EXISTS (
+             SELECT 1 FROM "StockLevel" s
+              WHERE s."shop" = ?2 AND s."inventoryItemId" = json_extract(l.value, '$.inventoryItemId') AND s."locationId" = json_extract(l.value, '$.locationId')
+                AND s."held" + json_extract(l.value, '$.quantity') <= s."shopifyAvailable" + s."mirrored"))`,
       [row.id, shop, owner.type, owner.id, activeOwnerKey(shop, owner), kind, row.lines, sqliteTimestamp(row.expiresAt), sqliteTimestamp(now)],
     );
-    return { placed: toStatus(row, now) };
+    if (rowsAffected === 1) return { placed: toStatus(row, now) };
   } catch (error) {
     const message = databaseMessage(error);
     if (message.includes("UNIQUE constraint failed")) return { ownerHasHold: true };
@@ -192,7 +199,7 @@ async function placeHoldSqlite(
 }
 
 /** A line of a hold that could not be placed: what is available, and how much soft holds take. */
-interface ShortLine extends LineAvailability { softHeld: number }
+type ShortLine = PostgresShortLine;
 const withoutSoftHeld = (short: ShortLine[]): LineAvailability[] => short.map(({ softHeld: _softHeld, ...l }) => l);
 
 /** On SQLite, holds placed at the same moment share one commit (each in its own savepoint). */
@@ -229,28 +236,39 @@ export async function hold(shop: string, request: HoldRequest): Promise<HoldResu
 /** Releases the newest soft holds covering the short lines, if that frees enough. */
 async function preemptSoftHolds(shop: string, short: ShortLine[]): Promise<boolean> {
   const victims = new Set<string>();
+  const softHolds = (await activeHoldsOf(shop, "soft")).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   for (const line of short) {
     let shortfall = line.quantity - line.available;
     if (shortfall <= 0) continue;
     if (line.available + line.softHeld < line.quantity) return false; // even without soft holds it would not fit
-    const softLines = await db.holdLine.findMany({
-      where: { shop, inventoryItemId: line.inventoryItemId, locationId: line.locationId, kind: "soft" },
-      select: { holdId: true, quantity: true },
-    });
-    const active = await db.hold.findMany({
-      where: { id: { in: softLines.map((s) => s.holdId) }, state: { in: ACTIVE_STATES } },
-      orderBy: { createdAt: "desc" },
-      select: { id: true },
-    });
-    for (const { id } of active) {
+    for (const soft of softHolds) {
       if (shortfall <= 0) break;
-      victims.add(id);
-      shortfall -= softLines.find((s) => s.holdId === id)?.quantity ?? 0;
+      const taken = soft.lines.find((l) => lineKey(l) === lineKey(line));
+      if (!taken) continue;
+      victims.add(soft.id);
+      shortfall -= taken.quantity;
     }
   }
   for (const id of victims) await endHold(shop, id, "released", "preempted by a hard hold");
   return victims.size > 0;
 }
+
+/**
+ * The shop's active holds with their lines (of one kind, when asked). For the rare paths that
+ * ask which holds take a stock row (preemption, stock sold elsewhere, the reconciler): a hold's
+ * lines live on its row, read through the index of active holds.
+ */
+export async function activeHoldsOf(shop: string, kind?: HoldKind, client: Pick<typeof db, "hold"> = db) {
+  const rows = await client.hold.findMany({
+    where: { shop, state: { in: ACTIVE_STATES }, ...(kind ? { kind } : {}) },
+    select: { id: true, kind: true, lines: true, createdAt: true, reservePending: true },
+  });
+  return rows.map((h) => ({ ...h, kind: h.kind as HoldKind, lines: JSON.parse(h.lines) as HoldLineInput[] }));
+}
+
+/** Whether a hold takes stock from this row. */
+export const takesFrom = (lines: HoldLineInput[], inventoryItemId: string, locationId: string) =>
+  lines.some((l) => l.inventoryItemId === inventoryItemId && l.locationId === locationId);
 
 /**
  * The checkout's hold, created or refreshed: the same lines keep the hold (a soft one becomes

@@ -1,6 +1,6 @@
 // The stock ledger's link to Shopify's numbers: what Shopify says is available at a location.
 import db from "../db.server";
-import { ACTIVE_STATES } from "./holds.server";
+import { ACTIVE_STATES, activeHoldsOf, takesFrom } from "./holds.server";
 import { databaseMessage, isUniqueViolation } from "../lib/db-errors.server";
 
 export interface ShopifyLevel { inventoryItemId: string; locationId: string; available: number; updatedAt: Date }
@@ -44,12 +44,8 @@ export async function recordShopifyAvailable(shop: string, level: ShopifyLevel):
 }
 
 async function newestHoldOn(shop: string, inventoryItemId: string, locationId: string): Promise<string | undefined> {
-  const lines = await db.holdLine.findMany({ where: { shop, inventoryItemId, locationId }, select: { holdId: true } });
-  const holds = await db.hold.findMany({
-    where: { id: { in: lines.map((l) => l.holdId) }, state: { in: ACTIVE_STATES } },
-    orderBy: [{ kind: "desc" }, { createdAt: "desc" }], // "soft" sorts after "hard": desc puts soft first
-    select: { id: true },
-    take: 1,
-  });
+  const holds = (await activeHoldsOf(shop)).filter((h) => takesFrom(h.lines, inventoryItemId, locationId));
+  // Soft before hard, then the newest first.
+  holds.sort((a, b) => (a.kind === b.kind ? b.createdAt.getTime() - a.createdAt.getTime() : a.kind === "soft" ? -1 : 1));
   return holds[0]?.id;
 }

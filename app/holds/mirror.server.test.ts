@@ -93,6 +93,7 @@ describe("the Shopify mirror", () => {
   it("a stale changeFromQuantity is read again and sent under a new key", async () => {
     const { level, inventoryItemId, original } = await stockedItem(2);
     const held = await hard(inventoryItemId, 1);
+    await mirror.queueReserves();
     const stale = { reason: "reserved", referenceDocumentUri: `gid://holdfast/Hold/${held.id}`, changes: [{ inventoryItemId, quantity: 1,
       from: { locationId: `gid://shopify/Location/${LOC}`, name: "available", changeFromQuantity: original + 5 },
       to: { locationId: `gid://shopify/Location/${LOC}`, name: "reserved", changeFromQuantity: 0, ledgerDocumentUri: `gid://holdfast/Hold/${held.id}` } }] };
@@ -104,10 +105,26 @@ describe("the Shopify mirror", () => {
     expect(level.quantities).toMatchObject({ available: original - 1, reserved: 1 });
   });
 
-  it("a hold released before its reserve was ever sent: neither move goes to Shopify", async () => {
+  it("a hold released before its reserve was queued: no move is written, none goes to Shopify", async () => {
     const { level, inventoryItemId, original } = await stockedItem(2);
     const groupsBefore = t.store.shop().adjustmentGroups.length;
     const held = await hard(inventoryItemId, 1);
+    expect((await t.db.hold.findUniqueOrThrow({ where: { id: held.id } })).reservePending).toBe(true);
+    await h.release(DEFAULT_SHOP, held.id, "shopper left at once");
+    expect((await t.db.hold.findUniqueOrThrow({ where: { id: held.id } })).reservePending).toBe(false);
+    expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 0, retry: 0, parked: 0 });
+    expect(await t.db.shopifyInventoryMove.count({ where: { holdId: held.id } })).toBe(0);
+    expect(t.store.shop().adjustmentGroups.length).toBe(groupsBefore);
+    expect(level.quantities).toMatchObject({ available: original, reserved: 0 });
+    expect(await ledgerRow(inventoryItemId)).toMatchObject({ mirrored: 0, held: 0 });
+  });
+
+  it("a hold released after its reserve was queued but before it was sent: both moves are skipped", async () => {
+    const { level, inventoryItemId, original } = await stockedItem(2);
+    const groupsBefore = t.store.shop().adjustmentGroups.length;
+    const held = await hard(inventoryItemId, 1);
+    expect(await mirror.queueReserves()).toBeGreaterThanOrEqual(1);
+    expect(await mirror.queueReserves()).toBe(0); // each reserve is queued once
     await h.release(DEFAULT_SHOP, held.id, "shopper left at once");
     expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 0, retry: 0, parked: 0 });
     const moves = await t.db.shopifyInventoryMove.findMany({ where: { holdId: held.id }, orderBy: { id: "asc" } });
@@ -141,5 +158,21 @@ describe("the Shopify mirror", () => {
     expect(held.ok).toBe(true);
     // A soft hold is not mirrored at all.
     expect(await t.db.shopifyInventoryMove.count({ where: { holdId: held.ok ? held.hold.id : "" } })).toBe(0);
+  });
+
+  it("a soft hold that hardens at checkout start is mirrored from then on", async () => {
+    const { level, inventoryItemId, original } = await stockedItem(2);
+    const owner = { type: "checkout" as const, id: "co_hardens" };
+    const lines = [{ inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, quantity: 2 }];
+    const soft = await h.holdForOwner(DEFAULT_SHOP, { owner, kind: "soft", lines });
+    expect(soft.ok && (await t.db.hold.findUniqueOrThrow({ where: { id: soft.hold.id } })).reservePending).toBe(false);
+    expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 0, retry: 0, parked: 0 });
+    const hard = await h.holdForOwner(DEFAULT_SHOP, { owner, kind: "hard", lines });
+    expect(hard.ok && soft.ok && hard.hold.id).toBe(soft.ok && soft.hold.id);
+    expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 1, retry: 0, parked: 0 });
+    expect(level.quantities).toMatchObject({ available: original - 2, reserved: 2 });
+    await h.commit(DEFAULT_SHOP, hard.ok ? hard.hold.id : "", "order placed");
+    expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 1, retry: 0, parked: 0 });
+    expect(level.quantities).toMatchObject({ available: original, reserved: 0 });
   });
 });

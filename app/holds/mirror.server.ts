@@ -1,9 +1,10 @@
 // Mirrors hard holds onto Shopify's inventory states by draining the ShopifyInventoryMove
-// outbox that the hold triggers fill: reserve moves available -> reserved, unreserve and
-// commit move reserved -> available. Each move is sent with an @idempotent key and
+// outbox: reserve moves available -> reserved, unreserve and commit move reserved -> available.
+// A hard hold's row carries its pending reserve (reservePending) and the worker queues it here;
+// the hold triggers queue the moves back. Each move is sent with an @idempotent key and
 // changeFromQuantity; a lost response is retried with the very same request, so Shopify
 // applies it exactly once. See docs/decisions/008-shopify-mirror.md.
-import db from "../db.server";
+import db, { currentDatabaseProvider } from "../db.server";
 import { adminGraphql, type AdminGraphqlClient, type RetryPolicy, defaultRetryPolicy } from "../shopify/admin-graphql.server";
 
 export const MIRROR_LEVELS_QUERY = `#graphql
@@ -99,7 +100,8 @@ type Outcome = "done" | "retry" | "parked";
 async function sendMove(task: { id: string; shop: string; holdId: string; action: string; request: string | null; generation: number; attempts: number }, o: MirrorOptions): Promise<Outcome> {
   const policy = o.retryPolicy ?? defaultRetryPolicy;
   const admin = await o.adminFor(task.shop);
-  const lines = await db.holdLine.findMany({ where: { holdId: task.holdId }, orderBy: [{ inventoryItemId: "asc" }, { locationId: "asc" }] });
+  const hold = await db.hold.findUniqueOrThrow({ where: { id: task.holdId }, select: { lines: true } });
+  const lines = JSON.parse(hold.lines) as { inventoryItemId: string; locationId: string; quantity: number }[];
   let request = task.request ? (JSON.parse(task.request) as MoveInput) : null;
   if (!request) {
     request = await buildRequest(admin, task.action, task.holdId, lines, policy);
@@ -170,10 +172,45 @@ async function skipUnsentReserve(holdId: string): Promise<boolean> {
   return count > 0;
 }
 
+/**
+ * Moves the reserves that hard holds carry on their rows into the outbox, oldest first, each
+ * once: the flag is cleared and the move written in one transaction. A hold that ends meanwhile
+ * has its flag cleared by its trigger and is not picked (on PostgreSQL a hold being picked is
+ * locked, so its end waits and then queues its move back). Returns how many were queued.
+ */
+export async function queueReserves(limit = 500): Promise<number> {
+  if (currentDatabaseProvider() === "postgres") {
+    return db.$executeRaw`
+      WITH picked AS (
+        UPDATE "Hold" SET "reservePending" = false
+         WHERE "id" IN (SELECT "id" FROM "Hold" WHERE "reservePending" ORDER BY "createdAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+           AND "reservePending"
+        RETURNING "id", "shop", "createdAt")
+      INSERT INTO "ShopifyInventoryMove" ("id", "shop", "holdId", "action", "nextAttemptAt", "createdAt")
+      SELECT "id" || ':reserve', "shop", "id", 'reserve', "createdAt", "createdAt" FROM picked
+      ON CONFLICT ("id") DO NOTHING`;
+  }
+  // SQLite has one writer: what this transaction reads stays true until it commits.
+  return db.$transaction(async (tx) => {
+    const due = await tx.hold.findMany({ where: { reservePending: true }, orderBy: { createdAt: "asc" }, take: limit, select: { id: true, shop: true, createdAt: true } });
+    if (!due.length) return 0;
+    await tx.hold.updateMany({ where: { id: { in: due.map((h) => h.id) }, reservePending: true }, data: { reservePending: false } });
+    for (const h of due) {
+      const at = h.createdAt.toISOString().replace("Z", "+00:00"); // Prisma's text form of a DateTime on SQLite
+      await tx.$executeRaw`INSERT OR IGNORE INTO "ShopifyInventoryMove" ("id", "shop", "holdId", "action", "nextAttemptAt", "createdAt")
+        VALUES (${`${h.id}:reserve`}, ${h.shop}, ${h.id}, 'reserve', ${at}, ${at})`;
+    }
+    return due.length;
+  });
+}
+
 /** Sends the moves that are due. Several workers may drain at once: each move is leased first. */
 export async function drainInventoryMoves(o: MirrorOptions): Promise<Record<Outcome, number>> {
   const now = o.now ?? new Date();
   const counts: Record<Outcome, number> = { done: 0, retry: 0, parked: 0 };
+  while ((await queueReserves()) > 0) {
+    /* whole batches came back: more may be waiting */
+  }
   const due = await db.shopifyInventoryMove.findMany({
     where: { state: "pending", nextAttemptAt: { lte: now } },
     orderBy: { createdAt: "asc" },

@@ -2,7 +2,7 @@
 // can, and records every finding. Runs on a schedule (workers) and on demand (admin).
 import db, { currentDatabaseProvider } from "../db.server";
 import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
-import { ACTIVE_STATES, expireDueHolds } from "./holds.server";
+import { ACTIVE_STATES, activeHoldsOf, expireDueHolds } from "./holds.server";
 import { recordShopifyAvailable } from "./ledger.server";
 import { inventoryLevelGid } from "./mirror.server";
 
@@ -30,26 +30,34 @@ async function record(shop: string, findings: Finding[], f: Finding) {
   await db.reconcileFinding.create({ data: { shop, kind: f.kind, subject: f.subject, detail: JSON.stringify(f.detail), repaired: f.repaired } });
 }
 
+type ActiveHolds = Awaited<ReturnType<typeof activeHoldsOf>>;
+
 /** What the active holds take from one stock row. */
-async function activeHeld(tx: Pick<typeof db, "holdLine" | "hold">, shop: string, inventoryItemId: string, locationId: string) {
-  const lines = await tx.holdLine.findMany({ where: { shop, inventoryItemId, locationId } });
-  const active = new Set((await tx.hold.findMany({ where: { id: { in: lines.map((l) => l.holdId) }, state: { in: ACTIVE_STATES } }, select: { id: true } })).map((h) => h.id));
-  const live = lines.filter((l) => active.has(l.holdId));
-  return { held: live.reduce((s, l) => s + l.quantity, 0), hardHeld: live.filter((l) => l.kind === "hard").reduce((s, l) => s + l.quantity, 0) };
+function activeHeld(holds: ActiveHolds, inventoryItemId: string, locationId: string) {
+  let held = 0;
+  let hardHeld = 0;
+  for (const h of holds)
+    for (const l of h.lines)
+      if (l.inventoryItemId === inventoryItemId && l.locationId === locationId) {
+        held += l.quantity;
+        if (h.kind === "hard") hardHeld += l.quantity;
+      }
+  return { held, hardHeld };
 }
 
 /** The ledger's held quantities equal the sum of the active holds' lines; a drifted row is recomputed under its lock. */
 async function checkHeld(shop: string, findings: Finding[]) {
   const rows = await db.stockLevel.findMany({ where: { shop } });
+  const holds = await activeHoldsOf(shop);
   for (const row of rows) {
-    const expected = await activeHeld(db, shop, row.inventoryItemId, row.locationId);
+    const expected = activeHeld(holds, row.inventoryItemId, row.locationId);
     if (expected.held === row.held && expected.hardHeld === row.hardHeld) continue;
     // Look again inside a transaction that holds the row, so a hold placed meanwhile is counted.
     const repaired = await db.$transaction(async (tx) => {
       if (currentDatabaseProvider() === "postgres")
         await tx.$queryRaw`SELECT 1 FROM "StockLevel" WHERE "shop" = ${shop} AND "inventoryItemId" = ${row.inventoryItemId} AND "locationId" = ${row.locationId} FOR UPDATE`;
       const now = await tx.stockLevel.findUniqueOrThrow({ where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: row.inventoryItemId, locationId: row.locationId } } });
-      const want = await activeHeld(tx, shop, row.inventoryItemId, row.locationId);
+      const want = activeHeld(await activeHoldsOf(shop, undefined, tx), row.inventoryItemId, row.locationId);
       if (want.held === now.held && want.hardHeld === now.hardHeld) return null;
       await tx.stockLevel.update({ where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: row.inventoryItemId, locationId: row.locationId } }, data: want });
       return { expected: want, found: { held: now.held, hardHeld: now.hardHeld } };
@@ -60,10 +68,10 @@ async function checkHeld(shop: string, findings: Finding[]) {
 
 /** Shopify's available and reserved quantities agree with the ledger (moves in flight excepted). */
 async function checkShopify(shop: string, admin: AdminGraphqlClient, findings: Finding[]) {
+  // Lines of holds whose reserve is waiting for the outbox, or whose moves are in it.
   const inFlight = await db.shopifyInventoryMove.findMany({ where: { shop, state: { in: ["pending", "parked"] } }, select: { holdId: true } });
-  const busy = new Set(
-    (await db.holdLine.findMany({ where: { holdId: { in: inFlight.map((m) => m.holdId) } }, select: { inventoryItemId: true, locationId: true } })).map((l) => `${l.inventoryItemId}@${l.locationId}`),
-  );
+  const busyHolds = await db.hold.findMany({ where: { shop, OR: [{ id: { in: inFlight.map((m) => m.holdId) } }, { reservePending: true }] }, select: { lines: true } });
+  const busy = new Set(busyHolds.flatMap((h) => (JSON.parse(h.lines) as { inventoryItemId: string; locationId: string }[]).map((l) => `${l.inventoryItemId}@${l.locationId}`)));
   const rows = (await db.stockLevel.findMany({ where: { shop } })).filter((r) => !busy.has(`${r.inventoryItemId}@${r.locationId}`));
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);

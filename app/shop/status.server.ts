@@ -28,7 +28,7 @@ interface ShopOverview {
 }
 
 export async function shopStatus(shop: string, admin: AdminGraphqlClient) {
-  const [record, policy, webhookCounts, openDataRequests, live, activeHolds, heldUnits, movesPending, findings] = await Promise.all([
+  const [record, policy, webhookCounts, openDataRequests, live, activeHolds, heldUnits, movesPending, reservesToQueue, findings] = await Promise.all([
     db.shop.findUnique({ where: { domain: shop } }),
     readHoldPolicy(shop),
     db.webhookEvent.groupBy({ by: ["outcome"], where: { shop }, _count: { _all: true } }),
@@ -37,9 +37,12 @@ export async function shopStatus(shop: string, admin: AdminGraphqlClient) {
     db.hold.count({ where: { shop, state: { in: ["held", "extended"] } } }),
     db.stockLevel.aggregate({ where: { shop }, _sum: { held: true } }),
     db.shopifyInventoryMove.groupBy({ by: ["state"], where: { shop, state: { in: ["pending", "parked"] } }, _count: { _all: true } }),
+    // Hard holds whose reserve the mirror worker has not yet put in the outbox: pending too.
+    db.hold.count({ where: { shop, reservePending: true } }),
     recentFindings(shop, 5),
   ]);
   const moves = Object.fromEntries(movesPending.map((row) => [row.state, row._count._all]));
+  if (reservesToQueue) moves.pending = (moves.pending ?? 0) + reservesToQueue;
   const webhooks = Object.fromEntries(webhookCounts.map((row) => [row.outcome, row._count._all]));
   return {
     shop,
