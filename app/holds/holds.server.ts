@@ -1,8 +1,8 @@
 // Inventory holds: hold, extend, release, commit, expire, status.
-// A hold is one INSERT; the database triggers take the stock with one conditional UPDATE per
-// line and abort the whole insert when a line is short. Ending a hold is one conditional
-// UPDATE of its state; the triggers give the stock back. A hold writes its own row and the
-// stock rows, nothing else. See docs/decisions/007-hold-ledger.md and 017-hold-two-rows.md.
+// A hold is one INSERT; a database trigger takes each line's stock with one conditional UPDATE,
+// and when a line is short nothing stays taken. Ending a hold is one conditional UPDATE of its
+// state; the triggers give the stock back. A hold writes its own row and the stock rows, nothing
+// else. See docs/decisions/007-hold-ledger.md and 017-hold-two-rows.md.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import db, { currentDatabaseProvider, postgresPool, type SqliteExecute } from "../db.server";
