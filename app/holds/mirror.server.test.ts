@@ -153,6 +153,23 @@ describe("the Shopify mirror", () => {
     expect(await ledgerRow(inventoryItemId)).toMatchObject({ mirrored: 0, held: 0 });
   });
 
+  it("a report with the ledger's own time but another quantity is settled by asking Shopify", async () => {
+    const { level, inventoryItemId, original } = await stockedItem(2);
+    const locationId = `gid://shopify/Location/${LOC}`;
+    // Another report of the same second said one more (which one is older, the times cannot tell).
+    await t.db.stockLevel.update({ where: { shop_inventoryItemId_locationId: { shop: DEFAULT_SHOP, inventoryItemId, locationId } }, data: { shopifyAvailable: original + 1 } });
+    const [delivery] = await t.store.sendWebhook(DEFAULT_SHOP, "inventory_levels/update", {
+      inventory_item_id: level.inventoryItemId, location_id: LOC, available: original, updated_at: level.updatedAt,
+    });
+    expect(delivery.delivered).toBe(true);
+    expect(await ledgerRow(inventoryItemId)).toMatchObject({ shopifyAvailable: original });
+    // A stale report (older time) is still ignored without asking.
+    await t.store.sendWebhook(DEFAULT_SHOP, "inventory_levels/update", {
+      inventory_item_id: level.inventoryItemId, location_id: LOC, available: original + 7, updated_at: new Date(Date.parse(level.updatedAt) - 60_000).toISOString(),
+    });
+    expect(await ledgerRow(inventoryItemId)).toMatchObject({ shopifyAvailable: original });
+  });
+
   it("does not mirror soft holds", async () => {
     const held = await h.hold(DEFAULT_SHOP, { owner: { type: "cart", id: "ghost" }, kind: "soft", lines: [{ inventoryItemId: (await stockedItem(1)).inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, quantity: 1 }] });
     expect(held.ok).toBe(true);

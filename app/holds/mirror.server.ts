@@ -6,6 +6,7 @@
 // applies it exactly once. See docs/decisions/008-shopify-mirror.md.
 import db, { currentDatabaseProvider } from "../db.server";
 import { adminGraphql, type AdminGraphqlClient, type RetryPolicy, defaultRetryPolicy } from "../shopify/admin-graphql.server";
+import { inventoryLevelGid, settleFromShopify } from "./ledger.server";
 
 export const MIRROR_LEVELS_QUERY = `#graphql
   query HoldMirrorLevels($ids: [ID!]!) {
@@ -19,9 +20,7 @@ export const MIRROR_LEVELS_QUERY = `#graphql
   }
 `;
 
-/** Shopify's id of the inventory level of an item at a location. */
-export const inventoryLevelGid = (inventoryItemId: string, locationId: string) =>
-  `gid://shopify/InventoryLevel/${locationId.split("/").pop()}?inventory_item_id=${inventoryItemId.split("/").pop()}`;
+export { inventoryLevelGid } from "./ledger.server";
 
 export const MIRROR_MOVE_MUTATION = `#graphql
   mutation HoldMirrorMove($input: InventoryMoveQuantitiesInput!, $idempotencyKey: String!) {
@@ -123,20 +122,27 @@ async function sendMove(task: { id: string; shop: string; holdId: string; action
   }
   const sign = task.action === "reserve" ? 1 : -1;
   const at = new Date(group.createdAt);
-  await db.$transaction(async (tx) => {
+  const ambiguous = await db.$transaction(async (tx) => {
+    const sameTime: typeof lines = [];
     for (const line of lines) {
       const key = { shop: task.shop, inventoryItemId: line.inventoryItemId, locationId: line.locationId };
       const after = group.changes.find((c) => c.item.id === line.inventoryItemId && c.location.id === line.locationId && c.name === "available");
       await tx.stockLevel.updateMany({ where: key, data: { mirrored: { increment: sign * line.quantity } } });
       // Shopify's available after the move, unless a newer report already arrived.
-      if (after)
-        await tx.stockLevel.updateMany({
-          where: { ...key, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lt: at } }] },
-          data: { shopifyAvailable: after.quantityAfterChange, shopifyUpdatedAt: at },
-        });
+      if (!after) continue;
+      const { count } = await tx.stockLevel.updateMany({
+        where: { ...key, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lt: at } }] },
+        data: { shopifyAvailable: after.quantityAfterChange, shopifyUpdatedAt: at },
+      });
+      if (count) continue;
+      // A report of the same time with another quantity: which came last, Shopify says (ledger.server.ts).
+      const row = await tx.stockLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
+      if (row?.shopifyUpdatedAt?.getTime() === at.getTime() && row.shopifyAvailable !== after.quantityAfterChange) sameTime.push(line);
     }
     await tx.shopifyInventoryMove.update({ where: { id: task.id }, data: { state: "done", doneAt: new Date(), lastError: null } });
+    return sameTime;
   });
+  for (const line of ambiguous) await settleFromShopify(task.shop, admin, line.inventoryItemId, line.locationId);
   return "done";
 }
 

@@ -75,6 +75,8 @@ async function checkShopify(shop: string, admin: AdminGraphqlClient, findings: F
   const rows = (await db.stockLevel.findMany({ where: { shop } })).filter((r) => !busy.has(`${r.inventoryItemId}@${r.locationId}`));
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
+    // Taken before the read: a change Shopify makes after it carries a later time and is kept.
+    const readAt = Date.now();
     const { data } = await adminGraphql<{ nodes: ({ updatedAt: string; item: { id: string }; location: { id: string }; quantities: { name: string; quantity: number }[] } | null)[] }>(
       admin, RECONCILE_LEVELS_QUERY, { ids: batch.map((r) => inventoryLevelGid(r.inventoryItemId, r.locationId)) },
     );
@@ -84,7 +86,7 @@ async function checkShopify(shop: string, admin: AdminGraphqlClient, findings: F
       const q = (name: string) => level.quantities.find((x) => x.name === name)?.quantity ?? 0;
       const subject = `${row.inventoryItemId}@${row.locationId}`;
       if (q("available") !== row.shopifyAvailable) {
-        const { released } = await recordShopifyAvailable(shop, { inventoryItemId: row.inventoryItemId, locationId: row.locationId, available: q("available"), updatedAt: new Date(Math.max(Date.parse(level.updatedAt), Date.now())) });
+        const { released } = await recordShopifyAvailable(shop, { inventoryItemId: row.inventoryItemId, locationId: row.locationId, available: q("available"), updatedAt: new Date(Math.max(Date.parse(level.updatedAt), readAt)) }, { asRead: true });
         await record(shop, findings, { kind: "shopify_drift", subject, detail: { expected: q("available"), found: row.shopifyAvailable, releasedHolds: released }, repaired: true });
       }
       if (row.mirrored > q("reserved"))

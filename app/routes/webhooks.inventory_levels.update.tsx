@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { receiveWebhook } from "../webhooks/receive.server";
-import { recordShopifyAvailable } from "../holds/ledger.server";
+import { recordShopifyAvailable, settleFromShopify } from "../holds/ledger.server";
+import { unauthenticated } from "../shopify.server";
 
 const payload = z.object({
   inventory_item_id: z.union([z.number(), z.string()]),
@@ -14,10 +15,9 @@ const payload = z.object({
 export const action = async ({ request }: ActionFunctionArgs) =>
   receiveWebhook(request, "INVENTORY_LEVELS_UPDATE", async ({ shop, payload: body }) => {
     const p = payload.parse(body);
-    await recordShopifyAvailable(shop, {
-      inventoryItemId: `gid://shopify/InventoryItem/${p.inventory_item_id}`,
-      locationId: `gid://shopify/Location/${p.location_id}`,
-      available: p.available ?? 0,
-      updatedAt: new Date(p.updated_at),
-    });
+    const inventoryItemId = `gid://shopify/InventoryItem/${p.inventory_item_id}`;
+    const locationId = `gid://shopify/Location/${p.location_id}`;
+    const recorded = await recordShopifyAvailable(shop, { inventoryItemId, locationId, available: p.available ?? 0, updatedAt: new Date(p.updated_at) });
+    // Another change carried the same time: Shopify says which one stands.
+    if (recorded.ambiguous) await settleFromShopify(shop, (await unauthenticated.admin(shop)).admin, inventoryItemId, locationId);
   });
