@@ -1,6 +1,7 @@
 // Exactly-once processing of Shopify webhook deliveries, keyed by X-Shopify-Webhook-Id.
 // The claim is a unique insert, so two concurrent deliveries cannot both process; a failed
 // or abandoned claim can be taken again by Shopify's retry. See docs/decisions/004-webhook-dedupe.md.
+import { randomUUID } from "node:crypto";
 import db from "../db.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
 
@@ -19,12 +20,20 @@ export type DeliveryOutcome = "processed" | "duplicate" | "in_progress";
 /** A claim older than this is taken to be from a crashed worker and may be retaken. */
 export const ABANDONED_CLAIM_MS = 5 * 60_000;
 
+// This process's name on its claims. With HOLDFAST_INSTANCE_ID (decision 016) a restarted
+// instance knows its previous life's claims: that process is gone, so they are retaken at once
+// instead of after ABANDONED_CLAIM_MS (Shopify's retries would meanwhile meet 409s).
+const instance = process.env.HOLDFAST_INSTANCE_ID;
+const life = randomUUID();
+export const claimer = `${instance ?? life}#${life}`;
+const previousLives = instance ? { claimedBy: { startsWith: `${instance}#`, not: claimer } } : null;
+
 
 async function claim(d: WebhookDelivery): Promise<DeliveryOutcome | "claimed"> {
   const triggeredAt = d.triggeredAt && !Number.isNaN(Date.parse(d.triggeredAt)) ? new Date(d.triggeredAt) : null;
   try {
     await db.webhookEvent.create({
-      data: { shop: d.shop, topic: d.topic, webhookId: d.webhookId, eventId: d.eventId ?? null, apiVersion: d.apiVersion ?? null, triggeredAt, outcome: "processing" },
+      data: { shop: d.shop, topic: d.topic, webhookId: d.webhookId, eventId: d.eventId ?? null, apiVersion: d.apiVersion ?? null, triggeredAt, outcome: "processing", claimedBy: claimer },
     });
     return "claimed";
   } catch (error) {
@@ -34,9 +43,13 @@ async function claim(d: WebhookDelivery): Promise<DeliveryOutcome | "claimed"> {
     where: {
       shop: d.shop,
       webhookId: d.webhookId,
-      OR: [{ outcome: "failed" }, { outcome: "processing", claimedAt: { lt: new Date(Date.now() - ABANDONED_CLAIM_MS) } }],
+      OR: [
+        { outcome: "failed" },
+        { outcome: "processing", claimedAt: { lt: new Date(Date.now() - ABANDONED_CLAIM_MS) } },
+        ...(previousLives ? [{ outcome: "processing", ...previousLives }] : []),
+      ],
     },
-    data: { outcome: "processing", claimedAt: new Date(), attempts: { increment: 1 }, error: null },
+    data: { outcome: "processing", claimedAt: new Date(), claimedBy: claimer, attempts: { increment: 1 }, error: null },
   });
   if (retaken.count === 1) return "claimed";
   const existing = await db.webhookEvent.findUnique({ where: { shop_webhookId: { shop: d.shop, webhookId: d.webhookId } } });

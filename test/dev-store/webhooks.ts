@@ -84,7 +84,9 @@ export class WebhookSender {
       d.attempts.push({ at, status: res.status });
       if (res.ok) d.delivered = true;
     } catch (error) {
-      d.attempts.push({ at, status: null, error: (error as Error).message });
+      // fetch says only "fetch failed"; the reason (refused, reset, timed out) is its cause.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      d.attempts.push({ at, status: null, error: [(error as Error).message, cause?.code ?? cause?.message].filter(Boolean).join(": ") });
     }
   }
 
