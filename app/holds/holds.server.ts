@@ -149,7 +149,7 @@ async function placeHoldPostgres(
     const [{ short }] = await client.$queryRaw<{ short: ShortLine[] }[]>`SELECT "Hold_availability"(${shop}, ${row.lines}) AS short`;
     return { short };
   } catch (error) {
-    if (isUniqueViolation(error) || (error as { code?: string }).code === "23505") return { ownerHasHold: true };
+    if (isUniqueViolation(error)) return { ownerHasHold: true };
     throw error;
   }
 }

@@ -9,6 +9,7 @@
 // has committed.
 import type pg from "pg";
 import { isUniqueViolation } from "../lib/db-errors.server";
+import { batchesOf } from "../lib/batches.server";
 
 export interface NewHoldRow {
   id: string;
@@ -47,9 +48,6 @@ const AVAILABILITY = {
 };
 
 export function createPostgresPlacements(pool: pg.Pool, maxBatch = 64) {
-  const queue: Pending[] = [];
-  let running = false;
-
   /** Places the rows in one statement: the ids of those placed. */
   async function insert(rows: NewHoldRow[]): Promise<Set<string>> {
     const payload = rows.map((r, n) => ({ ...r, n, expiresAt: utc(r.expiresAt), createdAt: utc(r.createdAt) }));
@@ -77,14 +75,12 @@ export function createPostgresPlacements(pool: pg.Pool, maxBatch = 64) {
     }
   }
 
-  const ownerHasHold = (error: unknown) => isUniqueViolation(error) || (error as { code?: string }).code === "23505";
-
   async function runBatch(batch: Pending[]) {
     let placed: Set<string>;
     try {
       placed = await insert(batch.map((p) => p.row));
     } catch (error) {
-      if (!ownerHasHold(error)) {
+      if (!isUniqueViolation(error)) {
         // A deadlock with another instance's batch, or the database is unreachable: nothing was
         // placed, and every caller hears it.
         for (const p of batch) p.reject(error);
@@ -96,7 +92,7 @@ export function createPostgresPlacements(pool: pg.Pool, maxBatch = 64) {
         try {
           await answer([p], await insert([p.row]));
         } catch (single) {
-          if (ownerHasHold(single)) p.resolve({ ownerHasHold: true });
+          if (isUniqueViolation(single)) p.resolve({ ownerHasHold: true });
           else p.reject(single);
         }
       }
@@ -105,20 +101,10 @@ export function createPostgresPlacements(pool: pg.Pool, maxBatch = 64) {
     await answer(batch, placed);
   }
 
-  async function drain() {
-    running = true;
-    try {
-      while (queue.length) await runBatch(queue.splice(0, maxBatch));
-    } finally {
-      running = false;
-    }
-  }
+  const enqueue = batchesOf(runBatch, maxBatch);
 
   return function place(row: NewHoldRow): Promise<PostgresPlacement> {
-    return new Promise((resolve, reject) => {
-      queue.push({ row, resolve, reject });
-      if (!running) void drain();
-    });
+    return new Promise((resolve, reject) => enqueue({ row, resolve, reject }));
   };
 }
 

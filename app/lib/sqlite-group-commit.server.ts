@@ -10,6 +10,7 @@
 // arrive meanwhile form the next batch.
 import type { Db, SqliteExecute } from "../db.server";
 import { sqliteWriteTransaction } from "../db.server";
+import { batchesOf } from "./batches.server";
 
 interface Pending {
   work: (execute: SqliteExecute) => Promise<unknown>;
@@ -21,9 +22,6 @@ interface Pending {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export function createSqliteGroupCommit(client: Db, maxBatch = 64) {
-  const queue: Pending[] = [];
-  let running = false;
-
   async function runBatch(batch: Pending[]) {
     let outcomes: Outcome[];
     try {
@@ -49,14 +47,7 @@ export function createSqliteGroupCommit(client: Db, maxBatch = 64) {
     outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
   }
 
-  async function drain() {
-    running = true;
-    try {
-      while (queue.length) await runBatch(queue.splice(0, maxBatch));
-    } finally {
-      running = false;
-    }
-  }
+  const enqueue = batchesOf(runBatch, maxBatch);
 
   /**
    * Runs `work` in a shared write transaction; resolves once that transaction has committed.
@@ -65,8 +56,7 @@ export function createSqliteGroupCommit(client: Db, maxBatch = 64) {
    */
   return function inGroupCommit<T>(work: (execute: SqliteExecute) => Promise<T>, options: { singleWrite?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      queue.push({ work, savepoint: !options.singleWrite, resolve: resolve as (v: unknown) => void, reject });
-      if (!running) void drain();
+      enqueue({ work, savepoint: !options.singleWrite, resolve: resolve as (v: unknown) => void, reject });
     });
   };
 }
