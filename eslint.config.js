@@ -6,6 +6,13 @@ export default tseslint.config(
   { ignores: ["build/**", "public/build/**", "node_modules/**", "prisma/generated/**", ".cache/**", "test-artifacts/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ["**/*.mjs"], languageOptions: { globals: { process: "readonly", console: "readonly" } } },
+  {
+    // Remix's own fetch globals (remix-serve, `remix dev`) have no static Response.json: the
+    // checkout answered 500 under them once (issue 11). json() from @remix-run/node works under any.
+    files: ["app/**/*.{ts,tsx}"],
+    rules: { "no-restricted-syntax": ["error", { selector: "MemberExpression[object.name='Response'][property.name='json']", message: "Use json() from @remix-run/node." }] },
+  },
   {
     files: ["**/*.{ts,tsx}"],
     plugins: { "react-hooks": reactHooks },

@@ -10,6 +10,9 @@ const url = (name: string) => {
   return z.string({ required_error: `${name} is missing` }).trim().url(message).refine((u) => /^https?:\/\//i.test(u), message);
 };
 
+const everyMs = (name: string, fallback: number) =>
+  z.coerce.number({ invalid_type_error: `${name} must be milliseconds` }).int(`${name} must be whole milliseconds`).min(50, `${name} must be at least 50`).default(fallback);
+
 const schema = z.object({
   SHOPIFY_API_KEY: z.string({ required_error: "SHOPIFY_API_KEY is missing" }).trim().min(1, "SHOPIFY_API_KEY is empty"),
   SHOPIFY_API_SECRET: z.string({ required_error: "SHOPIFY_API_SECRET is missing" }).min(1, "SHOPIFY_API_SECRET is empty"),
@@ -36,9 +39,23 @@ const schema = z.object({
   SHOP_CUSTOM_DOMAIN: z.string().trim().optional(),
   // Optional until a shop takes payments; stripe.server.ts says clearly when one is missing.
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)").optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+/, "STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)").optional(),
+  // Stripe's secrets are letters and digits after the prefix; base64's other characters are
+  // accepted too, so a secret from any of Stripe's tools is never refused.
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=_-]+$/, "STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)").optional(),
   STRIPE_API_BASE: url("STRIPE_API_BASE").optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // The production server (server.ts, decision 018).
+  PORT: z.coerce.number({ invalid_type_error: "PORT must be a port number" }).int("PORT must be a port number").min(0, "PORT must be a port number").max(65535, "PORT must be a port number").default(3000),
+  HOST: z.string().trim().min(1).optional(),
+  HOLDFAST_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  // Background jobs run in every instance unless turned off (a web-only instance, the bench).
+  HOLDFAST_WORKERS: z.enum(["on", "off"], { message: "HOLDFAST_WORKERS must be on or off" }).default("on"),
+  // How often each job runs; the defaults suit production, the crash proof runs them faster.
+  HOLDFAST_SWEEP_EVERY_MS: everyMs("HOLDFAST_SWEEP_EVERY_MS", 15_000),
+  HOLDFAST_MIRROR_EVERY_MS: everyMs("HOLDFAST_MIRROR_EVERY_MS", 5_000),
+  HOLDFAST_SAGA_EVERY_MS: everyMs("HOLDFAST_SAGA_EVERY_MS", 5_000),
+  HOLDFAST_RECONCILE_EVERY_MS: everyMs("HOLDFAST_RECONCILE_EVERY_MS", 300_000),
+  HOLDFAST_ABANDONED_EVERY_MS: everyMs("HOLDFAST_ABANDONED_EVERY_MS", 600_000),
 });
 
 export type AppConfig = z.infer<typeof schema>;

@@ -6,7 +6,6 @@ import db from "./db.server";
 import { SHOPIFY_API_VERSION } from "./shopify/api-version";
 import { routeShopifyTrafficToDevStore } from "./shopify/dev-store-routing.server";
 import { recordInstall } from "./shop/shops.server";
-import { startHoldWorkers } from "./holds/workers.server";
 
 const config = appConfig();
 if (config.SHOPIFY_DEV_STORE_URL) routeShopifyTrafficToDevStore(config.SHOPIFY_DEV_STORE_URL);
@@ -32,15 +31,6 @@ const shopify = shopifyApp({
   logger: { level: config.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
 });
-
-// Hold expiry and the Shopify mirror run beside the app (not in tests, which drive them).
-declare global {
-  var __holdfastWorkers: ReturnType<typeof startHoldWorkers> | undefined;
-}
-if (config.NODE_ENV !== "test" && process.env.HOLDFAST_WORKERS !== "off") {
-  void globalThis.__holdfastWorkers?.stop();
-  globalThis.__holdfastWorkers = startHoldWorkers({ adminFor: async (shop) => (await shopify.unauthenticated.admin(shop)).admin });
-}
 
 export default shopify;
 export const apiVersion = SHOPIFY_API_VERSION;

@@ -1,7 +1,8 @@
-// `npm run bench:cart-http`: the built app (remix build, remix-serve, NODE_ENV=production) on
+// `npm run bench:cart-http`: the built app (remix build, `npm start`, NODE_ENV=production) on
 // SQLite, against the local dev store, under load from autocannon: get-cart, and add-item with
 // a fresh Idempotency-Key per request, each against a trivial route of the same server
 // (/healthz: one `SELECT 1`) measured in the same run. The last line printed is one JSON object.
+import { startCommand } from "../test/production-server";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,7 +60,7 @@ try {
   await deployMigrations(databaseUrl, { quiet: true });
   const build = spawnSync("remix", ["build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
   if (build.status !== 0) throw new Error("remix build failed");
-  app = spawn("remix-serve", ["./build/index.js"], {
+  app = spawn("/bin/sh", ["-c", `exec ${startCommand()}`], {
     env: {
       ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1", DATABASE_URL: databaseUrl,
       SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: apiSecret, SHOPIFY_APP_URL: appUrl, SHOPIFY_DEV_STORE_URL: store.url,
@@ -131,7 +132,7 @@ try {
   const addItem = median(runs.addItem);
   const failed = [...runs.getCart, ...runs.addItem].some((r) => r.non2xx || r.errors);
   console.log(JSON.stringify({
-    database: "sqlite", server: "remix-serve (production build)", connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS,
+    database: "sqlite", server: "npm start (production build)", connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS,
     baseline,
     getCart: { ...getCart, ratioToBaseline: ratio(getCart.requestsPerSecond) },
     addItem: { ...addItem, ratioToBaseline: ratio(addItem.requestsPerSecond) },

@@ -8,15 +8,15 @@ import type { AddressInfo } from "node:net";
 import { startDevStore, DEFAULT_SHOP } from "../test/dev-store/server";
 import { appRegistrationFromToml } from "../test/dev-store/app-toml";
 import { startStripeSimulator } from "../test/stripe-sim/server";
-import { createAppServer, handleWithRoutes } from "../test/app-server";
+import { createTestAppServer } from "../test/app-server";
 import { storefrontClient } from "../test/storefront-client";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 120);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-let handler: (request: Request) => Promise<Response> = async () => new Response("starting", { status: 503 });
-const server = createAppServer(() => handler);
+const app = createTestAppServer();
+const { server } = app;
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const apiKey = "holdfast-bench";
@@ -32,7 +32,7 @@ Object.assign(process.env, {
 });
 const db = (await import("../app/db.server")).default;
 await import("../app/shopify.server");
-handler = handleWithRoutes;
+app.ready();
 const { checkoutSaga, startCheckout } = await import("../app/checkout/checkout-saga.server");
 const { sagaRunner, PAYMENT_AUTHORIZED } = await import("../app/checkout/runner.server");
 const { stripe } = await import("../app/payments/stripe.server");
@@ -171,7 +171,6 @@ console.log(JSON.stringify({
 }));
 await store.close();
 await sim.close();
-server.closeAllConnections();
-server.close();
+await app.close(0);
 await db.$disconnect();
 process.exit(0);

@@ -1,6 +1,7 @@
 // `npm run demo`: Holdfast with no Shopify account. Applies migrations on SQLite, starts the
 // local dev store and the app, installs the app into the dev store through token exchange,
 // and prints the admin URL. Ctrl-C stops everything. `--once` exits after the install check.
+import { startCommand } from "../test/production-server";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { startDevStore, DEFAULT_SHOP } from "../test/dev-store/server";
@@ -65,7 +66,7 @@ try {
     if (build.status !== 0) throw new Error("remix build failed");
   }
   step(`starting the app on ${appUrl}`);
-  app = spawn("remix-serve", ["./build/index.js"], {
+  app = spawn("/bin/sh", ["-c", `exec ${startCommand()}`], {
     env: {
       ...process.env,
       NODE_ENV: "production",

@@ -1,70 +1,74 @@
-// The app's Remix route modules behind a real HTTP server, as the tests run them: a URL path
-// maps to its flat-routes file, the loader or action answers. Used in-process by the test
-// harness and as a separate process by the crash tests (test/crash/app-process.ts).
-import { writeReadableStreamToWritable } from "@remix-run/node";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import { readdirSync } from "node:fs";
+// The app as the test suite serves it: the production HTTP server (app/server/http.server.ts,
+// the same Express app, Remix request handler and error handling that `npm start` runs) over a
+// Remix build whose route tree is the real build's (read from its assets manifest, so every
+// route, parent and path is what Remix itself compiled) and whose modules are the source files,
+// loaded in the test's own process. Tests can then reach the same module instances the routes
+// use (the database client, the saga runner, caches). What this cannot show is the bundle
+// itself; test/e2e/ starts `npm start`'s own command on build/index.js for that (decision 018).
+import type { ServerBuild } from "@remix-run/node";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createHoldfastHttpServer, type HoldfastHttpServer } from "../app/server/http.server";
 
-type RouteModule = {
-  loader?: (args: { request: Request; params: Record<string, string>; context: unknown }) => Promise<unknown>;
-  action?: (args: { request: Request; params: Record<string, string>; context: unknown }) => Promise<unknown>;
-};
+const ROOT = process.cwd();
 
-const ROUTES = join(process.cwd(), "app", "routes");
+type ManifestRoute = { id: string; parentId?: string; path?: string; index?: boolean; caseSensitive?: boolean };
 
-/** Maps a URL path to its flat-routes file and params (static segments and `$param` segments). */
-function routeFile(pathname: string): { file: string; params: Record<string, string> } | undefined {
-  const segments = pathname.replace(/^\/+|\/+$/g, "").split("/").map(decodeURIComponent);
-  // Index routes first: /app is app._index, not the app.tsx layout.
-  const candidates = readdirSync(ROUTES).filter((f) => /\.tsx?$/.test(f) && !f.includes(".test.")).sort((a, b) => Number(b.includes("._index")) - Number(a.includes("._index")));
-  for (const file of candidates) {
-    const parts = file.replace(/\.tsx?$/, "").split(".").filter((p) => p !== "_index");
-    if (parts.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    if (parts.every((p, i) => (p.startsWith("$") ? ((params[p.slice(1)] = segments[i]), true) : p === segments[i]))) return { file: join(ROUTES, file), params };
+/** The client assets manifest that the current build/index.js serves. */
+export function builtAssetsManifest(): ServerBuild["assets"] {
+  const serverBuild = join(ROOT, "build", "index.js");
+  if (!existsSync(serverBuild)) throw new Error("no build/index.js: the test setup runs `remix build` first");
+  const url = /url: "(\/build\/manifest-[0-9A-Z]+\.js)"/.exec(readFileSync(serverBuild, "utf8"))?.[1];
+  if (!url) throw new Error("build/index.js names no assets manifest");
+  const text = readFileSync(join(ROOT, "public", url), "utf8");
+  return JSON.parse(text.replace(/^window\.__remixManifest=/, "").replace(/;\s*$/, ""));
+}
+
+function routeModuleFile(id: string): string {
+  for (const candidate of [id, `${id}/route`]) {
+    for (const ext of [".tsx", ".ts", ".jsx", ".js"]) {
+      const file = join(ROOT, "app", candidate + ext);
+      if (existsSync(file)) return file;
+    }
   }
-  return undefined;
+  throw new Error(`no source file for route ${id}`);
 }
 
-async function toRequest(req: IncomingMessage, base: string, signal: AbortSignal): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-  const body = chunks.length && req.method !== "GET" && req.method !== "HEAD" ? Buffer.concat(chunks) : undefined;
-  return new Request(new URL(req.url ?? "/", base), { method: req.method, headers, body, signal });
-}
-
-/** Answers a request with the matching route module's loader or action. */
-export async function handleWithRoutes(request: Request): Promise<Response> {
-  const match = routeFile(new URL(request.url).pathname);
-  if (!match) return new Response("Not Found", { status: 404 });
-  const route = (await import(/* @vite-ignore */ match.file)) as RouteModule;
-  const fn = request.method === "GET" || request.method === "HEAD" ? route.loader : route.action;
-  if (!fn) return new Response("Method Not Allowed", { status: 405 });
-  try {
-    const result = await fn({ request, params: match.params, context: {} });
-    if (result instanceof Response) return result;
-    return Response.json(result ?? null);
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
+/** A Remix server build of the source modules, with the real build's route tree and assets. */
+export async function sourceBuild(): Promise<ServerBuild> {
+  const assets = builtAssetsManifest();
+  const config = (await import("../remix.config.js")).default as { future: ServerBuild["future"] };
+  const routes: ServerBuild["routes"] = {};
+  for (const route of Object.values(assets.routes) as ManifestRoute[]) {
+    routes[route.id] = {
+      id: route.id, parentId: route.parentId, path: route.path, index: route.index, caseSensitive: route.caseSensitive,
+      module: await import(/* @vite-ignore */ routeModuleFile(route.id)),
+    };
   }
+  return {
+    mode: "production",
+    entry: { module: await import("../app/entry.server") },
+    routes,
+    assets,
+    publicPath: "/build/",
+    assetsBuildDirectory: "public/build",
+    future: config.future,
+    isSpaMode: false,
+    basename: undefined,
+  } as ServerBuild;
 }
 
-/** An HTTP server whose answers come from `handler()` (which may change after the server starts). */
-export function createAppServer(handler: () => (request: Request) => Promise<Response>): Server {
-  return createServer(async (req, res) => {
-    // The request's signal aborts when the client goes away, as in Remix's own server (streams stop).
-    const closed = new AbortController();
-    res.on("close", () => closed.abort());
-    const response = await handler()(await toRequest(req, `http://${req.headers.host}`, closed.signal)).catch(
-      (error) => new Response(String((error as Error).stack), { status: 500 }),
-    );
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (!response.body) return res.end();
-    // Streamed as it comes, so Server-Sent Events reach the client.
-    await writeReadableStreamToWritable(response.body, res).catch(() => res.destroy());
+/**
+ * The production server over the source build. It listens at once; requests wait until
+ * `ready()` is called (the modules read the environment when they load).
+ */
+export function createTestAppServer(): HoldfastHttpServer & { ready(): void } {
+  let load!: () => void;
+  const loaded = new Promise<void>((resolve) => (load = resolve));
+  let build: Promise<ServerBuild> | undefined;
+  const server = createHoldfastHttpServer(async () => {
+    await loaded;
+    return (build ??= sourceBuild());
   });
+  return { ...server, ready: () => load() };
 }

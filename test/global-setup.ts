@@ -1,5 +1,8 @@
-// Migrates one template database per test run; each test file then copies it (a file copy on
-// SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL) instead of replaying the migrations.
+// Builds the app (`remix build`, as for production: the suite serves its route tree, and
+// test/e2e/ runs the bundle itself), then migrates one template database per test run; each
+// test file copies it (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL)
+// instead of replaying the migrations.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +11,13 @@ import type { TestProject } from "vitest/node";
 import { databaseProvider, pgConnectionConfig } from "../app/lib/database-url";
 import { deployMigrations } from "../scripts/db-deploy";
 
+function buildApp() {
+  const built = spawnSync("remix", ["build"], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_ENV: "production" }, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`remix build failed:\n${built.stderr}`);
+}
+
 export default async function setup(project: TestProject) {
+  buildApp();
   const server = process.env.TEST_DATABASE_URL;
   if (server && databaseProvider(server) === "postgres") {
     const name = `holdfast_template_${process.pid}_${Date.now()}`;

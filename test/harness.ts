@@ -1,13 +1,21 @@
 // Starts what a test of the app needs: a throwaway database, the local dev store, and the
-// app's Remix route modules behind a real HTTP server (so the dev store can deliver webhooks
-// to it). Configuration goes through the environment, exactly as in production.
-import type { Server } from "node:http";
+// app behind the production HTTP server (test/app-server.ts), so the dev store can deliver
+// webhooks to it. Configuration goes through the environment, exactly as in production.
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "./database";
 import { startDevStore, DEFAULT_SHOP, type DevStore, type DevStoreOptions } from "./dev-store/server";
 import { appRegistrationFromToml } from "./dev-store/app-toml";
-import { createAppServer, handleWithRoutes } from "./app-server";
+import { builtAssetsManifest, createTestAppServer } from "./app-server";
+
+/** The admin page's route id (`/app/settings` → `routes/app.settings`, `/app` → `routes/app._index`). */
+function adminRouteId(pathname: string): string {
+  const id = `routes/${pathname.replace(/^\/+|\/+$/g, "").replaceAll("/", ".")}`;
+  const routes = builtAssetsManifest().routes;
+  if (routes[`${id}._index`]) return `${id}._index`;
+  if (!routes[id]) throw new Error(`no admin route for ${pathname}`);
+  return id;
+}
 
 export interface TestApp {
   url: string;
@@ -18,7 +26,10 @@ export interface TestApp {
   /** The app's modules, loaded after the environment was set. */
   db: typeof import("../app/db.server").default;
   shopify: typeof import("../app/shopify.server").default;
-  /** A request to the app as the embedded admin makes it: with a session token. */
+  /**
+   * A request to the app as the embedded admin makes it: with a session token, for the page's
+   * data (Remix's `_data` protocol, as its client asks for a loader's or action's answer).
+   */
   adminFetch(path: string, init?: RequestInit & { shop?: string }): Promise<Response>;
   /** Installs the app into a dev store shop through token exchange. */
   install(shop?: string): Promise<void>;
@@ -27,8 +38,8 @@ export interface TestApp {
 
 export async function startTestApp(options: Partial<Omit<DevStoreOptions, "app">> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  let handler: (request: Request) => Promise<Response> = async () => new Response("starting", { status: 503 });
-  const server: Server = createAppServer(() => handler);
+  const app = createTestAppServer();
+  const { server } = app;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -46,16 +57,19 @@ export async function startTestApp(options: Partial<Omit<DevStoreOptions, "app">
   const db = (await import("../app/db.server")).default;
   const shopify = (await import("../app/shopify.server")).default;
 
-  handler = handleWithRoutes;
+  app.ready();
 
   const host = (shop: string) => Buffer.from(`${shop}/admin`).toString("base64url");
 
-  const app: TestApp = {
+  const testApp: TestApp = {
     url, store, database, apiKey, apiSecret, db, shopify,
     async adminFetch(path, init = {}) {
       const shop = init.shop ?? DEFAULT_SHOP;
       const token = await store.sessionToken(shop);
       const target = new URL(path, url);
+      const id = adminRouteId(target.pathname);
+      if (id.endsWith("._index")) target.searchParams.set("index", "");
+      target.searchParams.set("_data", id);
       target.searchParams.set("shop", shop);
       target.searchParams.set("host", host(shop));
       target.searchParams.set("embedded", "1");
@@ -75,11 +89,10 @@ export async function startTestApp(options: Partial<Omit<DevStoreOptions, "app">
     async close() {
       await store.webhooks.settle();
       await store.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close(0);
       await db.$disconnect();
       await database.drop();
     },
   };
-  return app;
+  return testApp;
 }

@@ -33,6 +33,16 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 
 
+/**
+ * The half of an API route that serves none of its methods (Remix sends GET, HEAD and OPTIONS
+ * to a route's loader, every other method to its action): a browser's CORS preflight is
+ * answered, anything else is a JSON 405 naming the methods that work.
+ */
+export const otherMethods = (allowed: string) => ({ request }: { request: Request }) =>
+  request.method === "OPTIONS"
+    ? new Response(null, { status: 204, headers: corsHeaders(request.headers.get("Origin")) })
+    : apiError(405, "method_not_allowed", `Use ${allowed}`, {}, { Allow: allowed });
+
 export interface CartApiContext<P = unknown> { client: StorefrontClient; body: unknown; tx?: Tx; prepared: P }
 
 /**
@@ -73,7 +83,7 @@ export function cartApi<P>(
   cartId?: string,
 ): Promise<Response> {
   return storefrontCall(request, cartId, async (client) => {
-    const body = kind === "write" && request.method !== "DELETE" ? await readJsonBody(request) : kind === "write" ? await readJsonBody(request).catch(() => ({})) : undefined;
+    const body = kind === "write" && request.method !== "DELETE" ? await readJsonBody(request) : kind === "write" ? await readJsonBody(request, undefined, { emptyAs: {} }) : undefined;
     const prepared = (prepare ? await prepare({ client, body }) : undefined) as P;
     const key = request.headers.get("Idempotency-Key");
     if (kind === "write" && key !== null) {

@@ -2,7 +2,7 @@
 // belongs to one shop; every read and write is scoped by it.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import db from "../db.server";
+import db, { currentDatabaseProvider } from "../db.server";
 import { calculateTotals, type ShippingRate, type Totals } from "../totals/totals";
 import { quoteRates, rateProviderOf } from "./rate-providers.server";
 import { formatDecimal } from "../totals/money";
@@ -107,6 +107,8 @@ export function customersCart(shop: string, customerId: string, client: Client =
  * guest cart is retired (mergedIntoId), so its token no longer reaches anything.
  */
 async function mergeGuestCart(tx: Tx, guest: CartRow, own: CartRow): Promise<CartRow> {
+  // The customer's cart row first, as every cart write takes it: no add slips in between.
+  await tx.cart.updateMany({ where: { id: own.id }, data: { lastActivityAt: new Date() } });
   const [guestLines, ownLines] = await Promise.all([
     tx.cartLine.findMany({ where: { cartId: guest.id }, orderBy: { createdAt: "asc" } }),
     tx.cartLine.findMany({ where: { cartId: own.id } }),
@@ -115,7 +117,8 @@ async function mergeGuestCart(tx: Tx, guest: CartRow, own: CartRow): Promise<Car
   for (const line of guestLines) {
     const same = ownLines.find((l) => l.variantId === line.variantId);
     if (same) {
-      if (line.quantity > same.quantity) await tx.cartLine.update({ where: { id: same.id }, data: { quantity: line.quantity } });
+      // Raised to the guest's quantity only where it is lower, in the statement itself.
+      await tx.cartLine.updateMany({ where: { id: same.id, quantity: { lt: line.quantity } }, data: { quantity: line.quantity } });
     } else if (lineCount < MAX_CART_LINES) {
       await tx.cartLine.update({ where: { id: line.id }, data: { cartId: own.id } });
       lineCount++;
@@ -159,26 +162,36 @@ export async function addLine(shop: string, id: string, input: { variantId: unkn
   if (!facts.availableForSale) throw new CartError(409, "not_available", `${facts.title} is not available for sale`);
   if (facts.currency !== cart.currency) throw new CartError(422, "currency_mismatch", `${facts.title} is priced in ${facts.currency}, the cart in ${cart.currency}`);
   return inTransaction(client, async (tx) => {
-    const existing = await tx.cartLine.findUnique({ where: { cartId_variantId: { cartId: id, variantId: variantId.data } } });
-    if (existing) {
-      if (existing.quantity + quantity.data > MAX_LINE_QUANTITY)
-        throw new CartError(400, "invalid_line", `a line holds at most ${MAX_LINE_QUANTITY} units (this one has ${existing.quantity})`);
-      const line = await tx.cartLine.update({ where: { id: existing.id }, data: { quantity: existing.quantity + quantity.data } });
-      await tx.cart.update({ where: { id }, data: { lastActivityAt: new Date() } });
-      return line;
-    }
-    if ((await tx.cartLine.count({ where: { cartId: id } })) >= MAX_CART_LINES)
-      throw new CartError(400, "too_many_lines", `a cart holds at most ${MAX_CART_LINES} lines`);
-    const line = await tx.cartLine.create({
-      data: {
-        id: randomUUID(), cartId: id, shop, variantId: facts.variantId, productId: facts.productId, title: facts.title,
-        quantity: quantity.data, unitPrice: facts.unitPrice, requiresShipping: facts.requiresShipping, weightGrams: facts.weightGrams,
-      },
-    });
-    await tx.cart.update({ where: { id }, data: { lastActivityAt: new Date() } });
-    return line;
+    // The cart's row first: on PostgreSQL this orders every write to one cart (the line cap
+    // below is then exact); SQLite has one writer at a time anyway.
+    await tx.cart.updateMany({ where: { id }, data: { lastActivityAt: new Date() } });
+    const now = new Date();
+    const stamp = currentDatabaseProvider() === "postgres" ? now : sqliteTimestamp(now);
+    // One statement adds to the line or creates it: concurrent adds of one variant each add
+    // their own units, and a race to create the line is an increment, not a unique violation.
+    // A full cart can still add to the lines it has.
+    const full = (await tx.cartLine.count({ where: { cartId: id } })) >= MAX_CART_LINES;
+    const added = full
+      ? await tx.$queryRaw<{ id: string }[]>`
+          UPDATE "CartLine" SET "quantity" = "quantity" + ${quantity.data}, "updatedAt" = ${stamp}
+          WHERE "cartId" = ${id} AND "variantId" = ${facts.variantId} AND "quantity" + ${quantity.data} <= ${MAX_LINE_QUANTITY}
+          RETURNING "id"`
+      : await tx.$queryRaw<{ id: string }[]>`
+          INSERT INTO "CartLine" ("id", "cartId", "shop", "variantId", "productId", "title", "quantity", "unitPrice", "requiresShipping", "weightGrams", "createdAt", "updatedAt")
+          VALUES (${randomUUID()}, ${id}, ${shop}, ${facts.variantId}, ${facts.productId}, ${facts.title}, ${quantity.data}, ${facts.unitPrice}, ${facts.requiresShipping}, ${facts.weightGrams}, ${stamp}, ${stamp})
+          ON CONFLICT ("cartId", "variantId") DO UPDATE SET "quantity" = "CartLine"."quantity" + excluded."quantity", "updatedAt" = excluded."updatedAt"
+            WHERE "CartLine"."quantity" + excluded."quantity" <= ${MAX_LINE_QUANTITY}
+          RETURNING "id"`;
+    if (added.length) return tx.cartLine.findUniqueOrThrow({ where: { id: added[0].id } });
+    // Nothing written: say which limit refused it.
+    const existing = await tx.cartLine.findUnique({ where: { cartId_variantId: { cartId: id, variantId: facts.variantId } } });
+    if (existing) throw new CartError(400, "invalid_line", `a line holds at most ${MAX_LINE_QUANTITY} units (this one has ${existing.quantity})`);
+    throw new CartError(400, "too_many_lines", `a cart holds at most ${MAX_CART_LINES} lines`);
   });
 }
+
+/** How Prisma's SQLite adapter stores a DateTime (ISO 8601 with an explicit offset). */
+const sqliteTimestamp = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
 export async function updateLineQuantity(shop: string, id: string, lineId: string, input: unknown, { client = db }: CartOptions = {}) {
   const quantity = quantitySchema.safeParse(input);

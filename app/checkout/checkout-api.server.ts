@@ -1,5 +1,6 @@
 // The checkout part of the headless API: start (Idempotency-Key required), status, and the
 // client's "I confirmed the payment" hint. Thin over the saga; see decision 015.
+import { json } from "@remix-run/node";
 import { z } from "zod";
 import db from "../db.server";
 import { CartError, requireCartAccess } from "../cart/carts.server";
@@ -79,14 +80,14 @@ export const startCheckoutApi = (request: Request) =>
     const { checkoutId } = outcome.answer.body as { checkoutId: string };
     await sagaRunner.advance(checkoutId);
     const view = await checkoutView(shop, checkoutId);
-    return Response.json({ checkout: view }, { status: view.state === "failed" ? 409 : 202, headers: outcome.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {} });
+    return json({ checkout: view }, { status: view.state === "failed" ? 409 : 202, headers: outcome.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {} });
   });
 
 /** GET /api/v1/checkouts/:id */
 export const checkoutStatusApi = (request: Request, checkoutId: string) =>
   authenticated(request, async (shop) => {
     if (!(await db.sagaRun.findFirst({ where: { id: checkoutId, shop, saga: checkoutSaga.name } }))) throw new CartError(404, "checkout_not_found", `No checkout ${checkoutId} in this shop`);
-    return Response.json({ checkout: await checkoutView(shop, checkoutId) });
+    return json({ checkout: await checkoutView(shop, checkoutId) });
   });
 
 /**
@@ -104,5 +105,5 @@ export const confirmCheckoutApi = (request: Request, checkoutId: string) =>
       const pi = await withStripeBackoff(() => stripe().paymentIntents.retrieve(payment.id, {}, { stripeAccount: payment.account }));
       if (pi.status === "requires_capture" || pi.status === "succeeded") await sagaRunner.signal(shop, checkoutId, PAYMENT_AUTHORIZED, { paymentIntent: pi.id, status: pi.status });
     }
-    return Response.json({ checkout: await checkoutView(shop, checkoutId) });
+    return json({ checkout: await checkoutView(shop, checkoutId) });
   });

@@ -1,17 +1,18 @@
-// The checkout's crash proof: the app runs as its own process and is killed with SIGKILL at
+// The checkout's crash proof: the production server (`npm start`'s command on the built
+// bundle, NODE_ENV=production, its background jobs on short periods) is killed with SIGKILL at
 // every saga step boundary, inside compensations, and right after Shopify or Stripe did what
 // it asked (the answer lost with the process). A supervisor restarts it, the shopper's client
 // retries as a real one would, and every checkout must end completed or fully compensated:
 // one charge with one order, or no charge left standing; no stock held; no duplicate order.
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/database";
 import { startDevStore, DEFAULT_SHOP, type DevStore, type Fault as ShopifyFault } from "../../test/dev-store/server";
 import { appRegistrationFromToml } from "../../test/dev-store/app-toml";
 import { startStripeSimulator, type StripeSimulator, type Fault as StripeFault } from "../../test/stripe-sim/server";
 import { storefrontClient } from "../../test/storefront-client";
+import { freePort, startProductionServer, type ProductionServer } from "../../test/production-server";
 
 type Boundary = { step: string; phase: "action" | "compensation"; when: "before" | "after" };
 type Downstream = { service: "stripe" | "shopify"; matches: (request: { path: string; body: string; method: string }) => boolean; label: string };
@@ -28,44 +29,35 @@ let key: string;
 let killAfter: Downstream | null = null;
 let killed: () => void = () => {};
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port: p } = probe.address() as { port: number };
-      probe.close(() => resolve(p));
-    });
-  });
-
 /** The app process: started, killed, restarted on the same port (the same instance). */
 class AppProcess {
-  private child: ChildProcess | null = null;
+  private server: ProductionServer | null = null;
   exited: Promise<void> = Promise.resolve();
   starts = 0;
   kills = 0;
 
   async start(crashAt?: Boundary) {
     this.starts++;
-    const child = spawn(process.execPath, ["--import", "tsx", "test/crash/app-process.ts"], {
-      env: { ...process.env, PORT: String(port), HOLDFAST_INSTANCE_ID: "crash-test", ...(crashAt ? { HOLDFAST_CRASH_AT: JSON.stringify(crashAt) } : {}) },
-      stdio: ["ignore", "pipe", "pipe"],
+    const server = await startProductionServer({
+      port,
+      env: {
+        HOLDFAST_INSTANCE_ID: "crash-test",
+        HOLDFAST_SWEEP_EVERY_MS: "250", HOLDFAST_MIRROR_EVERY_MS: "250", HOLDFAST_SAGA_EVERY_MS: "250",
+        HOLDFAST_RECONCILE_EVERY_MS: "3600000", HOLDFAST_ABANDONED_EVERY_MS: "3600000",
+        ...(crashAt ? { HOLDFAST_CRASH_AT: JSON.stringify(crashAt) } : {}),
+      },
+      nodeOptions: `--import ${join(process.cwd(), "test", "crash", "crash-at.mjs")}`,
     });
-    this.child = child;
-    let stderr = "";
-    child.stderr!.on("data", (d) => (stderr += String(d)));
-    this.exited = new Promise((resolve) => child.once("exit", (_code, signal) => {
+    this.server = server;
+    this.exited = server.exited.then(({ signal, code }) => {
       if (signal === "SIGKILL") this.kills++;
-      else if (this.child === child && !this.stopping) console.error(`app process ended on its own (${signal ?? _code}):\n${stderr.slice(-2000)}`);
-      resolve();
-    }));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on("data", (d) => String(d).includes("ready") && resolve());
-      child.once("exit", () => reject(new Error(`app process died while starting:\n${stderr.slice(-2000)}`)));
+      else if (this.server === server && !this.stopping) console.error(`app process ended on its own (${signal ?? code}):\n${server.output().slice(-2000)}`);
     });
   }
 
   private stopping = false;
   async kill() {
-    this.child?.kill("SIGKILL");
+    await this.server?.stop("SIGKILL");
     await this.exited;
   }
   async stop() {

@@ -5,6 +5,7 @@
 // compensation that keeps failing parks the run as `stuck` with a finding for the reconciler,
 // never forgotten. Each step gets an idempotency key derived from the run and the step, to pass
 // downstream (Stripe Idempotency-Key, Shopify @idempotent). See docs/decisions/015-checkout-saga.md.
+import diagnostics_channel from "node:diagnostics_channel";
 import { randomUUID } from "node:crypto";
 import db from "../db.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
@@ -76,6 +77,9 @@ type RunRow = NonNullable<Awaited<ReturnType<typeof db.sagaRun.findUnique>>>;
 /** A run's transition: plain values only, so the saved row is known without reading it back. */
 type RunChange = Partial<Pick<RunRow, "state" | "step" | "attempts" | "results" | "error" | "failedStep" | "waitingFor" | "activeKey" | "endedAt" | "nextAttemptAt" | "leaseOwner">>;
 
+export const SAGA_BOUNDARY_CHANNEL = "holdfast:saga:boundary";
+const boundaryChannel = diagnostics_channel.channel(SAGA_BOUNDARY_CHANNEL);
+
 export class SagaRunner {
   private readonly sagas = new Map<string, Saga<unknown>>();
   private readonly owner: string;
@@ -97,6 +101,16 @@ export class SagaRunner {
   /** Test hook: observes every step boundary (a crash test kills the process at one). */
   observeBoundaries(hook: RunnerOptions["onBoundary"]): void {
     this.o.onBoundary = hook;
+  }
+
+  /**
+   * Every step boundary is also published on the `holdfast:saga:boundary` diagnostics channel,
+   * so a process can be watched (or, in the crash proof, killed at a boundary) from outside the
+   * bundle; with no subscriber it costs one check.
+   */
+  private boundary(b: Parameters<NonNullable<RunnerOptions["onBoundary"]>>[0]) {
+    this.o.onBoundary?.(b);
+    if (boundaryChannel.hasSubscribers) boundaryChannel.publish(b);
   }
 
   /**
@@ -307,7 +321,7 @@ export class SagaRunner {
     }
     const current = definition.steps[run.step];
     const attempt = run.attempts + 1;
-    this.o.onBoundary?.({ runId: run.id, step: current.name, phase: "action", when: "before" });
+    this.boundary({ runId: run.id, step: current.name, phase: "action", when: "before" });
     const tried = { step: current.name, phase: "action" as const, attempt, startedAt: new Date() };
     const outcome = await this.withTimeout(current.timeoutMs ?? 30_000, (signal) => current.action(this.context(run, current, attempt, signal)));
     if (outcome.ok && outcome.value instanceof WaitFor) {
@@ -317,7 +331,7 @@ export class SagaRunner {
       return null;
     }
     if (outcome.ok) {
-      this.o.onBoundary?.({ runId: run.id, step: current.name, phase: "action", when: "after" });
+      this.boundary({ runId: run.id, step: current.name, phase: "action", when: "after" });
       const results = { ...JSON.parse(run.results), [current.name]: outcome.value ?? null };
       const last = run.step + 1 >= definition.steps.length;
       const moved = await this.settle(run, { ...tried, outcome: "ok" }, {
@@ -345,12 +359,12 @@ export class SagaRunner {
     const ran = current.name in results || current.name === run.failedStep;
     if (!current.compensation || !ran) return this.save(run, { step: run.step - 1, attempts: 0 });
     const attempt = run.attempts + 1;
-    this.o.onBoundary?.({ runId: run.id, step: current.name, phase: "compensation", when: "before" });
+    this.boundary({ runId: run.id, step: current.name, phase: "compensation", when: "before" });
     const tried = { step: current.name, phase: "compensation" as const, attempt, startedAt: new Date() };
     const compensation = current.compensation;
     const outcome = await this.withTimeout(current.timeoutMs ?? 30_000, (signal) => compensation(this.context(run, current, attempt, signal), results[current.name]));
     if (outcome.ok) {
-      this.o.onBoundary?.({ runId: run.id, step: current.name, phase: "compensation", when: "after" });
+      this.boundary({ runId: run.id, step: current.name, phase: "compensation", when: "after" });
       return this.settle(run, { ...tried, outcome: "ok" }, { step: run.step - 1, attempts: 0 });
     }
     const failed = { ...tried, outcome: outcome.timedOut ? "timeout" : "failed", note: outcome.message };

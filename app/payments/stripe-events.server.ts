@@ -2,6 +2,7 @@
 // each event is handled once by its id, and payment events move the saga run that made the
 // PaymentIntent (named in its metadata): authorised or succeeded → the run goes on; failed or
 // cancelled → the run is given up and compensated. See docs/decisions/015-checkout-saga.md.
+import { json } from "@remix-run/node";
 import type Stripe from "stripe";
 import db from "../db.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
@@ -28,11 +29,11 @@ export async function receiveStripeWebhook(request: Request): Promise<Response> 
     if (!isUniqueViolation(error)) throw error;
     const seen = await db.stripeEvent.findUnique({ where: { id: event.id } });
     // Handled before: say so, change nothing. (Not yet handled: a retry after our failure.)
-    if (seen?.processedAt) return Response.json({ received: true, duplicate: true });
+    if (seen?.processedAt) return json({ received: true, duplicate: true });
   }
   const outcome = await handle(event);
   await db.stripeEvent.update({ where: { id: event.id }, data: { processedAt: new Date(), outcome } });
-  return Response.json({ received: true, outcome });
+  return json({ received: true, outcome });
 }
 
 async function handle(event: Stripe.Event): Promise<string> {

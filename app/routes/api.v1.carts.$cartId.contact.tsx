@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { cartWriteApi } from "../cart/api.server";
+import { cartWriteApi, otherMethods } from "../cart/api.server";
 import { setContact } from "../cart/carts.server";
 
 // PUT { email?, phone? }: the shopper's contact.
@@ -7,3 +7,5 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
   cartWriteApi(request, params.cartId!, {
     PUT: { reason: "contact set", run: ({ shop, cartId, body, tx }) => setContact(shop, cartId, body, { client: tx }) },
   });
+
+export const loader = otherMethods("PUT");

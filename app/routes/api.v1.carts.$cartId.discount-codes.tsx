@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { cartWriteApi } from "../cart/api.server";
+import { cartWriteApi, otherMethods } from "../cart/api.server";
 import { applyDiscountCode } from "../cart/carts.server";
 
 // POST { code }: apply one of the shop's Shopify discount codes.
@@ -7,3 +7,5 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
   cartWriteApi(request, params.cartId!, {
     POST: { reason: "discount code applied", run: ({ shop, cartId, body, tx, facts }) => applyDiscountCode(shop, cartId, body, { client: tx, facts }) },
   });
+
+export const loader = otherMethods("POST");

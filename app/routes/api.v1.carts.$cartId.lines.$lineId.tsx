@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { cartWriteApi } from "../cart/api.server";
+import { cartWriteApi, otherMethods } from "../cart/api.server";
 import { removeLines, updateLineQuantity } from "../cart/carts.server";
 
 // PATCH { quantity }: set the line's quantity. DELETE: remove the line.
@@ -13,3 +13,5 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     },
     DELETE: { reason: "line removed", run: ({ shop, cartId, tx }) => removeLines(shop, cartId, [params.lineId!], { client: tx }) },
   });
+
+export const loader = otherMethods("PATCH, DELETE");

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { cartApi, cartCookie, CART_TOKEN_HEADER } from "../cart/api.server";
+import { cartApi, cartCookie, CART_TOKEN_HEADER, otherMethods } from "../cart/api.server";
 import { cartView, customersCart, getOrCreateCart, prefetchFactsForCarts, type Facts } from "../cart/carts.server";
 import { requestCustomer } from "../cart/customers.server";
 import { shopCurrency } from "../shop/shopify-settings.server";
@@ -37,3 +37,5 @@ export const action = ({ request }: ActionFunctionArgs) =>
       return { token, customerId, currency: await shopCurrency(client.shop), facts: await prefetchFactsForCarts(client.shop, [token, own?.id ?? null]) };
     },
   );
+
+export const loader = otherMethods("POST");

@@ -367,7 +367,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     const body = req.method === "POST" ? JSON.parse((await readBody(req)) || "{}") : {};
     let m: RegExpExecArray | null;
     if (url.pathname === "/_sim/webhook_endpoints" && req.method === "POST") {
-      const secret = body.secret ?? `whsec_${randomBytes(24).toString("base64url")}`;
+      const secret = body.secret ?? webhookSigningSecret();
       endpoints.push({ url: String(body.url), secret });
       return send(200, { url: body.url, secret });
     }
@@ -402,7 +402,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     paymentIntents, charges, refunds, events, deliveries, faults, requests, accounts,
     /** Registers a webhook endpoint; returns its signing secret. */
     addWebhookEndpoint(url: string, secret?: string) {
-      const s = secret ?? `whsec_${randomBytes(24).toString("base64url")}`;
+      const s = secret ?? webhookSigningSecret();
       endpoints.push({ url, secret: s });
       return s;
     },
@@ -424,3 +424,9 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
 }
 
 export type StripeSimulator = Awaited<ReturnType<typeof startStripeSimulator>>;
+
+/** A signing secret shaped like Stripe's: `whsec_` and 32 letters and digits (never `-` or `_`). */
+export function webhookSigningSecret(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return `whsec_${Array.from(randomBytes(32), (b) => alphabet[b % alphabet.length]).join("")}`;
+}

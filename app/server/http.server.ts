@@ -1,0 +1,114 @@
+// Holdfast's HTTP server: Express in front of the Remix build, with Node's own fetch classes
+// (no Remix globals: decision 018). The same function serves production (`npm start` runs
+// server.ts, bundled into build/index.js) and the test suite, which hands it a build made
+// from the source route modules. Everything that is refused before Remix sees it (a path that
+// is not well-formed text, a request the HTTP parser rejects, an error nobody caught) is
+// answered in the API's JSON shape, never with the HTTP stack's own HTML.
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import { createServer, type Server } from "node:http";
+import type { Socket } from "node:net";
+import { checkText } from "../lib/text";
+
+export const MAX_PATH_LENGTH = 2048;
+
+export interface HoldfastHttpServer {
+  server: Server;
+  /**
+   * Stops taking connections, lets requests in flight finish for up to `graceMs`, then cuts
+   * what is left (long-lived event streams). Resolves when the last connection is gone.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+const jsonError = (status: number, code: string, message: string) => JSON.stringify({ error: { code, message } });
+
+/** Refuses a path that is too long, cannot be decoded, or decodes to text no route accepts. */
+const wellFormedPath: RequestHandler = (req, res, next) => {
+  const raw = req.originalUrl;
+  const refuse = (status: number, code: string, message: string) =>
+    res.status(status).type("application/json").set("Cache-Control", "no-store").send(jsonError(status, code, message));
+  if (raw.length > MAX_PATH_LENGTH) return refuse(414, "path_too_long", `The request path is longer than ${MAX_PATH_LENGTH} characters`);
+  const pathname = raw.split("?")[0];
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return refuse(400, "invalid_path", "The request path is not valid percent-encoded UTF-8");
+  }
+  const problem = checkText(decoded);
+  if (problem) return refuse(400, "invalid_path", `The request path ${problem}`);
+  next();
+};
+
+/** The last resort: an error that escaped a route is logged and answered without details. */
+const lastResort: ErrorRequestHandler = (error, req, res, next) => {
+  void next;
+  // body-parser style errors carry their own client status; anything else is ours.
+  const status = typeof (error as { status?: unknown }).status === "number" && (error as { status: number }).status < 500 ? (error as { status: number }).status : 500;
+  if (status === 500) console.error(`unhandled error on ${req.method} ${req.path}: ${(error as Error)?.stack ?? String(error)}`);
+  if (res.headersSent) return res.destroy();
+  res.status(status).type("application/json").send(jsonError(status, status === 500 ? "internal_error" : "bad_request", status === 500 ? "Something went wrong on our side; it has been logged" : "The request could not be read"));
+};
+
+/** What the HTTP parser refuses (malformed request line, headers too large) gets JSON too. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket) {
+  if (!socket.writable || error.code === "ECONNRESET") return socket.destroy();
+  const [status, code, message] =
+    error.code === "HPE_HEADER_OVERFLOW" ? [431, "headers_too_large", "The request line or headers are too large"]
+    : error.code === "HPE_URI_TOO_LONG" ? [414, "path_too_long", "The request path is too long"]
+    : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "request_timeout", "The request took too long to arrive"]
+    : [400, "bad_request", "The request is not valid HTTP"];
+  const body = jsonError(status, code, message);
+  const reason = { 400: "Bad Request", 408: "Request Timeout", 414: "URI Too Long", 431: "Request Header Fields Too Large" }[status];
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+export interface HttpServerOptions {
+  /** Where the client build is served from and lies (remix.config.js's defaults). */
+  publicPath?: string;
+  assetsBuildDirectory?: string;
+  publicDir?: string;
+}
+
+/**
+ * The server for a Remix build. The build may be given as a function (the test suite's build
+ * from source, whose modules load once the environment is set); requests wait for it.
+ */
+export function createHoldfastHttpServer(build: ServerBuild | (() => Promise<ServerBuild>), options: HttpServerOptions = {}): HoldfastHttpServer {
+  const publicPath = typeof build === "function" ? (options.publicPath ?? "/build/") : build.publicPath;
+  const assetsBuildDirectory = typeof build === "function" ? (options.assetsBuildDirectory ?? "public/build") : build.assetsBuildDirectory;
+  const app = express();
+  app.disable("x-powered-by");
+  // A proxy in front (Shopify's app hosting, a load balancer) says which scheme the shopper used.
+  app.set("trust proxy", "loopback, linklocal, uniquelocal");
+  app.use(wellFormedPath);
+  // Fingerprinted assets never change; everything else in public/ may.
+  app.use(publicPath, express.static(assetsBuildDirectory, { immutable: true, maxAge: "1y", index: false }));
+  app.use(express.static(options.publicDir ?? "public", { maxAge: "1h", index: false }));
+  app.all("*", createRequestHandler({ build, mode: typeof build === "function" ? "production" : build.mode }));
+  app.use(lastResort);
+
+  const server = createServer(app);
+  server.on("clientError", answerClientError);
+  // Idle kept-alive sockets close a little after a load balancer's (typically 60 s) would.
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    close(graceMs = 10_000) {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A kept-alive connection whose request was in flight goes once its answer is out.
+        server.closeIdleConnections();
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.once("close", () => {
+          clearInterval(idle);
+          clearTimeout(cut);
+        });
+      });
+    },
+  };
+}
