@@ -15,6 +15,8 @@ export default async function handleRequest(
 ) {
   // Embedded-app security headers: CSP frame-ancestors for the shop and the Shopify admin.
   addDocumentResponseHeaders(request, responseHeaders);
+  // A page whose data Shopify or Stripe could not give (app/server/upstream-guard.server.ts).
+  if (responseStatusCode === 503 && !responseHeaders.has("Retry-After")) responseHeaders.set("Retry-After", "5");
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@
 // Idempotency-Key on writes, and errors as a code and a message.
 import { createCookie, type Cookie } from "@remix-run/node";
 import { apiError, readJsonBody } from "../lib/api.server";
+import { upstreamFailure, upstreamFailureResponse } from "../lib/upstream.server";
 import { authenticateStorefrontKey, corsHeaders, type StorefrontClient } from "../storefront/keys.server";
 import { idempotencyResponse, runIdempotent, type IdempotentAnswer, type Tx } from "../idempotency/idempotency.server";
 import db from "../db.server";
@@ -66,6 +67,8 @@ export async function storefrontCall(request: Request, cartId: string | undefine
   } catch (thrown) {
     if (thrown instanceof Response) return withCors(thrown);
     if (thrown instanceof CartError) return withCors(apiError(thrown.status, thrown.code, thrown.message));
+    const failure = upstreamFailure(thrown);
+    if (failure) return withCors(upstreamFailureResponse(failure));
     throw thrown;
   }
 }

@@ -2,7 +2,7 @@
 // by code and cached briefly, so a code a merchant ends in Shopify stops applying within a
 // minute. See docs/decisions/013-discount-codes.md.
 import { unauthenticated } from "../shopify.server";
-import { adminGraphql } from "../shopify/admin-graphql.server";
+import { adminGraphql, requestRetryPolicy } from "../shopify/admin-graphql.server";
 import { fractionToBasisPoints, parseDecimal } from "../totals/money";
 import type { DiscountRule } from "./discounts";
 
@@ -169,7 +169,7 @@ async function readAllItems(admin: Parameters<typeof adminGraphql>[0], id: strin
   while (p.hasNextPage || v.hasNextPage) {
     const { data } = await adminGraphql<{ codeDiscountNode: { codeDiscount: { customerGets: { items: ProductItems } } } | null }>(admin, CART_DISCOUNT_ITEMS_QUERY, {
       id, productsAfter: p.hasNextPage ? p.endCursor : null, variantsAfter: v.hasNextPage ? v.endCursor : null,
-    });
+    }, requestRetryPolicy);
     const items = data.codeDiscountNode?.codeDiscount.customerGets.items;
     if (!items) break;
     if (p.hasNextPage) products.push(...items.products.nodes);
@@ -193,7 +193,7 @@ export async function lookupDiscountCode(shop: string, code: string, currency: s
   const hit = cache.get(key);
   if (hit && now - hit.at < DISCOUNT_TTL_MS) return hit.lookup;
   const { admin } = await unauthenticated.admin(shop);
-  const { data } = await adminGraphql<{ codeDiscountNodeByCode: { id: string; codeDiscount: CodeDiscount } | null }>(admin, CART_DISCOUNT_CODE_QUERY, { code: normalizeCode(code) });
+  const { data } = await adminGraphql<{ codeDiscountNodeByCode: { id: string; codeDiscount: CodeDiscount } | null }>(admin, CART_DISCOUNT_CODE_QUERY, { code: normalizeCode(code) }, requestRetryPolicy);
   const node = data.codeDiscountNodeByCode;
   const items = node && "customerGets" in node.codeDiscount ? node.codeDiscount.customerGets.items : null;
   if (node && items?.__typename === "DiscountProducts" && "products" in items) {

@@ -10,7 +10,14 @@ const refusals = {
   "404": { description: "No such cart or line in this shop", ...json(error) },
   "409": { description: "The same Idempotency-Key is in progress (see Retry-After), or a discount code that cannot be combined with one applied", ...json(error) },
   "413": { description: "Body larger than 64 KiB", ...json(error) },
+  "414": { description: "Request path longer than 2,048 characters (path_too_long)", ...json(error) },
+  "415": { description: "A body that is not application/json (unsupported_media_type)", ...json(error) },
   "422": { description: "Refused (unknown variant, unknown or unusable discount code, Idempotency-Key reused with another request)", ...json(error) },
+  "503": {
+    description: "Shopify or Stripe cannot answer just now (shopify_unavailable, stripe_unavailable, upstream_unavailable); nothing changed. Retry after Retry-After seconds.",
+    headers: { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 1 } } },
+    ...json(error),
+  },
 };
 const cartId = { name: "cartId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const lineId = { name: "lineId", in: "path", required: true, schema: { type: "string" } };

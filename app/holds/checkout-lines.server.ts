@@ -4,7 +4,7 @@
 // Holdfast can promise.
 import { z } from "zod";
 import db from "../db.server";
-import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
+import { adminGraphql, requestRetryPolicy, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { recordShopifyAvailable } from "./ledger.server";
 import { MAX_LINE_QUANTITY, MAX_LINES } from "./holds.server";
 
@@ -63,7 +63,7 @@ export async function resolveMerchandise(shop: string, admin: AdminGraphqlClient
   const ids = [...new Set(lines.map((l) => l.variantId))];
   const variants = new Map<string, VariantNode>();
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const { data } = await adminGraphql<{ nodes: (VariantNode | null)[] }>(admin, CHECKOUT_VARIANTS_QUERY, { ids: ids.slice(i, i + CHUNK) });
+    const { data } = await adminGraphql<{ nodes: (VariantNode | null)[] }>(admin, CHECKOUT_VARIANTS_QUERY, { ids: ids.slice(i, i + CHUNK) }, requestRetryPolicy);
     for (const node of data.nodes) if (node?.inventoryItem) variants.set(node.id, node);
   }
   const unknown = ids.filter((id) => !variants.has(id));

@@ -6,27 +6,40 @@ export function apiError(status: number, code: string, message: string, extra: R
   return json({ error: { code, message }, ...extra }, { status, headers });
 }
 
+/** How much of an oversized body is read and dropped so the connection survives the 413. */
+const DRAIN_LIMIT = 1024 * 1024;
+
 /** Reads a JSON body of at most `limit` bytes; refusals are Responses to return as they are. */
 export async function readJsonBody(request: Request, limit = 64 * 1024, options: { emptyAs?: unknown } = {}): Promise<unknown> {
-  const tooLarge = () => apiError(413, "body_too_large", `The body is larger than ${limit} bytes`, {}, { Connection: "close" });
-  if (Number(request.headers.get("Content-Length") ?? 0) > limit) throw tooLarge();
-  // Read as it arrives and stop at the limit: a chunked body has no length to check up front.
+  const tooLarge = () => apiError(413, "body_too_large", `The body is larger than ${limit} bytes`);
+  const declared = Number(request.headers.get("Content-Length") ?? 0);
+  // Far too large: refused at once, and the connection closes (reading it all would be the attack).
+  if (declared > DRAIN_LIMIT) throw apiError(413, "body_too_large", `The body is larger than ${limit} bytes`, {}, { Connection: "close" });
+  // Read as it arrives and stop keeping it at the limit: a chunked body has no length to check
+  // up front. The rest is still read (and dropped, up to DRAIN_LIMIT), so the 413 leaves the
+  // kept-alive connection usable for the client's next request.
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
     for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.byteLength;
-      if (size > limit) throw tooLarge();
-      chunks.push(chunk);
+      if (size > DRAIN_LIMIT) throw apiError(413, "body_too_large", `The body is larger than ${limit} bytes`, {}, { Connection: "close" });
+      if (size <= limit) chunks.push(chunk);
     }
   }
+  if (size > limit || declared > limit) throw tooLarge();
+  const bytes = Buffer.concat(chunks);
+  if (options.emptyAs !== undefined && bytes.toString("latin1").trim() === "") return options.emptyAs;
+  // JSON only: a form or text/plain body is what a cross-site page can send without asking.
+  const type = request.headers.get("Content-Type");
+  if (!type || !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type))
+    throw apiError(415, "unsupported_media_type", "The body must be JSON, sent with Content-Type: application/json");
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw apiError(400, "invalid_text", "The body is not valid UTF-8");
   }
-  if (options.emptyAs !== undefined && text.trim() === "") return options.emptyAs;
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -18,26 +18,29 @@ export function checkText(text: string, options: { allowLineBreaks?: boolean } =
 /**
  * The first string anywhere in a parsed JSON value (keys included) that cannot be accepted,
  * with its path. Line breaks are allowed in bodies (a note, an address line pasted in); control
- * characters and ill-formed Unicode are not.
+ * characters and ill-formed Unicode are not. Nesting deeper than MAX_JSON_DEPTH is refused too:
+ * no request of ours nests that deep, and recursive code further on (fingerprints, stored
+ * answers) would exhaust the stack. Walked with a stack, not recursion: a 64 KiB body can nest
+ * thirty thousand levels deep.
  */
-export function findBadText(value: unknown, path: string[] = []): { path: string; problem: string } | undefined {
-  if (typeof value === "string") {
-    const problem = checkText(value, { allowLineBreaks: true });
-    return problem ? { path: path.join(".") || "body", problem } : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findBadText(value[i], [...path, String(i)]);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (value && typeof value === "object") {
-    for (const [key, inner] of Object.entries(value)) {
-      const keyProblem = checkText(key);
-      if (keyProblem) return { path: [...path, "(key)"].join("."), problem: keyProblem };
-      const found = findBadText(inner, [...path, key]);
-      if (found) return found;
+export const MAX_JSON_DEPTH = 32;
+
+export function findBadText(value: unknown): { path: string; problem: string } | undefined {
+  const pending: { value: unknown; path: string[]; depth: number }[] = [{ value, path: [], depth: 0 }];
+  while (pending.length) {
+    const { value: v, path, depth } = pending.pop()!;
+    if (depth > MAX_JSON_DEPTH) return { path: path.join(".") || "body", problem: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+    if (typeof v === "string") {
+      const problem = checkText(v, { allowLineBreaks: true });
+      if (problem) return { path: path.join(".") || "body", problem };
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) pending.push({ value: v[i], path: path.length < 8 ? [...path, String(i)] : path, depth: depth + 1 });
+    } else if (v && typeof v === "object") {
+      for (const [key, inner] of Object.entries(v).reverse()) {
+        const keyProblem = checkText(key);
+        if (keyProblem) return { path: [...path, "(key)"].join(".") || "body", problem: keyProblem };
+        pending.push({ value: inner, path: path.length < 8 ? [...path, key] : path, depth: depth + 1 });
+      }
     }
   }
   return undefined;

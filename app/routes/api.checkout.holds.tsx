@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { authenticate } from "../shopify.server";
 import { apiError, readJsonBody, zodMessage } from "../lib/api.server";
+import { upstreamFailure, upstreamFailureResponse } from "../lib/upstream.server";
 import { checkoutHoldRequestSchema, holdCheckout } from "../holds/checkout-holds.server";
 import { adminForShop, shopFromCheckoutToken } from "../holds/checkout-api.server";
 
@@ -17,6 +18,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return cors(json(answer.body, { status: answer.status }));
   } catch (thrown) {
     if (thrown instanceof Response) return cors(thrown);
+    const failure = upstreamFailure(thrown);
+    if (failure) return cors(upstreamFailureResponse(failure));
     throw thrown;
   }
 };

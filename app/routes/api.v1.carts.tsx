@@ -1,15 +1,18 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { cartApi, cartCookie, CART_TOKEN_HEADER, otherMethods } from "../cart/api.server";
-import { cartView, customersCart, getOrCreateCart, prefetchFactsForCarts, type Facts } from "../cart/carts.server";
+import { CartError, cartView, customersCart, getOrCreateCart, prefetchFactsForCarts, type Facts } from "../cart/carts.server";
 import { requestCustomer } from "../cart/customers.server";
 import { shopCurrency } from "../shop/shopify-settings.server";
+import { zodMessage } from "../lib/api.server";
 
-const body = z.object({ cartToken: z.string().max(64).nullish() }).passthrough();
+const body = z.object({ cartToken: z.string({ invalid_type_error: "cartToken must be a string (the cart's token) or null" }).max(64, "cartToken is at most 64 characters").nullish() }).passthrough();
 
 /** The guest's cart token: in the body, the header, or the cookie, in that order. */
 async function tokenOf(request: Request, shop: string, raw: unknown): Promise<string | null> {
-  const given = body.safeParse(raw ?? {}).data?.cartToken ?? request.headers.get(CART_TOKEN_HEADER);
+  const parsed = body.safeParse(raw ?? {});
+  if (!parsed.success) throw new CartError(400, "invalid_request", zodMessage(parsed.error.issues));
+  const given = parsed.data.cartToken ?? request.headers.get(CART_TOKEN_HEADER);
   if (given) return given;
   const fromCookie: unknown = await cartCookie(shop).parse(request.headers.get("Cookie"));
   return typeof fromCookie === "string" ? fromCookie : null;

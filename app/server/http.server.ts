@@ -10,6 +10,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from "express"
 import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { checkText } from "../lib/text";
+import { guardUpstreamFailures } from "./upstream-guard.server";
 
 export const MAX_PATH_LENGTH = 2048;
 
@@ -39,6 +40,17 @@ const wellFormedPath: RequestHandler = (req, res, next) => {
   }
   const problem = checkText(decoded);
   if (problem) return refuse(400, "invalid_path", `The request path ${problem}`);
+  next();
+};
+
+/**
+ * An empty Idempotency-Key is a client's mistake, not "no key": refused here, because Remix's
+ * request adapter drops empty headers and the write would otherwise run unprotected.
+ */
+const noEmptyIdempotencyKey: RequestHandler = (req, res, next) => {
+  const key = req.headers["idempotency-key"];
+  if (key !== undefined && String(key).trim() === "")
+    return res.status(400).type("application/json").send(jsonError(400, "invalid_idempotency_key", "Idempotency-Key is empty: send 1 to 255 printable ASCII characters, or no header"));
   next();
 };
 
@@ -84,10 +96,14 @@ export function createHoldfastHttpServer(build: ServerBuild | (() => Promise<Ser
   // A proxy in front (Shopify's app hosting, a load balancer) says which scheme the shopper used.
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(wellFormedPath);
+  app.use(noEmptyIdempotencyKey);
   // Fingerprinted assets never change; everything else in public/ may.
   app.use(publicPath, express.static(assetsBuildDirectory, { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(options.publicDir ?? "public", { maxAge: "1h", index: false }));
-  app.all("*", createRequestHandler({ build, mode: typeof build === "function" ? "production" : build.mode }));
+  const guardedBuilds = new WeakMap<ServerBuild, ServerBuild>();
+  const guard = (b: ServerBuild) => guardedBuilds.get(b) ?? guardedBuilds.set(b, guardUpstreamFailures(b)).get(b)!;
+  const served = typeof build === "function" ? async () => guard(await build()) : guard(build);
+  app.all("*", createRequestHandler({ build: served, mode: typeof build === "function" ? "production" : build.mode }));
   app.use(lastResort);
 
   const server = createServer(app);

@@ -2,7 +2,7 @@
 // include tax. Read from the Admin API and kept five minutes, so a change in Shopify reaches
 // carts soon without a call per request.
 import { unauthenticated } from "../shopify.server";
-import { adminGraphql } from "../shopify/admin-graphql.server";
+import { adminGraphql, requestRetryPolicy } from "../shopify/admin-graphql.server";
 
 export const SHOP_PRICING_QUERY = `#graphql
   query ShopPricing {
@@ -19,7 +19,7 @@ export async function shopPricing(shop: string, now = Date.now()): Promise<ShopP
   const hit = cache.get(shop);
   if (hit && now - hit.at < TTL_MS) return hit.pricing;
   const { admin } = await unauthenticated.admin(shop);
-  const { shop: s } = (await adminGraphql<{ shop: { currencyCode: string; taxesIncluded: boolean } }>(admin, SHOP_PRICING_QUERY)).data;
+  const { shop: s } = (await adminGraphql<{ shop: { currencyCode: string; taxesIncluded: boolean } }>(admin, SHOP_PRICING_QUERY, undefined, requestRetryPolicy)).data;
   const pricing = { currency: s.currencyCode, taxesIncluded: s.taxesIncluded };
   cache.set(shop, { pricing, at: now });
   return pricing;

@@ -2,7 +2,7 @@
 // live facts from the shop through the Admin API.
 import db, { currentDatabaseProvider } from "../db.server";
 import { SHOPIFY_API_VERSION } from "../shopify/api-version";
-import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
+import { adminGraphql, requestRetryPolicy, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { readHoldPolicy } from "./hold-policy.server";
 import { recentFindings } from "../holds/reconciler.server";
 
@@ -33,7 +33,7 @@ export async function shopStatus(shop: string, admin: AdminGraphqlClient) {
     readHoldPolicy(shop),
     db.webhookEvent.groupBy({ by: ["outcome"], where: { shop }, _count: { _all: true } }),
     db.customerDataRequest.count({ where: { shop } }),
-    adminGraphql<ShopOverview>(admin, SHOP_OVERVIEW_QUERY),
+    adminGraphql<ShopOverview>(admin, SHOP_OVERVIEW_QUERY, undefined, requestRetryPolicy),
     db.hold.count({ where: { shop, state: { in: ["held", "extended"] } } }),
     db.stockLevel.aggregate({ where: { shop }, _sum: { held: true } }),
     db.shopifyInventoryMove.groupBy({ by: ["state"], where: { shop, state: { in: ["pending", "parked"] } }, _count: { _all: true } }),

@@ -26,6 +26,26 @@ export const defaultRetryPolicy: RetryPolicy = {
   random: Math.random,
 };
 
+/**
+ * For calls a shopper or merchant is waiting on: a few seconds of waiting out the throttle at
+ * most, then the request answers 503 with Retry-After (background work keeps the patient default).
+ */
+export const requestRetryPolicy: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: 3, maxDelayMs: 2_000 };
+
+/** Shopify kept answering 5xx (or not at all) for as long as the policy allows. */
+export class ShopifyUnavailableError extends Error {
+  constructor(readonly status: number | undefined, attempts: number) {
+    super(`Shopify answered ${status ?? "nothing"} ${attempts} times`);
+    this.name = "ShopifyUnavailableError";
+  }
+}
+
+/**
+ * The Shopify app library's request-scoped clients turn Shopify's HTTP errors into a thrown
+ * Response carrying Shopify's status: a 429 or 5xx there is the same transient failure.
+ */
+const transientStatus = (error: unknown) => (error instanceof Response && (error.status === 429 || error.status >= 500) ? error.status : undefined);
+
 export class ShopifyThrottledError extends Error {
   constructor(readonly cost: QueryCost | undefined, attempts: number) {
     super(`Shopify kept throttling this query after ${attempts} attempts`);
@@ -59,6 +79,8 @@ export async function adminGraphql<T>(
   signal?: AbortSignal,
 ): Promise<{ data: T; cost?: QueryCost; attempts: number }> {
   let lastCost: QueryCost | undefined;
+  let lastStatus: number | undefined;
+  let throttled = true;
   for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {
     signal?.throwIfAborted();
     try {
@@ -69,16 +91,27 @@ export async function adminGraphql<T>(
       const cost = throttleCost(error);
       if (cost !== undefined) {
         lastCost = cost ?? undefined;
+        throttled = true;
         await policy.sleep(throttleDelayMs(cost, attempt, policy));
         continue;
       }
       if (error instanceof HttpThrottlingError || error instanceof HttpRetriableError) {
         const retryAfterMs = error instanceof HttpThrottlingError && error.response.retryAfter ? error.response.retryAfter * 1000 : 0;
+        throttled = error instanceof HttpThrottlingError;
+        lastStatus = error.response.code;
         await policy.sleep(Math.max(retryAfterMs, throttleDelayMs(null, attempt, policy)));
+        continue;
+      }
+      const status = transientStatus(error);
+      if (status !== undefined) {
+        throttled = status === 429;
+        lastStatus = status;
+        await policy.sleep(throttleDelayMs(null, attempt, policy));
         continue;
       }
       throw error;
     }
   }
+  if (!throttled) throw new ShopifyUnavailableError(lastStatus, policy.maxAttempts);
   throw new ShopifyThrottledError(lastCost, policy.maxAttempts);
 }

@@ -61,7 +61,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
   const refunds = new Map<string, Json>();
   const idempotency = new Map<string, { fingerprint: string; status: number; body: Json }>();
   const events: Json[] = [];
-  const deliveries: { eventId: string; type: string; attempts: number; delivered: boolean }[] = [];
+  const deliveries: { eventId: string; type: string; attempts: number; delivered: boolean; statuses: number[] }[] = [];
   const endpoints: { url: string; secret: string }[] = [];
   const faults: Fault[] = [];
   // Connected accounts (Stripe Connect): created by the platform, onboarded by the merchant.
@@ -76,7 +76,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
 
   async function deliver(event: Json) {
     for (const endpoint of endpoints) {
-      const record = { eventId: String(event.id), type: String(event.type), attempts: 0, delivered: false };
+      const record = { eventId: String(event.id), type: String(event.type), attempts: 0, delivered: false, statuses: [] as number[] };
       deliveries.push(record);
       const payload = JSON.stringify(event, null, 2);
       void (async () => {
@@ -84,6 +84,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
           record.attempts++;
           try {
             const res = await fetch(endpoint.url, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": sign(payload, endpoint.secret), "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)" }, body: payload });
+            record.statuses.push(res.status);
             if (res.ok) {
               record.delivered = true;
               return;
