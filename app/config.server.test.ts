@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_SCOPES, parseConfig } from "./config.server";
+import { webhookSigningSecret } from "../test/stripe-sim/server";
 
 const valid = {
   SHOPIFY_API_KEY: "key",
@@ -49,5 +50,25 @@ describe("configuration", () => {
 
   it("accepts PostgreSQL URLs", () => {
     expect(parseConfig({ ...valid, DATABASE_URL: "postgresql://holdfast:pw@db:5432/holdfast" }).DATABASE_URL).toMatch(/^postgresql:/);
+  });
+
+  it("accepts every webhook signing secret the Stripe simulator makes (the demo once failed to start on one in 60)", () => {
+    for (let i = 0; i < 5_000; i++) {
+      const secret = webhookSigningSecret();
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9]{32}$/);
+      expect(parseConfig({ ...valid, STRIPE_WEBHOOK_SECRET: secret }).STRIPE_WEBHOOK_SECRET).toBe(secret);
+    }
+    // Secrets in base64's alphabet (Stripe's other tools) are accepted too, a leading "-" included.
+    for (const secret of ["whsec_-abc", "whsec_a+b/c=", "whsec_A_b-C"]) expect(parseConfig({ ...valid, STRIPE_WEBHOOK_SECRET: secret }).STRIPE_WEBHOOK_SECRET).toBe(secret);
+    expect(problems({ ...valid, STRIPE_WEBHOOK_SECRET: "whsec_has space" })).toContain("STRIPE_WEBHOOK_SECRET must be a webhook signing secret");
+  });
+
+  it("reads the production server's settings, with defaults", () => {
+    const config = parseConfig(valid);
+    expect(config).toMatchObject({ PORT: 3000, HOLDFAST_WORKERS: "on", HOLDFAST_SHUTDOWN_GRACE_MS: 10_000, HOLDFAST_SWEEP_EVERY_MS: 15_000 });
+    expect(parseConfig({ ...valid, PORT: "8080", HOLDFAST_WORKERS: "off" })).toMatchObject({ PORT: 8080, HOLDFAST_WORKERS: "off" });
+    expect(problems({ ...valid, PORT: "eighty" })).toContain("PORT must be a port number");
+    expect(problems({ ...valid, HOLDFAST_WORKERS: "maybe" })).toContain("HOLDFAST_WORKERS must be on or off");
+    expect(problems({ ...valid, HOLDFAST_MIRROR_EVERY_MS: "5" })).toContain("HOLDFAST_MIRROR_EVERY_MS must be at least 50");
   });
 });

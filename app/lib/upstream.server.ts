@@ -1,6 +1,6 @@
 // When Shopify or Stripe cannot answer (throttled past what a request may wait, 5xx, timeouts,
-// the network), the shopper's or merchant's request is not at fault and nothing of ours broke:
-// the answer is 503 with Retry-After and a code, never a 500 (issue 11). This module says which
+// the network), or our database is too busy to answer in time, the shopper's or merchant's
+// request is not at fault: the answer is 503 with Retry-After and a code, never a 500 (issue 11). This module says which
 // errors are such failures; the Cart and Checkout API map them with their CORS headers, and the
 // server maps any that reach a route's edge (app/server/upstream-guard.server.ts).
 import { json } from "@remix-run/node";
@@ -8,7 +8,7 @@ import { GraphqlQueryError, HttpMaxRetriesError, HttpRequestError, HttpRetriable
 import Stripe from "stripe";
 import { ShopifyThrottledError, ShopifyUnavailableError } from "../shopify/admin-graphql.server";
 
-export type Upstream = "shopify" | "stripe" | "upstream";
+export type Upstream = "shopify" | "stripe" | "upstream" | "database";
 
 export interface UpstreamFailure { upstream: Upstream; retryAfterSeconds: number; reason: string }
 
@@ -56,6 +56,11 @@ export function upstreamFailure(error: unknown): UpstreamFailure | undefined {
       return { upstream: "stripe", retryAfterSeconds: 5, reason: "Stripe is not answering just now" };
     return undefined;
   }
+  // Our own database too busy to answer in time (a lock wait, the pool empty, a deadlock or write
+  // conflict that a retry resolves): not the client's fault, and over in a moment.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "P1008" || code === "P2024" || code === "P2034" || code === "40P01" || code === "40001" || code === "SQLITE_BUSY")
+    return { upstream: "database", retryAfterSeconds: 1, reason: "The database is busy" };
   // fetch's own failures (refused, reset, DNS) and timeouts, from whichever client made the call.
   if (error instanceof TypeError && error.message === "fetch failed") return { upstream: "upstream", retryAfterSeconds: 5, reason: "A service we depend on is not answering just now" };
   if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError"))

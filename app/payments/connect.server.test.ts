@@ -45,4 +45,16 @@ describe("connecting the merchant's Stripe account (Stripe Connect)", () => {
     expect(back.headers.get("Location")).toBe(`https://${DEFAULT_SHOP}/admin/apps/${t.apiKey}/app/payments`);
     expect(await status()).toMatchObject({ state: "ready", accountId: stripeAccountId });
   });
+
+  it("an account Stripe no longer knows is shown as unreachable, and connecting again makes a new one", async () => {
+    await t.db.shop.update({ where: { domain: DEFAULT_SHOP }, data: { stripeAccountId: "acct_closed_elsewhere" } });
+    expect(await status()).toMatchObject({ state: "unreachable", accountId: "acct_closed_elsewhere" });
+    const accounts = sim.accounts.size;
+    const again = await t.adminFetch("/app/payments", { method: "POST", body: new URLSearchParams({}) });
+    expect(again.headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url")).toMatch(new RegExp(`^${sim.url}/_sim/connect/onboard/`));
+    const { stripeAccountId } = await t.db.shop.findUniqueOrThrow({ where: { domain: DEFAULT_SHOP } });
+    expect(stripeAccountId).not.toBe("acct_closed_elsewhere");
+    expect(sim.accounts.size).toBe(accounts + 1);
+    expect(await status()).toMatchObject({ state: "onboarding", accountId: stripeAccountId });
+  });
 });

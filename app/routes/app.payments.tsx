@@ -25,6 +25,7 @@ const STATE_BADGES = {
   not_connected: { tone: "attention", label: "Not connected" },
   onboarding: { tone: "warning", label: "Setup not finished" },
   ready: { tone: "success", label: "Ready to take payments" },
+  unreachable: { tone: "critical", label: "Account unreachable" },
 } as const;
 
 export default function Payments() {
@@ -54,11 +55,13 @@ export default function Payments() {
                   <Text as="p">
                     {status.state === "onboarding"
                       ? "Stripe still needs some details before your account can take payments."
-                      : "Connect your Stripe account: shoppers' payments go straight to it. Holdfast never sees your Stripe keys."}
+                      : status.state === "unreachable"
+                        ? `Stripe no longer lets Holdfast reach account ${status.accountId} (it was disconnected or closed). Checkouts cannot take payments until you connect an account again.`
+                        : "Connect your Stripe account: shoppers' payments go straight to it. Holdfast never sees your Stripe keys."}
                   </Text>
                   <Form method="post">
                     <Button submit variant="primary" loading={busy}>
-                      {status.state === "onboarding" ? "Finish setting up Stripe" : "Connect Stripe"}
+                      {status.state === "onboarding" ? "Finish setting up Stripe" : status.state === "unreachable" ? "Connect Stripe again" : "Connect Stripe"}
                     </Button>
                   </Form>
                 </BlockStack>

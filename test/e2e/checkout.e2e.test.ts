@@ -62,6 +62,9 @@ describe("checkout through the production server", () => {
     // Every event Stripe sent about this payment reached the app and was answered 2xx, first time.
     const deliveries = await until(async () => s.sim.deliveries.filter((d) => s.sim.events.some((e) => e.id === d.eventId && JSON.stringify(e).includes(pi))), (d) => d.length >= 2 && d.every((x) => x.delivered), "Stripe's deliveries");
     for (const d of deliveries) expect(d.statuses, d.type).toEqual([200]);
+    // Shopify's webhooks about the order and the stock it took reached the app and were processed.
+    const shopify = await until(async () => s.store.webhooks.deliveries.filter((d) => d.topic === "orders/create" || d.topic === "inventory_levels/update"), (d) => d.length >= 2 && d.every((x) => x.delivered), "Shopify's deliveries");
+    for (const d of shopify) expect(d.attempts.map((a) => a.status), d.topic).toEqual([200]);
   });
 
   it("answers a validly signed Stripe event with 200 JSON, and a duplicate as one", async () => {

@@ -75,7 +75,11 @@ export async function startStack(o: { env?: Record<string, string> } = {}): Prom
   if (!key) throw new Error("no storefront key was created");
   const rate = await adminData("/app/shipping", "routes/app.shipping", { method: "POST", body: new URLSearchParams({ intent: "create-rate", kind: "flat", title: "Standard", amount: "7.00" }) });
   if (rate.status >= 300) throw new Error(`shipping rate: ${rate.status} ${await rate.text()}`);
-  await db.shop.update({ where: { domain: DEFAULT_SHOP }, data: { stripeAccountId: "acct_e2e_1" } });
+  // Stripe, as the merchant connects it: the Payments page sends them through Stripe's onboarding.
+  const connect = await adminData("/app/payments", "routes/app.payments", { method: "POST", body: new URLSearchParams({}) });
+  const onboarding = connect.headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url");
+  if (!onboarding) throw new Error(`Stripe onboarding did not start: ${connect.status} ${await connect.text()}`);
+  await fetch(onboarding, { redirect: "manual" });
 
   return {
     url, port, server, store, sim, database, db, key, env, adminData,
