@@ -408,31 +408,47 @@ export const discountCodeSchema = z.string({ invalid_type_error: "code must be a
  * is refused (409). A code whose minimum is not met yet is kept and shown as not applied, with why.
  */
 export async function applyDiscountCode(shop: string, id: string, input: unknown, options: CartOptions = {}) {
-  const client = options.client ?? db;
   const parsed = z.object({ code: discountCodeSchema }).strict().safeParse(input);
   if (!parsed.success) throw new CartError(400, "invalid_request", zodMessage(parsed.error.issues));
   const code = normalizeCode(parsed.data.code);
-  const cart = await requireCart(shop, id, client);
-  const codes = codesOf(cart);
-  if (codes.includes(code)) return;
-  if (codes.length >= MAX_DISCOUNT_CODES) throw new CartError(422, "too_many_discount_codes", `A cart takes at most ${MAX_DISCOUNT_CODES} discount codes`);
-  const facts = await factsFor(shop, cart.currency, [], [...codes, code], options.facts);
-  const lookup = facts.discounts.get(code)!;
-  if (!lookup.ok) throw new CartError(422, lookup.code, lookup.message);
-  for (const other of codes) {
-    const applied = facts.discounts.get(other);
-    if (applied?.ok && !combinable(lookup.rule, applied.rule))
-      throw new CartError(409, "discount_code_not_combinable", `${code} cannot be combined with ${other}; remove ${other} to use ${code}`);
-  }
-  await client.cart.update({ where: { id }, data: { discountCodes: JSON.stringify([...codes, code]), lastActivityAt: new Date() } });
+  await changeCodes(shop, id, options.client ?? db, async (codes, cart) => {
+    if (codes.includes(code)) return null;
+    if (codes.length >= MAX_DISCOUNT_CODES) throw new CartError(422, "too_many_discount_codes", `A cart takes at most ${MAX_DISCOUNT_CODES} discount codes`);
+    const facts = await factsFor(shop, cart.currency, [], [...codes, code], options.facts);
+    const lookup = facts.discounts.get(code)!;
+    if (!lookup.ok) throw new CartError(422, lookup.code, lookup.message);
+    for (const other of codes) {
+      const applied = facts.discounts.get(other);
+      if (applied?.ok && !combinable(lookup.rule, applied.rule))
+        throw new CartError(409, "discount_code_not_combinable", `${code} cannot be combined with ${other}; remove ${other} to use ${code}`);
+    }
+    return [...codes, code];
+  });
 }
 
 export async function removeDiscountCode(shop: string, id: string, rawCode: string, { client = db }: CartOptions = {}) {
   const code = normalizeCode(rawCode);
-  const cart = await requireCart(shop, id, client);
-  const codes = codesOf(cart);
-  if (!codes.includes(code)) throw new CartError(404, "discount_code_not_applied", `${code} is not applied to this cart`);
-  await client.cart.update({ where: { id }, data: { discountCodes: JSON.stringify(codes.filter((c) => c !== code)), lastActivityAt: new Date() } });
+  await changeCodes(shop, id, client, async (codes) => {
+    if (!codes.includes(code)) throw new CartError(404, "discount_code_not_applied", `${code} is not applied to this cart`);
+    return codes.filter((c) => c !== code);
+  });
+}
+
+/**
+ * Changes a cart's codes with a compare-and-set: the new list is written only where the list is
+ * still the one it was computed from, in one conditional statement; a write that lost a race
+ * is computed again from what won (so two codes applied at once are both kept, and every
+ * check, such as combinability, is made against the list that is really there).
+ */
+async function changeCodes(shop: string, id: string, client: Client, change: (codes: string[], cart: CartRow) => Promise<string[] | null>) {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const cart = await requireCart(shop, id, client);
+    const next = await change(codesOf(cart), cart);
+    if (next === null) return;
+    const { count } = await client.cart.updateMany({ where: { id, shop, discountCodes: cart.discountCodes }, data: { discountCodes: JSON.stringify(next), lastActivityAt: new Date() } });
+    if (count) return;
+  }
+  throw new CartError(409, "cart_busy", "The cart's discount codes kept changing while this change was made; try again");
 }
 
 /** A cart with lines and no activity for this long, not converted, counts as abandoned. */

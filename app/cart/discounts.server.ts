@@ -3,6 +3,7 @@
 // minute. See docs/decisions/013-discount-codes.md.
 import { unauthenticated } from "../shopify.server";
 import { adminGraphql, requestRetryPolicy } from "../shopify/admin-graphql.server";
+import { singleFlight } from "../lib/single-flight";
 import { fractionToBasisPoints, parseDecimal } from "../totals/money";
 import type { DiscountRule } from "./discounts";
 
@@ -187,11 +188,17 @@ const cache = new Map<string, { lookup: DiscountLookup; at: number }>();
 /** Normalises what a shopper typed: Shopify codes are case-insensitive. */
 export const normalizeCode = (code: string) => code.trim().toUpperCase();
 
-/** The shop's discount for this code (cached 30 s). */
+const lookups = singleFlight<DiscountLookup>();
+
+/** The shop's discount for this code (cached 30 s; one query at a time per code). */
 export async function lookupDiscountCode(shop: string, code: string, currency: string, now = Date.now()): Promise<DiscountLookup> {
   const key = `${shop}|${currency}|${normalizeCode(code)}`;
   const hit = cache.get(key);
   if (hit && now - hit.at < DISCOUNT_TTL_MS) return hit.lookup;
+  return lookups(key, () => queryDiscountCode(shop, code, currency, key, now));
+}
+
+async function queryDiscountCode(shop: string, code: string, currency: string, key: string, now: number): Promise<DiscountLookup> {
   const { admin } = await unauthenticated.admin(shop);
   const { data } = await adminGraphql<{ codeDiscountNodeByCode: { id: string; codeDiscount: CodeDiscount } | null }>(admin, CART_DISCOUNT_CODE_QUERY, { code: normalizeCode(code) }, requestRetryPolicy);
   const node = data.codeDiscountNodeByCode;

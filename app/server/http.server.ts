@@ -25,21 +25,29 @@ export interface HoldfastHttpServer {
 
 const jsonError = (status: number, code: string, message: string) => JSON.stringify({ error: { code, message } });
 
+/**
+ * A refusal made here, before any route: JSON, never cached, and readable by the storefront's
+ * script that sent it (the origin is echoed: the answer carries no data to protect).
+ */
+function refuse(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], status: number, code: string, message: string) {
+  const origin = req.headers.origin;
+  if (origin && req.originalUrl.startsWith("/api/")) res.set({ "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", Vary: "Origin" });
+  res.status(status).type("application/json").set("Cache-Control", "no-store").send(jsonError(status, code, message));
+}
+
 /** Refuses a path that is too long, cannot be decoded, or decodes to text no route accepts. */
 const wellFormedPath: RequestHandler = (req, res, next) => {
   const raw = req.originalUrl;
-  const refuse = (status: number, code: string, message: string) =>
-    res.status(status).type("application/json").set("Cache-Control", "no-store").send(jsonError(status, code, message));
-  if (raw.length > MAX_PATH_LENGTH) return refuse(414, "path_too_long", `The request path is longer than ${MAX_PATH_LENGTH} characters`);
+  if (raw.length > MAX_PATH_LENGTH) return refuse(req, res, 414, "path_too_long", `The request path is longer than ${MAX_PATH_LENGTH} characters`);
   const pathname = raw.split("?")[0];
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
   } catch {
-    return refuse(400, "invalid_path", "The request path is not valid percent-encoded UTF-8");
+    return refuse(req, res, 400, "invalid_path", "The request path is not valid percent-encoded UTF-8");
   }
   const problem = checkText(decoded);
-  if (problem) return refuse(400, "invalid_path", `The request path ${problem}`);
+  if (problem) return refuse(req, res, 400, "invalid_path", `The request path ${problem}`);
   next();
 };
 
@@ -50,7 +58,7 @@ const wellFormedPath: RequestHandler = (req, res, next) => {
 const noEmptyIdempotencyKey: RequestHandler = (req, res, next) => {
   const key = req.headers["idempotency-key"];
   if (key !== undefined && String(key).trim() === "")
-    return res.status(400).type("application/json").send(jsonError(400, "invalid_idempotency_key", "Idempotency-Key is empty: send 1 to 255 printable ASCII characters, or no header"));
+    return refuse(req, res, 400, "invalid_idempotency_key", "Idempotency-Key is empty: send 1 to 255 printable ASCII characters, or no header");
   next();
 };
 

@@ -2,8 +2,8 @@
 // Stripe that reached the route's edge becomes a 503 with Retry-After. An API route's or a
 // page's data request (Remix's `_data`) gets the JSON answer as it is; a page itself throws
 // it, so Remix renders the error boundary with that status (entry.server adds Retry-After).
-// Other errors pass through untouched.
-import type { ServerBuild } from "@remix-run/node";
+// Any other error in an API route is a JSON 500 (logged); a page's goes to its error boundary.
+import { json, type ServerBuild } from "@remix-run/node";
 import { upstreamFailure, upstreamFailureResponse } from "../lib/upstream.server";
 
 type Handler = (args: { request: Request }) => Promise<unknown> | unknown;
@@ -14,7 +14,13 @@ function guarded(handler: Handler, isPage: boolean): Handler {
       return await handler(args);
     } catch (error) {
       const failure = upstreamFailure(error);
-      if (!failure) throw error;
+      if (!failure) {
+        // An API route's own failure is still answered in the API's shape (Remix would send
+        // "Unexpected Server Error" as text); a page's goes to its error boundary.
+        if (isPage || error instanceof Response) throw error;
+        console.error(`unhandled error in ${new URL(args.request.url).pathname}: ${(error as Error)?.stack ?? String(error)}`);
+        return json({ error: { code: "internal_error", message: "Something went wrong on our side; it has been logged" } }, { status: 500 });
+      }
       const response = upstreamFailureResponse(failure);
       const document = isPage && args.request.method === "GET" && !new URL(args.request.url).searchParams.has("_data");
       if (document) throw response;

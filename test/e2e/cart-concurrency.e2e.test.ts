@@ -146,4 +146,49 @@ describe("concurrent writes to one cart, through the production server", () => {
     no5xx(answers);
     expect(new Set(answers.map((a) => a.body.cart.id))).toEqual(new Set([cart]));
   });
+
+  it("the same discount code applied and removed many times at once: the cart ends with it once, or without it", async () => {
+    const cart = await newCart();
+    const [v] = variants(1);
+    await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 3 });
+    const applied = await parallel(N, (i) => api("POST", `/api/v1/carts/${cart}/discount-codes`, { code: "WELCOME10" }, { "Idempotency-Key": `code-${cart}-${i}` }));
+    no5xx(applied);
+    expect(applied.map((a) => a.status)).toEqual(Array(N).fill(200));
+    const codes = async () => ((await api("GET", `/api/v1/carts/${cart}`)).body.totals.discountCodes as { code: string }[]).map((c) => c.code);
+    expect(await codes()).toEqual(["WELCOME10"]);
+    const removed = await parallel(N, (i) => api("DELETE", `/api/v1/carts/${cart}/discount-codes/WELCOME10`, undefined, { "Idempotency-Key": `uncode-${cart}-${i}` }));
+    no5xx(removed);
+    expect(await codes()).toEqual([]);
+  });
+
+  it("different discount codes applied at once: every one kept (none lost to another's write)", async () => {
+    const cart = await newCart();
+    const [v] = variants(1);
+    await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 3 });
+    // An order, a product and a shipping discount: each combines with the other two.
+    const wanted = ["WELCOME10", "DECK20", "FREESHIP"];
+    const answers = await parallel(12, (i) => api("POST", `/api/v1/carts/${cart}/discount-codes`, { code: wanted[i % 3] }, { "Idempotency-Key": `codes-${cart}-${i}` }));
+    no5xx(answers);
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    const codes = ((await api("GET", `/api/v1/carts/${cart}`)).body.totals.discountCodes as { code: string }[]).map((c) => c.code);
+    expect(codes.sort()).toEqual([...wanted].sort());
+  });
+
+  it("checkouts of one cart started at once, with one key and with many: one checkout, one PaymentIntent, one hold", async () => {
+    const cart = await newCart();
+    const [v] = variants(1);
+    await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 1 });
+    await api("PUT", `/api/v1/carts/${cart}/contact`, { email: "kim@example.com" });
+    await api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: { lastName: "Kim", address1: "2 Quay Rd", city: "Portland", country: "US" } });
+    const rates = (await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.rates as { id: string }[];
+    const total = (await api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: rates[0].id })).body.totals.grandTotal as number;
+    const answers = await parallel(N, (i) => api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: total }, { "Idempotency-Key": i % 2 ? `co-${cart}` : `co-${cart}-${i}` }));
+    no5xx(answers);
+    const ids = new Set(answers.filter((a) => a.status === 202).map((a) => a.body.checkout.id));
+    expect(ids.size).toBe(1);
+    for (const a of answers.filter((x) => x.status !== 202)) expect(a.status, a.text).toBe(409);
+    const [id] = [...ids];
+    expect([...s.sim.paymentIntents.values()].filter((p) => p.metadata.holdfast_run === id)).toHaveLength(1);
+    expect(await s.db.hold.count({ where: { state: { in: ["held", "extended"] }, ownerId: { contains: id } } })).toBe(1);
+  });
 });
