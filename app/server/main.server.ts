@@ -2,7 +2,7 @@
 // background jobs, and stop cleanly. On SIGTERM or SIGINT it stops taking connections, lets
 // requests in flight finish (up to HOLDFAST_SHUTDOWN_GRACE_MS), stops the jobs (a round in
 // progress finishes), closes the database pool, and exits 0 (decision 018).
-import type { ServerBuild } from "@remix-run/node";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import type { AddressInfo } from "node:net";
 import { appConfig, ConfigError } from "../config.server";
 import { createHoldfastHttpServer } from "./http.server";
@@ -39,6 +39,8 @@ export async function runProductionServer(build: ServerBuild): Promise<void> {
   await new Promise<void>((resolve) => http.server.listen(config.PORT, config.HOST, resolve));
   const { address, port } = http.server.address() as AddressInfo;
   console.log(`Holdfast listening on http://${address.includes(":") ? `[${address}]` : address}:${port}`);
+  // Under `remix dev` (npm run dev), the dev server waits for this before it reloads the browser.
+  if (config.NODE_ENV === "development") await broadcastDevReady(build);
 
   let stopping = false;
   const stop = async (signal: string) => {
