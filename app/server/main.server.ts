@@ -21,12 +21,12 @@ export async function runProductionServer(build: ServerBuild): Promise<void> {
   // Loaded after the configuration is known good: these read it at import.
   const { default: shopify } = await import("../shopify.server");
   const { default: db } = await import("../db.server");
-  const { startHoldWorkers } = await import("../holds/workers.server");
+  const { startJobs } = await import("../jobs/jobs.server");
 
   const http = createHoldfastHttpServer(build);
   const jobs =
     config.HOLDFAST_WORKERS === "on"
-      ? startHoldWorkers({
+      ? startJobs({
           adminFor: async (shop) => (await shopify.unauthenticated.admin(shop)).admin,
           sweepEveryMs: config.HOLDFAST_SWEEP_EVERY_MS,
           mirrorEveryMs: config.HOLDFAST_MIRROR_EVERY_MS,

@@ -1,11 +1,12 @@
-// Background work, in-process: expire holds past their TTL, drain the Shopify mirror outbox,
-// reconcile each installed shop every few minutes, mark abandoned carts, and resume saga runs
-// (at start-up and when their retries are due). All are safe
+// Background work, in-process, in one place: the schedule of every area's jobs, started by the
+// server entry (app/server/main.server.ts). Each area owns its job functions: hold expiry
+// (holds), the Shopify mirror's drain (holds), abandoned carts (cart), saga resume and the
+// checkouts the holds outlived (checkout), reconcile rounds (holds, checkout). All are safe
 // with several app instances (conditional updates, SKIP LOCKED on PostgreSQL, leases on the
 // outbox, row locks in the reconciler's repairs), so every instance may run them.
-import { expireDueHolds } from "./holds.server";
-import { drainInventoryMoves } from "./mirror.server";
-import { reconcileShop } from "./reconciler.server";
+import { expireDueHolds } from "../holds/holds.server";
+import { drainInventoryMoves } from "../holds/mirror.server";
+import { reconcileShop } from "../holds/reconciler.server";
 import db from "../db.server";
 import { markAbandonedCarts } from "../cart/carts.server";
 import { sagaRunner } from "../checkout/runner.server";
@@ -14,12 +15,12 @@ import { abandonExpiredCheckouts } from "../checkout/checkout-saga.server";
 import { reconcileCheckouts } from "../checkout/checkout-reconciler.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 
-export interface HoldWorkers {
+export interface Jobs {
   /** Stops the timers and waits for a round in progress to finish. */
   stop(): Promise<void>;
 }
 
-export function startHoldWorkers(o: {
+export function startJobs(o: {
   adminFor: (shop: string) => Promise<AdminGraphqlClient>;
   sweepEveryMs?: number;
   mirrorEveryMs?: number;
@@ -27,7 +28,7 @@ export function startHoldWorkers(o: {
   abandonedEveryMs?: number;
   sagaEveryMs?: number;
   log?: (message: string) => void;
-}): HoldWorkers {
+}): Jobs {
   const log = o.log ?? ((m) => console.error(m));
   const running = new Map<string, Promise<void>>();
   const every = (name: string, ms: number, work: () => Promise<unknown>) => {
@@ -35,7 +36,7 @@ export function startHoldWorkers(o: {
       if (running.has(name)) return; // the previous round is still going
       const round = work()
         .then(() => undefined)
-        .catch((error) => log(`hold ${name} failed: ${(error as Error).message}`))
+        .catch((error) => log(`job ${name} failed: ${(error as Error).message}`))
         .finally(() => running.delete(name));
       running.set(name, round);
     }, ms);
