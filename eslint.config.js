@@ -11,7 +11,12 @@ export default tseslint.config(
     // Remix's own fetch globals (remix-serve, `remix dev`) have no static Response.json: the
     // checkout answered 500 under them once (issue 11). json() from @remix-run/node works under any.
     files: ["app/**/*.{ts,tsx}"],
-    rules: { "no-restricted-syntax": ["error", { selector: "MemberExpression[object.name='Response'][property.name='json']", message: "Use json() from @remix-run/node." }] },
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[object.name='Response'][property.name='json']", message: "Use json() from @remix-run/node." },
+      ],
+    },
   },
   {
     files: ["**/*.{ts,tsx}"],

@@ -17,8 +17,7 @@ const provider = databaseProvider(url);
 function multiStatementSafe<T extends object>(adapter: T): T {
   const a = adapter as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   const executeRaw = a.executeRaw.bind(a);
-  a.executeRaw = async (q: { sql: string; args: unknown[] }) =>
-    q.args.length === 0 ? (await a.executeScript(q.sql), 0) : executeRaw(q);
+  a.executeRaw = async (q: { sql: string; args: unknown[] }) => (q.args.length === 0 ? (await a.executeScript(q.sql), 0) : executeRaw(q));
   return adapter;
 }
 
@@ -29,13 +28,11 @@ function pgCatalogTypesAsText<T extends object>(adapter: T): T {
   const performIO = a.performIO.bind(a);
   a.performIO = async (q: unknown) => {
     const res = await performIO(q);
-    for (const r of Array.isArray(res) ? res : [res])
-      for (const f of r.fields ?? []) if (f.dataTypeID === 18 || f.dataTypeID === 19) f.dataTypeID = 25;
+    for (const r of Array.isArray(res) ? res : [res]) for (const f of r.fields ?? []) if (f.dataTypeID === 18 || f.dataTypeID === 19) f.dataTypeID = 25;
     return res;
   };
   const startTransaction = a.startTransaction?.bind(a);
-  if (startTransaction)
-    a.startTransaction = async (...args: unknown[]) => pgCatalogTypesAsText(await startTransaction(...args));
+  if (startTransaction) a.startTransaction = async (...args: unknown[]) => pgCatalogTypesAsText(await startTransaction(...args));
   return adapter;
 }
 

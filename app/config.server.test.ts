@@ -59,7 +59,8 @@ describe("configuration", () => {
       expect(parseConfig({ ...valid, STRIPE_WEBHOOK_SECRET: secret }).STRIPE_WEBHOOK_SECRET).toBe(secret);
     }
     // Secrets in base64's alphabet (Stripe's other tools) are accepted too, a leading "-" included.
-    for (const secret of ["whsec_-abc", "whsec_a+b/c=", "whsec_A_b-C"]) expect(parseConfig({ ...valid, STRIPE_WEBHOOK_SECRET: secret }).STRIPE_WEBHOOK_SECRET).toBe(secret);
+    for (const secret of ["whsec_-abc", "whsec_a+b/c=", "whsec_A_b-C"])
+      expect(parseConfig({ ...valid, STRIPE_WEBHOOK_SECRET: secret }).STRIPE_WEBHOOK_SECRET).toBe(secret);
     expect(problems({ ...valid, STRIPE_WEBHOOK_SECRET: "whsec_has space" })).toContain("STRIPE_WEBHOOK_SECRET must be a webhook signing secret");
   });
 

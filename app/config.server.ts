@@ -3,15 +3,24 @@
 import { z } from "zod";
 import { databaseProvider } from "./lib/database-url";
 
-export const DEFAULT_SCOPES = "read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers";
+export const DEFAULT_SCOPES =
+  "read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers";
 
 const url = (name: string) => {
   const message = `${name} must be an absolute URL such as https://holdfast.example.com`;
-  return z.string({ required_error: `${name} is missing` }).trim().url(message).refine((u) => /^https?:\/\//i.test(u), message);
+  return z
+    .string({ required_error: `${name} is missing` })
+    .trim()
+    .url(message)
+    .refine((u) => /^https?:\/\//i.test(u), message);
 };
 
 const everyMs = (name: string, fallback: number) =>
-  z.coerce.number({ invalid_type_error: `${name} must be milliseconds` }).int(`${name} must be whole milliseconds`).min(50, `${name} must be at least 50`).default(fallback);
+  z.coerce
+    .number({ invalid_type_error: `${name} must be milliseconds` })
+    .int(`${name} must be whole milliseconds`)
+    .min(50, `${name} must be at least 50`)
+    .default(fallback);
 
 const schema = z.object({
   SHOPIFY_API_KEY: z.string({ required_error: "SHOPIFY_API_KEY is missing" }).trim().min(1, "SHOPIFY_API_KEY is empty"),
@@ -38,14 +47,25 @@ const schema = z.object({
   SHOPIFY_DEV_STORE_URL: url("SHOPIFY_DEV_STORE_URL").optional(),
   SHOP_CUSTOM_DOMAIN: z.string().trim().optional(),
   // Optional until a shop takes payments; stripe.server.ts says clearly when one is missing.
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)").optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, "STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)")
+    .optional(),
   // Stripe's secrets are letters and digits after the prefix; base64's other characters are
   // accepted too, so a secret from any of Stripe's tools is never refused.
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=_-]+$/, "STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)").optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=_-]+$/, "STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)")
+    .optional(),
   STRIPE_API_BASE: url("STRIPE_API_BASE").optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // The production server (server.ts, decision 018).
-  PORT: z.coerce.number({ invalid_type_error: "PORT must be a port number" }).int("PORT must be a port number").min(0, "PORT must be a port number").max(65535, "PORT must be a port number").default(3000),
+  PORT: z.coerce
+    .number({ invalid_type_error: "PORT must be a port number" })
+    .int("PORT must be a port number")
+    .min(0, "PORT must be a port number")
+    .max(65535, "PORT must be a port number")
+    .default(3000),
   HOST: z.string().trim().min(1).optional(),
   HOLDFAST_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   // Background jobs run in every instance unless turned off (a web-only instance, the bench).

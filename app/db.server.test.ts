@@ -18,16 +18,37 @@ describe("data layer", () => {
     const storage = t.shopify.sessionStorage!;
     const expires = new Date(Date.now() + 3600_000);
     const offline = new Session({
-      id: "offline_roundtrip.myshopify.com", shop: "roundtrip.myshopify.com", state: "", isOnline: false,
-      scope: "read_products,write_inventory", accessToken: "shpat_abc", expires,
-      refreshToken: "shprt_def", refreshTokenExpires: new Date(Date.now() + 86400_000),
+      id: "offline_roundtrip.myshopify.com",
+      shop: "roundtrip.myshopify.com",
+      state: "",
+      isOnline: false,
+      scope: "read_products,write_inventory",
+      accessToken: "shpat_abc",
+      expires,
+      refreshToken: "shprt_def",
+      refreshTokenExpires: new Date(Date.now() + 86400_000),
     });
     const online = new Session({
-      id: "roundtrip.myshopify.com_42", shop: "roundtrip.myshopify.com", state: "st", isOnline: true, scope: "read_products",
-      accessToken: "shpua_x", expires,
+      id: "roundtrip.myshopify.com_42",
+      shop: "roundtrip.myshopify.com",
+      state: "st",
+      isOnline: true,
+      scope: "read_products",
+      accessToken: "shpua_x",
+      expires,
       onlineAccessInfo: {
-        expires_in: 3600, associated_user_scope: "read_products",
-        associated_user: { id: 42, first_name: "Ann", last_name: "Lee", email: "ann@example.com", email_verified: true, account_owner: true, locale: "en", collaborator: false },
+        expires_in: 3600,
+        associated_user_scope: "read_products",
+        associated_user: {
+          id: 42,
+          first_name: "Ann",
+          last_name: "Lee",
+          email: "ann@example.com",
+          email_verified: true,
+          account_owner: true,
+          locale: "en",
+          collaborator: false,
+        },
       },
     });
     expect(await storage.storeSession(offline)).toBe(true);
@@ -61,9 +82,11 @@ describe("data layer", () => {
     const { readdirSync } = await import("node:fs");
     const fds = () => readdirSync("/proc/self/fd").length;
     const before = fds();
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      for (let i = 0; i < 50; i++) await t.db.$transaction(async (tx) => tx.shop.count());
-    }));
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let i = 0; i < 50; i++) await t.db.$transaction(async (tx) => tx.shop.count());
+      }),
+    );
     expect(fds() - before).toBeLessThan(30);
     await expect(
       t.db.$transaction(async (tx) => {

@@ -41,7 +41,10 @@ async function waitFor(url: string, timeoutMs: number) {
 }
 
 async function json(path: string, init: RequestInit & { key: string }) {
-  const res = await fetch(`${appUrl}${path}`, { ...init, headers: { "Content-Type": "application/json", "User-Agent": UA, "X-Holdfast-Storefront-Key": init.key, ...init.headers } });
+  const res = await fetch(`${appUrl}${path}`, {
+    ...init,
+    headers: { "Content-Type": "application/json", "User-Agent": UA, "X-Holdfast-Storefront-Key": init.key, ...init.headers },
+  });
   if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<{ cart: { id: string } }>;
 }
@@ -62,8 +65,15 @@ try {
   if (build.status !== 0) throw new Error("remix build failed");
   app = spawn("/bin/sh", ["-c", `exec ${startCommand()}`], {
     env: {
-      ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1", DATABASE_URL: databaseUrl,
-      SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: apiSecret, SHOPIFY_APP_URL: appUrl, SHOPIFY_DEV_STORE_URL: store.url,
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      SHOPIFY_API_KEY: apiKey,
+      SHOPIFY_API_SECRET: apiSecret,
+      SHOPIFY_APP_URL: appUrl,
+      SHOPIFY_DEV_STORE_URL: store.url,
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -71,7 +81,9 @@ try {
 
   // Install through token exchange, as the admin does on first open.
   const host = Buffer.from(`${DEFAULT_SHOP}/admin`).toString("base64url");
-  const install = await fetch(`${appUrl}/app?embedded=1&shop=${DEFAULT_SHOP}&host=${host}&id_token=${await store.sessionToken(DEFAULT_SHOP)}`, { headers: { "User-Agent": UA } });
+  const install = await fetch(`${appUrl}/app?embedded=1&shop=${DEFAULT_SHOP}&host=${host}&id_token=${await store.sessionToken(DEFAULT_SHOP)}`, {
+    headers: { "User-Agent": UA },
+  });
   if (install.status !== 200) throw new Error(`install failed: ${install.status}`);
 
   // A storefront key, made the way the admin page makes one (same database file).
@@ -88,7 +100,8 @@ try {
     .map((v) => `gid://shopify/ProductVariant/${v.id}`);
   // get-cart reads a cart of 5 lines; add-item spreads its writes over 64 carts.
   const readCart = (await json("/api/v1/carts", { method: "POST", key, body: "{}" })).cart.id;
-  for (const variantId of variants.slice(0, 5)) await json(`/api/v1/carts/${readCart}/lines`, { method: "POST", key, body: JSON.stringify({ variantId, quantity: 1 }) });
+  for (const variantId of variants.slice(0, 5))
+    await json(`/api/v1/carts/${readCart}/lines`, { method: "POST", key, body: JSON.stringify({ variantId, quantity: 1 }) });
   const carts: string[] = [];
   for (let i = 0; i < 64; i++) carts.push((await json("/api/v1/carts", { method: "POST", key, body: "{}" })).cart.id);
 
@@ -101,19 +114,24 @@ try {
       name: "addItem",
       run: () =>
         autocannon({
-          url: appUrl, connections: CONNECTIONS, duration: DURATION, headers,
-          requests: [{
-            method: "POST",
-            setupRequest: (req) => {
-              const i = n++;
-              return {
-                ...req,
-                path: `/api/v1/carts/${carts[i % carts.length]}/lines`,
-                headers: { ...req.headers, "Idempotency-Key": randomUUID() },
-                body: JSON.stringify({ variantId: variants[Math.floor(i / carts.length) % variants.length], quantity: 1 }),
-              };
+          url: appUrl,
+          connections: CONNECTIONS,
+          duration: DURATION,
+          headers,
+          requests: [
+            {
+              method: "POST",
+              setupRequest: (req) => {
+                const i = n++;
+                return {
+                  ...req,
+                  path: `/api/v1/carts/${carts[i % carts.length]}/lines`,
+                  headers: { ...req.headers, "Idempotency-Key": randomUUID() },
+                  body: JSON.stringify({ variantId: variants[Math.floor(i / carts.length) % variants.length], quantity: 1 }),
+                };
+              },
             },
-          }],
+          ],
         }),
     },
   ];
@@ -131,13 +149,19 @@ try {
   const getCart = median(runs.getCart);
   const addItem = median(runs.addItem);
   const failed = [...runs.getCart, ...runs.addItem].some((r) => r.non2xx || r.errors);
-  console.log(JSON.stringify({
-    database: "sqlite", server: "npm start (production build)", connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS,
-    baseline,
-    getCart: { ...getCart, ratioToBaseline: ratio(getCart.requestsPerSecond) },
-    addItem: { ...addItem, ratioToBaseline: ratio(addItem.requestsPerSecond) },
-    allAnswered2xx: !failed,
-  }));
+  console.log(
+    JSON.stringify({
+      database: "sqlite",
+      server: "npm start (production build)",
+      connections: CONNECTIONS,
+      durationSeconds: DURATION,
+      rounds: ROUNDS,
+      baseline,
+      getCart: { ...getCart, ratioToBaseline: ratio(getCart.requestsPerSecond) },
+      addItem: { ...addItem, ratioToBaseline: ratio(addItem.requestsPerSecond) },
+      allAnswered2xx: !failed,
+    }),
+  );
   if (failed) process.exitCode = 1;
 } finally {
   app?.kill("SIGTERM");

@@ -26,11 +26,17 @@ const SHOPIFY_LIMITS = { bucketSize: 20_000, restoreRate: 1_000 };
 const store = await startDevStore({ app: appRegistrationFromToml({ apiKey, apiSecret, appUrl }), webhookRetryDelaysMs: [100], ...SHOPIFY_LIMITS });
 const sim = await startStripeSimulator({});
 const env = {
-  SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: apiSecret, SHOPIFY_APP_URL: appUrl, SHOPIFY_DEV_STORE_URL: store.url,
-  STRIPE_SECRET_KEY: "sk_test_holdfast_bench", STRIPE_API_BASE: sim.url, STRIPE_WEBHOOK_SECRET: "whsec_unused",
+  SHOPIFY_API_KEY: apiKey,
+  SHOPIFY_API_SECRET: apiSecret,
+  SHOPIFY_APP_URL: appUrl,
+  SHOPIFY_DEV_STORE_URL: store.url,
+  STRIPE_SECRET_KEY: "sk_test_holdfast_bench",
+  STRIPE_API_BASE: sim.url,
+  STRIPE_WEBHOOK_SECRET: "whsec_unused",
   // No webhook endpoint: every way learns of the authorisation from the shopper's confirmation.
   // Each way moves its own checkouts: no background job competes for the two cores.
-  HOLDFAST_WORKERS: "off", DATABASE_URL: process.env.DATABASE_URL!,
+  HOLDFAST_WORKERS: "off",
+  DATABASE_URL: process.env.DATABASE_URL!,
 };
 Object.assign(process.env, env);
 // The production server serves every cart's set-up and the http way's checkouts; while the
@@ -60,7 +66,12 @@ const { WaitFor } = await import("../app/checkout/saga.server");
 
 // Install through token exchange, as the embedded admin does.
 const install = new URL("/app", appUrl);
-for (const [k, v] of Object.entries({ shop: DEFAULT_SHOP, host: Buffer.from(`${DEFAULT_SHOP}/admin`).toString("base64url"), embedded: "1", id_token: await store.sessionToken(DEFAULT_SHOP) }))
+for (const [k, v] of Object.entries({
+  shop: DEFAULT_SHOP,
+  host: Buffer.from(`${DEFAULT_SHOP}/admin`).toString("base64url"),
+  embedded: "1",
+  id_token: await store.sessionToken(DEFAULT_SHOP),
+}))
   install.searchParams.set(k, v);
 const installed = await fetch(install, { headers: { "User-Agent": "Mozilla/5.0 (Holdfast bench)" } });
 if (installed.status !== 200) throw new Error(`install failed: ${installed.status}`);
@@ -75,7 +86,10 @@ const { catalog } = store.shop();
 const variant = catalog.variants.find((v) => catalog.levels.some((l) => l.inventoryItemId === v.inventoryItemId))!;
 for (const level of catalog.levels.filter((l) => l.inventoryItemId === variant.inventoryItemId)) level.quantities.available = 1_000_000;
 
-const api = storefrontClient(() => appUrl, () => key);
+const api = storefrontClient(
+  () => appUrl,
+  () => key,
+);
 async function readyCart() {
   const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id as string;
   await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: `gid://shopify/ProductVariant/${variant.id}`, quantity: 1 });
@@ -87,13 +101,15 @@ async function readyCart() {
 }
 
 /** The shopper's part: the Payment Element confirms the PaymentIntent with Stripe. */
-const confirm = (pi: { id: string; account: string }) => stripe().paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa" }, { stripeAccount: pi.account });
+const confirm = (pi: { id: string; account: string }) =>
+  stripe().paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa" }, { stripeAccount: pi.account });
 
 const ways = {
   /** Through the production server, as a storefront: start (202 with the clientSecret), Stripe, confirm. */
   async http(input: { cartId: string; expectedTotal: number }) {
     const started = await api("POST", "/api/v1/checkouts", input, { "Idempotency-Key": `bench-${input.cartId}` });
-    if (started.status !== 202 || !started.body.checkout.clientSecret) throw new Error(`checkout did not ask for payment: ${started.status} ${JSON.stringify(started.body)}`);
+    if (started.status !== 202 || !started.body.checkout.clientSecret)
+      throw new Error(`checkout did not ask for payment: ${started.status} ${JSON.stringify(started.body)}`);
     const id = started.body.checkout.id as string;
     const run = await db.sagaRun.findUniqueOrThrow({ where: { id } });
     await confirm(JSON.parse(run.results)["payment intent"] as { id: string; account: string });
@@ -114,7 +130,15 @@ const ways = {
     const runId = randomUUID();
     const results: Record<string, unknown> = {};
     for (const [i, step] of checkoutSaga.steps.entries()) {
-      const out = await step.action({ shop: DEFAULT_SHOP, runId, input, results, idempotencyKey: `${runId}:${step.name}`, attempt: 1, signal: new AbortController().signal });
+      const out = await step.action({
+        shop: DEFAULT_SHOP,
+        runId,
+        input,
+        results,
+        idempotencyKey: `${runId}:${step.name}`,
+        attempt: 1,
+        signal: new AbortController().signal,
+      });
       if (out instanceof WaitFor) {
         await confirm(results["payment intent"] as { id: string; account: string });
         results[step.name] = { status: "requires_capture" };
@@ -146,7 +170,11 @@ async function measure(way: keyof typeof ways, count: number) {
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { checkoutsPerSecond: Number((count / seconds).toFixed(1)), p50Ms: Number(percentile(latencies, 50).toFixed(1)), p99Ms: Number(percentile(latencies, 99).toFixed(1)) };
+  return {
+    checkoutsPerSecond: Number((count / seconds).toFixed(1)),
+    p50Ms: Number(percentile(latencies, 50).toFixed(1)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+  };
 }
 
 if (process.env.BENCH_PROFILE) {
@@ -161,14 +189,28 @@ if (process.env.BENCH_PROFILE) {
   const run = await db.sagaRun.findFirstOrThrow({ where: { key: input.cartId } });
   const attempts = await db.sagaStepAttempt.findMany({ where: { runId: run.id }, orderBy: { id: "asc" } });
   console.error(`saga total ${total.toFixed(0)} ms; run created ${run.createdAt.toISOString()}`);
-  for (const a of attempts) console.error(`${a.step.padEnd(16)} ${a.phase} ${a.outcome} ${a.startedAt.toISOString()} → ${a.endedAt?.toISOString()} (${(a.endedAt!.getTime() - a.startedAt.getTime())} ms)`);
+  for (const a of attempts)
+    console.error(
+      `${a.step.padEnd(16)} ${a.phase} ${a.outcome} ${a.startedAt.toISOString()} → ${a.endedAt?.toISOString()} (${a.endedAt!.getTime() - a.startedAt.getTime()} ms)`,
+    );
   const input2 = await readyCart();
   const runId = randomUUID();
   const results: Record<string, unknown> = {};
   for (const step of checkoutSaga.steps) {
     const s0 = performance.now();
-    const out = await step.action({ shop: DEFAULT_SHOP, runId, input: input2, results, idempotencyKey: `${runId}:${step.name}`, attempt: 1, signal: new AbortController().signal });
-    if (out instanceof WaitFor) { await confirm(results["payment intent"] as { id: string; account: string }); results[step.name] = {}; } else results[step.name] = out ?? null;
+    const out = await step.action({
+      shop: DEFAULT_SHOP,
+      runId,
+      input: input2,
+      results,
+      idempotencyKey: `${runId}:${step.name}`,
+      attempt: 1,
+      signal: new AbortController().signal,
+    });
+    if (out instanceof WaitFor) {
+      await confirm(results["payment intent"] as { id: string; account: string });
+      results[step.name] = {};
+    } else results[step.name] = out ?? null;
     console.error(`direct ${step.name.padEnd(16)} ${(performance.now() - s0).toFixed(0)} ms`);
   }
   process.exit(0);
@@ -187,7 +229,11 @@ await measure("http", 10); // warm-up
 await measure("saga", 10);
 await measure("direct", 10);
 const runs: Record<keyof typeof ways, Measurement[]> = { http: [], saga: [], direct: [] };
-const orders: (keyof typeof ways)[][] = [["http", "saga", "direct"], ["direct", "http", "saga"], ["saga", "direct", "http"]];
+const orders: (keyof typeof ways)[][] = [
+  ["http", "saga", "direct"],
+  ["direct", "http", "saga"],
+  ["saga", "direct", "http"],
+];
 for (let round = 0; round < ROUNDS; round++) for (const way of orders[round % orders.length]) runs[way].push(await measure(way, CHECKOUTS));
 const http = median(runs.http);
 const saga = median(runs.saga);
@@ -196,16 +242,23 @@ const direct = median(runs.direct);
 const orderCount = store.shop().orders.length;
 const captured = [...sim.paymentIntents.values()].filter((p) => p.status === "succeeded").length;
 if (orderCount !== captured) throw new Error(`${orderCount} orders but ${captured} captured payments`);
-console.log(JSON.stringify({
-  concurrency: CONCURRENCY, checkoutsPerRound: CHECKOUTS, rounds: ROUNDS, shopifyLimits: SHOPIFY_LIMITS,
-  productionServer: http, sagaInProcess: saga, baseline: direct,
-  // The saga log's own cost (issue 5's target), and the whole path a storefront meets.
-  overheadRatio: Number((direct.checkoutsPerSecond / saga.checkoutsPerSecond).toFixed(2)),
-  p50Ratio: Number((saga.p50Ms / direct.p50Ms).toFixed(2)),
-  productionServerRatio: Number((direct.checkoutsPerSecond / http.checkoutsPerSecond).toFixed(2)),
-  productionServerP50Ratio: Number((http.p50Ms / direct.p50Ms).toFixed(2)),
-  target: "overheadRatio <= 1.5",
-}));
+console.log(
+  JSON.stringify({
+    concurrency: CONCURRENCY,
+    checkoutsPerRound: CHECKOUTS,
+    rounds: ROUNDS,
+    shopifyLimits: SHOPIFY_LIMITS,
+    productionServer: http,
+    sagaInProcess: saga,
+    baseline: direct,
+    // The saga log's own cost (issue 5's target), and the whole path a storefront meets.
+    overheadRatio: Number((direct.checkoutsPerSecond / saga.checkoutsPerSecond).toFixed(2)),
+    p50Ratio: Number((saga.p50Ms / direct.p50Ms).toFixed(2)),
+    productionServerRatio: Number((direct.checkoutsPerSecond / http.checkoutsPerSecond).toFixed(2)),
+    productionServerP50Ratio: Number((http.p50Ms / direct.p50Ms).toFixed(2)),
+    target: "overheadRatio <= 1.5",
+  }),
+);
 await store.close();
 await sim.close();
 await serve(false);

@@ -21,14 +21,23 @@ const CEILING_SQL = `UPDATE "StockLevel" SET "held" = "held" + 1, "hardHeld" = "
 
 const attempts: Record<string, Attempt> = {
   async hold(inventoryItemId) {
-    const r = await hold(SHOP, { owner: { type: "cart", id: randomUUID() }, kind: "hard", ttlMinutes: 15, lines: [{ inventoryItemId, locationId: LOC, quantity: 1 }] });
+    const r = await hold(SHOP, {
+      owner: { type: "cart", id: randomUUID() },
+      kind: "hard",
+      ttlMinutes: 15,
+      lines: [{ inventoryItemId, locationId: LOC, quantity: 1 }],
+    });
     return r.ok;
   },
   // The raw conditional UPDATE straight through the driver (pg: a named prepared statement;
   // libsql: an autocommit statement): the same way the hold path reaches the database.
   async ceiling(inventoryItemId) {
     if (postgres) {
-      const r = await postgresPool(db).query({ name: "bench_ceiling", text: CEILING_SQL.replace("?", "$1").replace("?", "$2").replace("?", "$3"), values: [SHOP, inventoryItemId, LOC] });
+      const r = await postgresPool(db).query({
+        name: "bench_ceiling",
+        text: CEILING_SQL.replace("?", "$1").replace("?", "$2").replace("?", "$3"),
+        values: [SHOP, inventoryItemId, LOC],
+      });
       return r.rowCount === 1;
     }
     const r = await sqliteConnection(db).execute({ sql: CEILING_SQL, args: [SHOP, inventoryItemId, LOC] });
@@ -51,26 +60,28 @@ const attempts: Record<string, Attempt> = {
 };
 
 async function lockedReadCheckWrite(inventoryItemId: string, recordReservation: boolean) {
-    return db.$transaction(async (tx) => {
-      const rows = postgres
-        ? await tx.$queryRaw<{ held: number; sellable: number }[]>`SELECT "held", "shopifyAvailable" + "mirrored" AS sellable FROM "StockLevel"
+  return db.$transaction(async (tx) => {
+    const rows = postgres
+      ? await tx.$queryRaw<{ held: number; sellable: number }[]>`SELECT "held", "shopifyAvailable" + "mirrored" AS sellable FROM "StockLevel"
             WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${inventoryItemId} AND "locationId" = ${LOC} FOR UPDATE`
-        : await tx.$queryRaw<{ held: number; sellable: number }[]>`SELECT "held", "shopifyAvailable" + "mirrored" AS sellable FROM "StockLevel"
+      : await tx.$queryRaw<{ held: number; sellable: number }[]>`SELECT "held", "shopifyAvailable" + "mirrored" AS sellable FROM "StockLevel"
             WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${inventoryItemId} AND "locationId" = ${LOC}`;
-      const row = rows[0];
-      if (!row || Number(row.sellable) - Number(row.held) < 1) return false;
-      await tx.$executeRaw`UPDATE "StockLevel" SET "held" = ${Number(row.held) + 1}, "hardHeld" = "hardHeld" + 1
+    const row = rows[0];
+    if (!row || Number(row.sellable) - Number(row.held) < 1) return false;
+    await tx.$executeRaw`UPDATE "StockLevel" SET "held" = ${Number(row.held) + 1}, "hardHeld" = "hardHeld" + 1
         WHERE "shop" = ${SHOP} AND "inventoryItemId" = ${inventoryItemId} AND "locationId" = ${LOC}`;
-      if (recordReservation)
-        await tx.$executeRaw`INSERT INTO "BenchReservation" ("id", "shop", "inventoryItemId", "locationId", "quantity") VALUES (${randomUUID()}, ${SHOP}, ${inventoryItemId}, ${LOC}, 1)`;
-      return true;
-    });
+    if (recordReservation)
+      await tx.$executeRaw`INSERT INTO "BenchReservation" ("id", "shop", "inventoryItemId", "locationId", "quantity") VALUES (${randomUUID()}, ${SHOP}, ${inventoryItemId}, ${LOC}, 1)`;
+    return true;
+  });
 }
 
 async function createSkus(count: number, stock: number): Promise<string[]> {
   const ids = Array.from({ length: count }, () => `gid://shopify/InventoryItem/${++skuCounter}`);
   for (let i = 0; i < ids.length; i += 500)
-    await db.stockLevel.createMany({ data: ids.slice(i, i + 500).map((inventoryItemId) => ({ shop: SHOP, inventoryItemId, locationId: LOC, shopifyAvailable: stock })) });
+    await db.stockLevel.createMany({
+      data: ids.slice(i, i + 500).map((inventoryItemId) => ({ shop: SHOP, inventoryItemId, locationId: LOC, shopifyAvailable: stock })),
+    });
   return ids;
 }
 
@@ -115,7 +126,9 @@ async function measure(name: string, scenario: "hot" | "spread") {
 
 // The peers' reservation record (Medusa's reservation_item, Saleor's stock reservation): a
 // bench-only table, created in the throwaway bench database.
-await db.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS "BenchReservation" ("id" TEXT PRIMARY KEY, "shop" TEXT NOT NULL, "inventoryItemId" TEXT NOT NULL, "locationId" TEXT NOT NULL, "quantity" INTEGER NOT NULL)`);
+await db.$executeRawUnsafe(
+  `CREATE TABLE IF NOT EXISTS "BenchReservation" ("id" TEXT PRIMARY KEY, "shop" TEXT NOT NULL, "inventoryItemId" TEXT NOT NULL, "locationId" TEXT NOT NULL, "quantity" INTEGER NOT NULL)`,
+);
 
 const result: Record<string, unknown> = {};
 // Machines are noisy: every approach is measured ROUNDS times, in a rotating order, and the
@@ -136,7 +149,10 @@ for (const scenario of ["hot", "spread"] as const) {
   const [holdfast, ceiling, lockBased, lockBasedStockOnly, ceilingViaPrisma] = names.map((n) => median(runs[n]));
   result[scenario] = {
     holdfast: { ...holdfast, oversells: Math.max(...runs.hold.map((r) => r.oversells)) },
-    ceiling, lockBased, lockBasedStockOnly, ceilingViaPrisma,
+    ceiling,
+    lockBased,
+    lockBasedStockOnly,
+    ceilingViaPrisma,
     ratioToCeiling: ratio(holdfast.attemptsPerSecond, ceiling.attemptsPerSecond),
     ratioToCeilingViaPrisma: ratio(holdfast.attemptsPerSecond, ceilingViaPrisma.attemptsPerSecond),
     ratioToLockBased: ratio(holdfast.attemptsPerSecond, lockBased.attemptsPerSecond),

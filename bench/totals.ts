@@ -10,8 +10,13 @@ function cartOf(size: number): TotalsInput {
   let seed = size * 7919;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const lines = Array.from({ length: size }, (_, i) => ({
-    id: `line-${String(i).padStart(5, "0")}`, variantId: `v${i}`, quantity: 1 + Math.floor(next() * 5), unitPrice: 100 + Math.floor(next() * 50_000),
-    taxable: next() < 0.9, requiresShipping: true, weightGrams: Math.floor(next() * 1500),
+    id: `line-${String(i).padStart(5, "0")}`,
+    variantId: `v${i}`,
+    quantity: 1 + Math.floor(next() * 5),
+    unitPrice: 100 + Math.floor(next() * 50_000),
+    taxable: next() < 0.9,
+    requiresShipping: true,
+    weightGrams: Math.floor(next() * 1500),
   }));
   return {
     currency: "USD",

@@ -16,11 +16,7 @@ for (const provider of providers) {
   const dir = join("prisma", provider, "migrations");
   const hasMigrations = existsSync(dir) && readdirSync(dir).some((d) => /^\d{14}_/.test(d));
   const from = hasMigrations ? ["--from-migrations", dir] : ["--from-empty"];
-  const diff = prisma(
-    ["migrate", "diff", ...from, "--to-schema-datamodel", schemaPath(provider), "--script"],
-    toolingUrl(provider),
-    { capture: true },
-  );
+  const diff = prisma(["migrate", "diff", ...from, "--to-schema-datamodel", schemaPath(provider), "--script"], toolingUrl(provider), { capture: true });
   if (diff.status !== 0) {
     console.error(diff.stderr || diff.stdout);
     process.exit(1);

@@ -19,7 +19,9 @@ function verify(): boolean {
   let ok = true;
   for (const line of readFileSync(join(target, "SHA256SUMS"), "utf8").trim().split("\n")) {
     const [sum, name] = line.split(/\s+/);
-    const actual = createHash("sha256").update(readFileSync(join(target, name))).digest("hex");
+    const actual = createHash("sha256")
+      .update(readFileSync(join(target, name)))
+      .digest("hex");
     if (actual !== sum) {
       console.error(`${name}: checksum mismatch`);
       ok = false;

@@ -9,7 +9,10 @@ import { prisma } from "./prisma-cli";
 import { databaseProvider } from "../app/lib/database-url";
 import { inject } from "vitest";
 
-const migrations = (provider: string) => readdirSync(join("prisma", provider, "migrations")).filter((d) => /^\d{14}_/.test(d)).sort();
+const migrations = (provider: string) =>
+  readdirSync(join("prisma", provider, "migrations"))
+    .filter((d) => /^\d{14}_/.test(d))
+    .sort();
 
 describe("prisma schemas and migrations", () => {
   it.each(providers)("prisma/%s/schema.prisma is generated from prisma/models.prisma", (provider) => {

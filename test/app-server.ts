@@ -41,7 +41,11 @@ export async function sourceBuild(): Promise<ServerBuild> {
   const routes: ServerBuild["routes"] = {};
   for (const route of Object.values(assets.routes) as ManifestRoute[]) {
     routes[route.id] = {
-      id: route.id, parentId: route.parentId, path: route.path, index: route.index, caseSensitive: route.caseSensitive,
+      id: route.id,
+      parentId: route.parentId,
+      path: route.path,
+      index: route.index,
+      caseSensitive: route.caseSensitive,
       module: await import(/* @vite-ignore */ routeModuleFile(route.id)),
     };
   }

@@ -9,7 +9,11 @@ import pg from "pg";
 import { inject } from "vitest";
 import { databaseProvider, pgConnectionConfig } from "../app/lib/database-url";
 
-export interface TestDatabase { url: string; provider: "sqlite" | "postgres"; drop(): Promise<void> }
+export interface TestDatabase {
+  url: string;
+  provider: "sqlite" | "postgres";
+  drop(): Promise<void>;
+}
 
 async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ ...pgConnectionConfig(url), database: "postgres" });

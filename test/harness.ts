@@ -62,7 +62,13 @@ export async function startTestApp(options: Partial<Omit<DevStoreOptions, "app">
   const host = (shop: string) => Buffer.from(`${shop}/admin`).toString("base64url");
 
   const testApp: TestApp = {
-    url, store, database, apiKey, apiSecret, db, shopify,
+    url,
+    store,
+    database,
+    apiKey,
+    apiSecret,
+    db,
+    shopify,
     async adminFetch(path, init = {}) {
       const shop = init.shop ?? DEFAULT_SHOP;
       const token = await store.sessionToken(shop);

@@ -40,22 +40,32 @@ export async function startProductionServer(o: { port: number; env: Record<strin
   // `exec`: the shell becomes the server, so signals reach it as they would from a supervisor.
   const child = spawn("/bin/sh", ["-c", `exec ${startCommand()}`], {
     env: {
-      ...process.env, NODE_ENV: "production", ...o.env, PORT: String(o.port), HOST: "127.0.0.1",
-      PATH: `${bin}:${process.env.PATH}`, ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
+      ...process.env,
+      NODE_ENV: "production",
+      ...o.env,
+      PORT: String(o.port),
+      HOST: "127.0.0.1",
+      PATH: `${bin}:${process.env.PATH}`,
+      ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   child.stdout!.on("data", (d) => (output += String(d)));
   child.stderr!.on("data", (d) => (output += String(d)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   await new Promise<void>((resolve, reject) => {
     const onData = () => output.includes("Holdfast listening on") && resolve();
     child.stdout!.on("data", onData);
     void exited.then(({ code, signal }) => reject(new Error(`the production server exited while starting (${signal ?? code}):\n${output.slice(-3000)}`)));
   });
   return {
-    url: `http://127.0.0.1:${o.port}`, child, exited, output: () => output,
+    url: `http://127.0.0.1:${o.port}`,
+    child,
+    exited,
+    output: () => output,
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

@@ -22,29 +22,38 @@ export function cartCookie(shop: string): Cookie {
   let cookie = cartCookies.get(shop);
   if (!cookie) {
     cookie = createCookie(`holdfast_cart_${shop.replace(/\.myshopify\.com$/, "").replace(/[^a-z0-9-]/g, "")}`, {
-      httpOnly: true, secure: true, sameSite: "none", path: "/api/v1/carts", maxAge: 30 * 24 * 3600,
+      httpOnly: true,
+      secure: true,
+      sameSite: "none",
+      path: "/api/v1/carts",
+      maxAge: 30 * 24 * 3600,
     });
     cartCookies.set(shop, cookie);
   }
   return cookie;
 }
 
-
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
-
 
 /**
  * The half of an API route that serves none of its methods (Remix sends GET, HEAD and OPTIONS
  * to a route's loader, every other method to its action): a browser's CORS preflight is
  * answered, anything else is a JSON 405 naming the methods that work.
  */
-export const otherMethods = (allowed: string) => ({ request }: { request: Request }) =>
-  request.method === "OPTIONS"
-    ? new Response(null, { status: 204, headers: corsHeaders(request.headers.get("Origin")) })
-    : apiError(405, "method_not_allowed", `Use ${allowed}`, {}, { Allow: allowed });
+export const otherMethods =
+  (allowed: string) =>
+  ({ request }: { request: Request }) =>
+    request.method === "OPTIONS"
+      ? new Response(null, { status: 204, headers: corsHeaders(request.headers.get("Origin")) })
+      : apiError(405, "method_not_allowed", `Use ${allowed}`, {}, { Allow: allowed });
 
-export interface CartApiContext<P = unknown> { client: StorefrontClient; body: unknown; tx?: Tx; prepared: P }
+export interface CartApiContext<P = unknown> {
+  client: StorefrontClient;
+  body: unknown;
+  tx?: Tx;
+  prepared: P;
+}
 
 /**
  * Storefront-key authentication, CORS for the key's origins, and refusals as JSON errors, around
@@ -86,7 +95,12 @@ export function cartApi<P>(
   cartId?: string,
 ): Promise<Response> {
   return storefrontCall(request, cartId, async (client) => {
-    const body = kind === "write" && request.method !== "DELETE" ? await readJsonBody(request) : kind === "write" ? await readJsonBody(request, undefined, { emptyAs: {} }) : undefined;
+    const body =
+      kind === "write" && request.method !== "DELETE"
+        ? await readJsonBody(request)
+        : kind === "write"
+          ? await readJsonBody(request, undefined, { emptyAs: {} })
+          : undefined;
     const prepared = (prepare ? await prepare({ client, body }) : undefined) as P;
     const key = request.headers.get("Idempotency-Key");
     if (kind === "write" && key !== null) {
@@ -103,7 +117,11 @@ export function cartApi<P>(
           }
         },
       ).catch((error) => {
-        if (error instanceof RefusedAnswer) return { kind: "executed" as const, answer: { status: error.cause.status, body: { error: { code: error.cause.code, message: error.cause.message } } } };
+        if (error instanceof RefusedAnswer)
+          return {
+            kind: "executed" as const,
+            answer: { status: error.cause.status, body: { error: { code: error.cause.code, message: error.cause.message } } },
+          };
         throw error;
       });
       return idempotencyResponse(outcome);
@@ -125,7 +143,10 @@ class RefusedAnswer extends Error {
 
 type CartWrite = (ctx: { shop: string; cartId: string; body: unknown; tx?: Tx; facts: Facts }) => Promise<number | void>;
 /** A method's change to the cart, and the reason its totals changed (shown with the new totals). */
-export interface CartWriteMethod { reason: string; run: CartWrite }
+export interface CartWriteMethod {
+  reason: string;
+  run: CartWrite;
+}
 
 /**
  * A write to one cart: product facts for its lines (and any variant or code the body names) are
@@ -158,7 +179,13 @@ export async function cartWriteApi(request: Request, cartId: string, writes: Par
     async ({ client, body }) => {
       const { variantId, code } = (body ?? {}) as { variantId?: unknown; code?: unknown };
       const mode = await totalsModeOf(request, client.shop);
-      return { mode, facts: await prefetchFacts(client.shop, cartId, { variantIds: typeof variantId === "string" ? [variantId] : [], codes: typeof code === "string" ? [code] : [] }) };
+      return {
+        mode,
+        facts: await prefetchFacts(client.shop, cartId, {
+          variantIds: typeof variantId === "string" ? [variantId] : [],
+          codes: typeof code === "string" ? [code] : [],
+        }),
+      };
     },
     cartId,
   );

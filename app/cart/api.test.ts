@@ -23,7 +23,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function api(method: string, path: string, body?: unknown, o: { key?: string | null; origin?: string; idem?: string; raw?: string; cookie?: string } = {}) {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  o: { key?: string | null; origin?: string; idem?: string; raw?: string; cookie?: string } = {},
+) {
   const headers: Record<string, string> = { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0" };
   const k = o.key === undefined ? key : o.key;
   if (k) headers["X-Holdfast-Storefront-Key"] = k;

@@ -38,7 +38,14 @@ describe("carts", () => {
     const v = stocked(0);
     const line = await carts.addLine(DEFAULT_SHOP, cart.id, { variantId: gid(v), quantity: 2 });
     const cents = Number(v.price.replace(".", ""));
-    expect(line).toMatchObject({ variantId: gid(v), productId: `gid://shopify/Product/${v.productId}`, quantity: 2, unitPrice: cents, requiresShipping: true, weightGrams: v.weightGrams });
+    expect(line).toMatchObject({
+      variantId: gid(v),
+      productId: `gid://shopify/Product/${v.productId}`,
+      quantity: 2,
+      unitPrice: cents,
+      requiresShipping: true,
+      weightGrams: v.weightGrams,
+    });
     await carts.addLine(DEFAULT_SHOP, cart.id, { variantId: gid(v), quantity: 3 });
     const lines = await carts.listLines(DEFAULT_SHOP, cart.id);
     expect(lines).toHaveLength(1);
@@ -62,7 +69,9 @@ describe("carts", () => {
 
   it("refuses a variant that is not for sale", async () => {
     const { catalog } = t.store.shop();
-    const soldOut = catalog.variants.find((v) => catalog.levels.filter((l) => l.inventoryItemId === v.inventoryItemId).every((l) => l.quantities.available === 0));
+    const soldOut = catalog.variants.find((v) =>
+      catalog.levels.filter((l) => l.inventoryItemId === v.inventoryItemId).every((l) => l.quantities.available === 0),
+    );
     if (!soldOut) {
       const v = variants()[5];
       for (const l of catalog.levels.filter((x) => x.inventoryItemId === v.inventoryItemId)) l.quantities.available = 0;

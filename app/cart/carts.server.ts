@@ -28,7 +28,10 @@ export interface Facts {
   /** The external rate service's quote for the cart as it was read (absent: not quoted yet). */
   externalRates?: ShippingRate[];
 }
-export interface CartOptions { client?: Client; facts?: Facts }
+export interface CartOptions {
+  client?: Client;
+  facts?: Facts;
+}
 
 /** Runs fn in a transaction, or in the one the caller already has. */
 async function inTransaction<T>(client: Client, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -50,7 +53,11 @@ export const MAX_LINE_QUANTITY = 999;
 export const MAX_CART_LINES = 250;
 
 export class CartError extends Error {
-  constructor(readonly status: 400 | 401 | 404 | 409 | 422, readonly code: string, message: string) {
+  constructor(
+    readonly status: 400 | 401 | 404 | 409 | 422,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = "CartError";
   }
@@ -58,7 +65,11 @@ export class CartError extends Error {
 
 const cartId = z.string().uuid("cart ids are UUIDs");
 export const variantIdSchema = z.string().regex(/^gid:\/\/shopify\/ProductVariant\/\d+$/, "variantId must be a Shopify ProductVariant gid");
-export const quantitySchema = z.number({ invalid_type_error: "quantity must be a number" }).int("quantity must be a whole number").min(1, "quantity must be at least 1").max(MAX_LINE_QUANTITY, `quantity must be at most ${MAX_LINE_QUANTITY}`);
+export const quantitySchema = z
+  .number({ invalid_type_error: "quantity must be a number" })
+  .int("quantity must be a whole number")
+  .min(1, "quantity must be at least 1")
+  .max(MAX_LINE_QUANTITY, `quantity must be at most ${MAX_LINE_QUANTITY}`);
 
 type CartRow = NonNullable<Awaited<ReturnType<typeof db.cart.findFirst>>>;
 
@@ -79,11 +90,17 @@ async function requireCart(shop: string, id: string, client: Client = db) {
  * in docs/decisions/012-carts.md); a customer's cart is never found by its token alone.
  */
 export async function getOrCreateCart(
-  shop: string, token: string | null | undefined, currency: string, { client = db, customerId = null }: CartOptions & { customerId?: string | null } = {},
+  shop: string,
+  token: string | null | undefined,
+  currency: string,
+  { client = db, customerId = null }: CartOptions & { customerId?: string | null } = {},
 ): Promise<{ cart: CartRow; created: boolean; merged?: boolean }> {
   const found = token ? await findCart(shop, token, client) : null;
   const guest = found && !found.mergedIntoId && !found.convertedAt && (found.customerId === null || found.customerId === customerId) ? found : null;
-  const touch = async (cart: CartRow, created = false) => ({ cart: await client.cart.update({ where: { id: cart.id }, data: { lastActivityAt: new Date() } }), created });
+  const touch = async (cart: CartRow, created = false) => ({
+    cart: await client.cart.update({ where: { id: cart.id }, data: { lastActivityAt: new Date() } }),
+    created,
+  });
   if (!customerId || guest?.customerId === customerId) {
     if (guest) return touch(guest);
     return { cart: await client.cart.create({ data: { id: randomUUID(), shop, currency, customerId } }), created: true };
@@ -129,11 +146,15 @@ async function mergeGuestCart(tx: Tx, guest: CartRow, own: CartRow): Promise<Car
   return tx.cart.update({
     where: { id: own.id },
     data: {
-      email: own.email ?? guest.email, phone: own.phone ?? guest.phone,
-      shippingAddress: own.shippingAddress ?? guest.shippingAddress, billingAddress: own.shippingAddress ? own.billingAddress : guest.billingAddress,
+      email: own.email ?? guest.email,
+      phone: own.phone ?? guest.phone,
+      shippingAddress: own.shippingAddress ?? guest.shippingAddress,
+      billingAddress: own.shippingAddress ? own.billingAddress : guest.billingAddress,
       discountCodes: ownCodes.length ? own.discountCodes : guest.discountCodes,
       shippingRateId: own.shippingRateId ?? guest.shippingRateId,
-      totalsVersion: { increment: 1 }, totalsReason: "guest cart merged at sign-in", lastActivityAt: new Date(),
+      totalsVersion: { increment: 1 },
+      totalsReason: "guest cart merged at sign-in",
+      lastActivityAt: new Date(),
     },
   });
 }
@@ -160,7 +181,8 @@ export async function addLine(shop: string, id: string, input: { variantId: unkn
   const facts = (await factsFor(shop, cart.currency, [variantId.data], [], known)).variants.get(variantId.data);
   if (!facts) throw new CartError(422, "unknown_variant", `${variantId.data} is not sold by this shop`);
   if (!facts.availableForSale) throw new CartError(409, "not_available", `${facts.title} is not available for sale`);
-  if (facts.currency !== cart.currency) throw new CartError(422, "currency_mismatch", `${facts.title} is priced in ${facts.currency}, the cart in ${cart.currency}`);
+  if (facts.currency !== cart.currency)
+    throw new CartError(422, "currency_mismatch", `${facts.title} is priced in ${facts.currency}, the cart in ${cart.currency}`);
   return inTransaction(client, async (tx) => {
     // The cart's row first: on PostgreSQL this orders every write to one cart (the line cap
     // below is then exact); SQLite has one writer at a time anyway.
@@ -231,7 +253,13 @@ async function loadCart(shop: string, id: string, client: Client) {
 
 async function totalsOf(shop: string, cart: CartRow, lines: LineRow[], client: Client, known?: Facts): Promise<CartTotalsAnswer> {
   const codes = codesOf(cart);
-  const facts = await factsFor(shop, cart.currency, lines.map((l) => l.variantId), codes, known);
+  const facts = await factsFor(
+    shop,
+    cart.currency,
+    lines.map((l) => l.variantId),
+    codes,
+    known,
+  );
   const priceChanges: CartTotalsAnswer["priceChanges"] = [];
   const [shippingRates, taxRules] = await Promise.all([listShippingRates(shop, client), listTaxRules(shop, client)]);
   const destination = cart.shippingAddress ? (JSON.parse(cart.shippingAddress) as { country: string; province?: string }) : null;
@@ -243,10 +271,12 @@ async function totalsOf(shop: string, cart: CartRow, lines: LineRow[], client: C
       priceChanges.push({ lineId: l.id, title: l.title, was: formatDecimal(l.unitPrice, cart.currency), now: formatDecimal(unitPrice, cart.currency) });
     return { ...l, unitPrice };
   });
-  const rules = new Map(codes.map((code) => {
-    const lookup = facts.discounts.get(code);
-    return [code, lookup?.ok ? lookup.rule : { unusable: lookup?.message ?? "This code could not be checked" }] as const;
-  }));
+  const rules = new Map(
+    codes.map((code) => {
+      const lookup = facts.discounts.get(code);
+      return [code, lookup?.ok ? lookup.rule : { unusable: lookup?.message ?? "This code could not be checked" }] as const;
+    }),
+  );
   const discounts = evaluateDiscounts(codes, rules, pricedLines, country, (minor) => `${formatDecimal(minor, cart.currency)} ${cart.currency}`);
   // Outside a transaction the rate service is asked now; inside one, what was quoted before it.
   const externalRates = known?.externalRates ?? (client === db ? await externalRatesFor(shop, cart, pricedLines) : []);
@@ -260,7 +290,15 @@ async function totalsOf(shop: string, cart: CartRow, lines: LineRow[], client: C
     lineDiscounts: discounts.lineDiscounts,
     orderDiscounts: discounts.orderDiscounts,
     shippingDiscounts: discounts.shippingDiscounts,
-    lines: pricedLines.map((l) => ({ id: l.id, variantId: l.variantId, quantity: l.quantity, unitPrice: l.unitPrice, taxable: true, requiresShipping: l.requiresShipping, weightGrams: l.weightGrams })),
+    lines: pricedLines.map((l) => ({
+      id: l.id,
+      variantId: l.variantId,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      taxable: true,
+      requiresShipping: l.requiresShipping,
+      weightGrams: l.weightGrams,
+    })),
   });
   return { ...totals, priceChanges, discountCodes: discounts.codes };
 }
@@ -279,7 +317,15 @@ async function externalRatesFor(shop: string, cart: CartRow, lines: (LineRow & {
   return quoteRates(shop, provider, {
     currency: cart.currency,
     destination: { country: address.country.toUpperCase(), province: address.province, city: address.city, zip: address.zip, address1: address.address1 },
-    items: lines.map((l) => ({ variantId: l.variantId, productId: l.productId, title: l.title, quantity: l.quantity, grams: l.weightGrams, price: l.unitPrice, requiresShipping: l.requiresShipping })),
+    items: lines.map((l) => ({
+      variantId: l.variantId,
+      productId: l.productId,
+      title: l.title,
+      quantity: l.quantity,
+      grams: l.weightGrams,
+      price: l.unitPrice,
+      requiresShipping: l.requiresShipping,
+    })),
   });
 }
 
@@ -304,9 +350,16 @@ export async function prefetchFacts(shop: string, cartIdOrNull: string | null, e
   const lines = cart ? await db.cartLine.findMany({ where: { cartId: cartIdOrNull!, shop }, orderBy: { createdAt: "asc" } }) : [];
   const pricing = await shopPricing(shop);
   const variantIds = [...new Set([...lines.map((l) => l.variantId), ...(extra.variantIds ?? []).filter((v) => variantIdSchema.safeParse(v).success)])];
-  const codes = [...new Set([...(cart ? codesOf(cart) : []), ...(extra.codes ?? []).filter((c) => discountCodeSchema.safeParse(c).success).map(normalizeCode)])];
+  const codes = [
+    ...new Set([...(cart ? codesOf(cart) : []), ...(extra.codes ?? []).filter((c) => discountCodeSchema.safeParse(c).success).map(normalizeCode)]),
+  ];
   const facts = await factsFor(shop, cart?.currency ?? pricing.currency, variantIds, codes, { variants: new Map(), discounts: new Map(), pricing });
-  if (cart) facts.externalRates = await externalRatesFor(shop, cart, lines.map((l) => ({ ...l, unitPrice: facts.variants.get(l.variantId)?.unitPrice ?? l.unitPrice })));
+  if (cart)
+    facts.externalRates = await externalRatesFor(
+      shop,
+      cart,
+      lines.map((l) => ({ ...l, unitPrice: facts.variants.get(l.variantId)?.unitPrice ?? l.unitPrice })),
+    );
   return facts;
 }
 
@@ -318,12 +371,24 @@ export async function cartView(shop: string, id: string, options: CartOptions & 
   const billing = cart.billingAddress ?? cart.shippingAddress;
   return {
     cart: {
-      id: cart.id, currency: cart.currency, email: cart.email, phone: cart.phone,
+      id: cart.id,
+      currency: cart.currency,
+      email: cart.email,
+      phone: cart.phone,
       shippingAddress: cart.shippingAddress ? JSON.parse(cart.shippingAddress) : null,
       billingAddress: billing ? JSON.parse(billing) : null,
-      createdAt: cart.createdAt.toISOString(), lastActivityAt: cart.lastActivityAt.toISOString(),
+      createdAt: cart.createdAt.toISOString(),
+      lastActivityAt: cart.lastActivityAt.toISOString(),
     },
-    lines: lines.map((l) => ({ id: l.id, variantId: l.variantId, productId: l.productId, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice, requiresShipping: l.requiresShipping })),
+    lines: lines.map((l) => ({
+      id: l.id,
+      variantId: l.variantId,
+      productId: l.productId,
+      title: l.title,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      requiresShipping: l.requiresShipping,
+    })),
     totals,
     totalsVersion: cart.totalsVersion,
   };
@@ -332,7 +397,11 @@ export async function cartView(shop: string, id: string, options: CartOptions & 
 export const contactSchema = z
   .object({
     email: z.string().trim().toLowerCase().email("email must be an email address").max(254).nullish(),
-    phone: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "phone must be in E.164 form, such as +14155550123").nullish(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+[1-9]\d{6,14}$/, "phone must be in E.164 form, such as +14155550123")
+      .nullish(),
   })
   .strict()
   .refine((c) => c.email !== undefined || c.phone !== undefined, "give an email, a phone, or both");
@@ -365,7 +434,11 @@ export const addressSchema = z
     province: z.string().trim().max(10).optional(),
     zip: z.string().trim().max(20).optional(),
     country: z.string().trim().toUpperCase().refine(isCountryCode, "country must be an ISO 3166-1 alpha-2 code such as US"),
-    phone: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "phone must be in E.164 form").optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+[1-9]\d{6,14}$/, "phone must be in E.164 form")
+      .optional(),
   })
   .strict();
 export const addressesSchema = z.object({ shippingAddress: addressSchema, billingAddress: addressSchema.nullish() }).strict();
@@ -374,7 +447,14 @@ export async function setContact(shop: string, id: string, input: unknown, { cli
   const parsed = contactSchema.safeParse(input);
   if (!parsed.success) throw new CartError(400, "invalid_contact", zodMessage(parsed.error.issues));
   await requireCart(shop, id, client);
-  await client.cart.update({ where: { id }, data: { ...("email" in parsed.data ? { email: parsed.data.email ?? null } : {}), ...("phone" in parsed.data ? { phone: parsed.data.phone ?? null } : {}), lastActivityAt: new Date() } });
+  await client.cart.update({
+    where: { id },
+    data: {
+      ...("email" in parsed.data ? { email: parsed.data.email ?? null } : {}),
+      ...("phone" in parsed.data ? { phone: parsed.data.phone ?? null } : {}),
+      lastActivityAt: new Date(),
+    },
+  });
 }
 
 /** Billing is the shipping address unless one is given. */
@@ -384,14 +464,21 @@ export async function setAddresses(shop: string, id: string, input: unknown, { c
   await requireCart(shop, id, client);
   await client.cart.update({
     where: { id },
-    data: { shippingAddress: JSON.stringify(parsed.data.shippingAddress), billingAddress: parsed.data.billingAddress ? JSON.stringify(parsed.data.billingAddress) : null, lastActivityAt: new Date() },
+    data: {
+      shippingAddress: JSON.stringify(parsed.data.shippingAddress),
+      billingAddress: parsed.data.billingAddress ? JSON.stringify(parsed.data.billingAddress) : null,
+      lastActivityAt: new Date(),
+    },
   });
 }
 
 /** Chooses one of the shipping rates that apply to the cart now. */
 export async function chooseShippingRate(shop: string, id: string, input: unknown, options: CartOptions = {}) {
   const client = options.client ?? db;
-  const rateId = z.object({ rateId: z.string().min(1, "rateId is required") }).strict().safeParse(input);
+  const rateId = z
+    .object({ rateId: z.string().min(1, "rateId is required") })
+    .strict()
+    .safeParse(input);
   if (!rateId.success) throw new CartError(400, "invalid_request", zodMessage(rateId.error.issues));
   const totals = await cartTotals(shop, id, options);
   if (!totals.availableShippingRates.some((r) => r.id === rateId.data.rateId))
@@ -400,7 +487,11 @@ export async function chooseShippingRate(shop: string, id: string, input: unknow
 }
 
 export const MAX_DISCOUNT_CODES = 5;
-export const discountCodeSchema = z.string({ invalid_type_error: "code must be a string" }).trim().min(1, "code is required").max(64, "a code is at most 64 characters");
+export const discountCodeSchema = z
+  .string({ invalid_type_error: "code must be a string" })
+  .trim()
+  .min(1, "code is required")
+  .max(64, "a code is at most 64 characters");
 
 /**
  * Applies a Shopify discount code to the cart. An unknown, inactive, used-up or unsupported code
@@ -445,7 +536,10 @@ async function changeCodes(shop: string, id: string, client: Client, change: (co
     const cart = await requireCart(shop, id, client);
     const next = await change(codesOf(cart), cart);
     if (next === null) return;
-    const { count } = await client.cart.updateMany({ where: { id, shop, discountCodes: cart.discountCodes }, data: { discountCodes: JSON.stringify(next), lastActivityAt: new Date() } });
+    const { count } = await client.cart.updateMany({
+      where: { id, shop, discountCodes: cart.discountCodes },
+      data: { discountCodes: JSON.stringify(next), lastActivityAt: new Date() },
+    });
     if (count) return;
   }
   throw new CartError(409, "cart_busy", "The cart's discount codes kept changing while this change was made; try again");
@@ -463,7 +557,9 @@ export async function markAbandonedCarts(now = new Date(), batchSize = 500): Pro
   const idleSince = new Date(now.getTime() - ABANDONED_AFTER_HOURS * 3600_000);
   const idle = await db.cart.findMany({
     where: { abandonedAt: null, convertedAt: null, mergedIntoId: null, lastActivityAt: { lt: idleSince } },
-    select: { id: true }, take: batchSize, orderBy: { lastActivityAt: "asc" },
+    select: { id: true },
+    take: batchSize,
+    orderBy: { lastActivityAt: "asc" },
   });
   if (!idle.length) return 0;
   const withLines = await db.cartLine.groupBy({ by: ["cartId"], where: { cartId: { in: idle.map((c) => c.id) } } });

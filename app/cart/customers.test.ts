@@ -17,15 +17,23 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const api = storefrontClient(() => t.url, () => key, conformsToDocument);
+const api = storefrontClient(
+  () => t.url,
+  () => key,
+  conformsToDocument,
+);
 
 /** Signs a customer in as a storefront does: Shopify's customerAccessTokenCreate. */
 async function signIn(email: string, password: string): Promise<string> {
-  const { token } = t.store.state.issueAccessToken(DEFAULT_SHOP, "unauthenticated_read_product_listings,unauthenticated_write_customers", { expiring: false }).token;
+  const { token } = t.store.state.issueAccessToken(DEFAULT_SHOP, "unauthenticated_read_product_listings,unauthenticated_write_customers", {
+    expiring: false,
+  }).token;
   const res = await fetch(`${t.store.url}/shops/${DEFAULT_SHOP}/api/2026-10/graphql.json`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "Shopify-Storefront-Private-Token": token },
-    body: JSON.stringify({ query: `mutation { customerAccessTokenCreate(input: { email: "${email}", password: "${password}" }) { customerAccessToken { accessToken } customerUserErrors { code } } }` }),
+    body: JSON.stringify({
+      query: `mutation { customerAccessTokenCreate(input: { email: "${email}", password: "${password}" }) { customerAccessToken { accessToken } customerUserErrors { code } } }`,
+    }),
   });
   const body = (await res.json()) as { data: { customerAccessTokenCreate: { customerAccessToken: { accessToken: string } | null } } };
   return body.data.customerAccessTokenCreate.customerAccessToken!.accessToken;
@@ -33,7 +41,9 @@ async function signIn(email: string, password: string): Promise<string> {
 
 const variants = () => {
   const { catalog } = t.store.shop();
-  return catalog.variants.filter((v) => catalog.levels.some((l) => l.inventoryItemId === v.inventoryItemId && l.quantities.available > 5)).map((v) => `gid://shopify/ProductVariant/${v.id}`);
+  return catalog.variants
+    .filter((v) => catalog.levels.some((l) => l.inventoryItemId === v.inventoryItemId && l.quantities.available > 5))
+    .map((v) => `gid://shopify/ProductVariant/${v.id}`);
 };
 const customer = (token: string) => ({ "X-Holdfast-Customer-Token": token });
 
@@ -69,7 +79,10 @@ describe("carts of signed-in customers", () => {
     // Device 1: Ann's cart with a×1 (as left by the test before, or made now).
     const home = (await api("POST", "/api/v1/carts", {}, customer(ann))).body;
     await api("PUT", `/api/v1/carts/${home.cart.id}/contact`, { email: "ann@example.com" }, customer(ann));
-    const homeLines = (await api("GET", `/api/v1/carts/${home.cart.id}/lines`, undefined, customer(ann))).body.lines as { variantId: string; quantity: number }[];
+    const homeLines = (await api("GET", `/api/v1/carts/${home.cart.id}/lines`, undefined, customer(ann))).body.lines as {
+      variantId: string;
+      quantity: number;
+    }[];
     const aBefore = homeLines.find((l) => l.variantId === a)?.quantity ?? 0;
 
     // Device 2: a guest cart with a×3, b×2, and c, and a shipping address.

@@ -42,7 +42,10 @@ describe("discount codes from the shop's Shopify discounts", () => {
   it("applies a percentage off the order (any case), explained line by line", async () => {
     const a = plain(0);
     const b = plain(1);
-    const id = await cartWith([{ variant: a, quantity: 2 }, { variant: b, quantity: 1 }]);
+    const id = await cartWith([
+      { variant: a, quantity: 2 },
+      { variant: b, quantity: 1 },
+    ]);
     await carts.applyDiscountCode(SHOP, id, { code: " welcome10 " });
     const totals = await carts.cartTotals(SHOP, id);
     const subtotal = cents(a) * 2 + cents(b);
@@ -61,8 +64,11 @@ describe("discount codes from the shop's Shopify discounts", () => {
     const id = await cartWith([{ variant: plain(0), quantity: 1 }]);
     const before = await t.db.cart.findUniqueOrThrow({ where: { id } });
     for (const [code, refusal] of [
-      ["NOPE", "discount_code_unknown"], ["SUMMER25", "discount_code_inactive"], ["ONCEONLY", "discount_code_used_up"],
-      ["VIPONLY", "discount_code_not_eligible"], ["BUY2GET1", "discount_code_not_supported"],
+      ["NOPE", "discount_code_unknown"],
+      ["SUMMER25", "discount_code_inactive"],
+      ["ONCEONLY", "discount_code_used_up"],
+      ["VIPONLY", "discount_code_not_eligible"],
+      ["BUY2GET1", "discount_code_not_supported"],
     ] as const)
       await expect(carts.applyDiscountCode(SHOP, id, { code })).rejects.toMatchObject({ status: 422, code: refusal });
     await expect(carts.applyDiscountCode(SHOP, id, { code: "" })).rejects.toMatchObject({ status: 400 });
@@ -71,12 +77,20 @@ describe("discount codes from the shop's Shopify discounts", () => {
   });
 
   it("keeps a code whose minimum is not met yet, says why, and applies it once the cart qualifies", async () => {
-    const cheap = catalog().variants.find((v) => cents(v) < 5000 && !catalog().products.slice(0, 2).some((p) => p.id === v.productId))!;
+    const cheap = catalog().variants.find(
+      (v) =>
+        cents(v) < 5000 &&
+        !catalog()
+          .products.slice(0, 2)
+          .some((p) => p.id === v.productId),
+    )!;
     const id = await cartWith([{ variant: cheap, quantity: 1 }]);
     await carts.applyDiscountCode(SHOP, id, { code: "TAKE5" });
     let totals = await carts.cartTotals(SHOP, id);
     expect(totals.discounts).toBe(0);
-    expect(totals.discountCodes).toEqual([{ code: "TAKE5", title: "5 off orders of 50 or more", applied: false, reason: "Spend 50.00 USD or more to use this code" }]);
+    expect(totals.discountCodes).toEqual([
+      { code: "TAKE5", title: "5 off orders of 50 or more", applied: false, reason: "Spend 50.00 USD or more to use this code" },
+    ]);
     const line = (await carts.listLines(SHOP, id))[0];
     await carts.updateLineQuantity(SHOP, id, line.id, Math.ceil(5000 / cents(cheap)));
     totals = await carts.cartTotals(SHOP, id);
@@ -88,7 +102,10 @@ describe("discount codes from the shop's Shopify discounts", () => {
     const [first] = catalog().products;
     const entitled = catalog().variants.find((v) => v.productId === first.id)!;
     const other = plain(2);
-    const id = await cartWith([{ variant: entitled, quantity: 3 }, { variant: other, quantity: 1 }]);
+    const id = await cartWith([
+      { variant: entitled, quantity: 3 },
+      { variant: other, quantity: 1 },
+    ]);
     await carts.applyDiscountCode(SHOP, id, { code: "DECK20" });
     let totals = await carts.cartTotals(SHOP, id);
     const lines = await carts.listLines(SHOP, id);
@@ -108,8 +125,18 @@ describe("discount codes from the shop's Shopify discounts", () => {
     const shop = t.store.state.shop(SHOP)!;
     const all = shop.catalog.variants.map((v) => v.id);
     expect(all.length).toBeGreaterThan(50); // three pages of 25
-    shop.discounts.push({ ...shop.discounts.find((d) => d.code === "DECK20")!, id: 99, code: "EVERYTHING5", title: "5% off every variant", value: { percentage: 0.05 }, productIds: [], variantIds: all });
-    const last = shop.catalog.variants.filter((v) => shop.catalog.levels.some((l) => l.inventoryItemId === v.inventoryItemId && l.quantities.available > 0)).at(-1)!;
+    shop.discounts.push({
+      ...shop.discounts.find((d) => d.code === "DECK20")!,
+      id: 99,
+      code: "EVERYTHING5",
+      title: "5% off every variant",
+      value: { percentage: 0.05 },
+      productIds: [],
+      variantIds: all,
+    });
+    const last = shop.catalog.variants
+      .filter((v) => shop.catalog.levels.some((l) => l.inventoryItemId === v.inventoryItemId && l.quantities.available > 0))
+      .at(-1)!;
     expect(all.indexOf(last.id)).toBeGreaterThanOrEqual(50);
     const id = await cartWith([{ variant: last, quantity: 1 }]);
     await carts.applyDiscountCode(SHOP, id, { code: "everything5" });
@@ -126,7 +153,13 @@ describe("discount codes from the shop's Shopify discounts", () => {
   });
 
   it("free shipping over a minimum takes the chosen rate to zero", async () => {
-    const v = catalog().variants.find((x) => cents(x) >= 3000 && !catalog().products.slice(0, 2).some((p) => p.id === x.productId))!;
+    const v = catalog().variants.find(
+      (x) =>
+        cents(x) >= 3000 &&
+        !catalog()
+          .products.slice(0, 2)
+          .some((p) => p.id === x.productId),
+    )!;
     const id = await cartWith([{ variant: v, quantity: 1 }]);
     await carts.setAddresses(SHOP, id, { shippingAddress: { lastName: "Lee", address1: "1 Dock St", city: "Portland", country: "US", province: "ME" } });
     const [rate] = (await carts.cartTotals(SHOP, id)).availableShippingRates;
@@ -135,7 +168,10 @@ describe("discount codes from the shop's Shopify discounts", () => {
     await carts.applyDiscountCode(SHOP, id, { code: "FREESHIP" });
     const totals = await carts.cartTotals(SHOP, id);
     expect(totals.shipping).toBe(0);
-    expect(totals.adjustments.filter((a) => a.step === "shipping").map((a) => [a.source, a.amount])).toEqual([[`shipping:${rate.id}`, 700], ["discount:FREESHIP", -700]]);
+    expect(totals.adjustments.filter((a) => a.step === "shipping").map((a) => [a.source, a.amount])).toEqual([
+      [`shipping:${rate.id}`, 700],
+      ["discount:FREESHIP", -700],
+    ]);
     expect(totals.grandTotal).toBe(cents(v));
   });
 
@@ -172,7 +208,10 @@ describe("discount codes from the shop's Shopify discounts", () => {
   it("without the read_discounts scope Shopify refuses the lookup, and so does the dev store", async () => {
     const res = await fetch(`${t.store.url}/shops/${NO_SCOPE}/admin/api/2026-10/graphql.json`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": t.store.state.issueAccessToken(NO_SCOPE, "read_products", { expiring: false }).token.token },
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Access-Token": t.store.state.issueAccessToken(NO_SCOPE, "read_products", { expiring: false }).token.token,
+      },
       body: JSON.stringify({ query: discounts.CART_DISCOUNT_CODE_QUERY, variables: { code: "WELCOME10" } }),
     });
     const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };

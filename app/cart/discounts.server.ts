@@ -64,38 +64,68 @@ export const CART_DISCOUNT_CODE_QUERY = `#graphql
   }
 `;
 
-interface Money { amount: string; currencyCode: string }
-type Minimum = { __typename: "DiscountMinimumSubtotal"; greaterThanOrEqualToSubtotal: Money } | { __typename: "DiscountMinimumQuantity"; greaterThanOrEqualToQuantity: string } | null;
+interface Money {
+  amount: string;
+  currencyCode: string;
+}
+type Minimum =
+  | { __typename: "DiscountMinimumSubtotal"; greaterThanOrEqualToSubtotal: Money }
+  | { __typename: "DiscountMinimumQuantity"; greaterThanOrEqualToQuantity: string }
+  | null;
 interface Common {
-  title: string; status: string; usageLimit: number | null; asyncUsageCount: number;
+  title: string;
+  status: string;
+  usageLimit: number | null;
+  asyncUsageCount: number;
   combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
-  context: { __typename: string }; minimumRequirement: Minimum;
+  context: { __typename: string };
+  minimumRequirement: Minimum;
 }
 type CodeDiscount =
-  | ({ __typename: "DiscountCodeBasic"; discountClasses: string[]; customerGets: {
-      value: { __typename: "DiscountPercentage"; percentage: number } | { __typename: "DiscountAmount"; amount: Money; appliesOnEachItem: boolean } | { __typename: string };
-      items: { __typename: "DiscountProducts"; products: { nodes: { id: string }[] }; productVariants: { nodes: { id: string }[] } } | { __typename: string };
-    } } & Common)
-  | ({ __typename: "DiscountCodeFreeShipping"; maximumShippingPrice: Money | null; destinationSelection: { __typename: string; countries?: string[]; includeRestOfWorld?: boolean } } & Common)
+  | ({
+      __typename: "DiscountCodeBasic";
+      discountClasses: string[];
+      customerGets: {
+        value:
+          | { __typename: "DiscountPercentage"; percentage: number }
+          | { __typename: "DiscountAmount"; amount: Money; appliesOnEachItem: boolean }
+          | { __typename: string };
+        items: { __typename: "DiscountProducts"; products: { nodes: { id: string }[] }; productVariants: { nodes: { id: string }[] } } | { __typename: string };
+      };
+    } & Common)
+  | ({
+      __typename: "DiscountCodeFreeShipping";
+      maximumShippingPrice: Money | null;
+      destinationSelection: { __typename: string; countries?: string[]; includeRestOfWorld?: boolean };
+    } & Common)
   | { __typename: "DiscountCodeBxgy" | "DiscountCodeApp"; title: string; status: string };
 
 export type DiscountLookup = { ok: true; rule: DiscountRule } | { ok: false; code: DiscountRefusal; message: string };
-export type DiscountRefusal = "discount_code_unknown" | "discount_code_inactive" | "discount_code_used_up" | "discount_code_not_eligible" | "discount_code_not_supported";
+export type DiscountRefusal =
+  "discount_code_unknown" | "discount_code_inactive" | "discount_code_used_up" | "discount_code_not_eligible" | "discount_code_not_supported";
 
 /** Shopify's code discount, as a rule Holdfast applies, or why it cannot be used. Pure. */
 export function toDiscountRule(code: string, node: { codeDiscount: CodeDiscount } | null, currency: string): DiscountLookup {
   if (!node) return { ok: false, code: "discount_code_unknown", message: `${code} is not a valid discount code` };
   const d = node.codeDiscount;
-  if (d.status !== "ACTIVE") return { ok: false, code: "discount_code_inactive", message: `${code} ${d.status === "SCHEDULED" ? "is not active yet" : "has expired"}` };
+  if (d.status !== "ACTIVE")
+    return { ok: false, code: "discount_code_inactive", message: `${code} ${d.status === "SCHEDULED" ? "is not active yet" : "has expired"}` };
   if (d.__typename === "DiscountCodeBxgy" || d.__typename === "DiscountCodeApp")
-    return { ok: false, code: "discount_code_not_supported", message: `${code} (${d.title}) is a kind of discount Holdfast carts cannot apply yet; it can be used in Shopify's checkout` };
+    return {
+      ok: false,
+      code: "discount_code_not_supported",
+      message: `${code} (${d.title}) is a kind of discount Holdfast carts cannot apply yet; it can be used in Shopify's checkout`,
+    };
   const c = d as Common;
-  if (c.usageLimit !== null && c.asyncUsageCount >= c.usageLimit) return { ok: false, code: "discount_code_used_up", message: `${code} has been used as many times as it allows` };
-  if (c.context.__typename !== "DiscountBuyerSelectionAll") return { ok: false, code: "discount_code_not_eligible", message: `${code} is only for selected customers` };
+  if (c.usageLimit !== null && c.asyncUsageCount >= c.usageLimit)
+    return { ok: false, code: "discount_code_used_up", message: `${code} has been used as many times as it allows` };
+  if (c.context.__typename !== "DiscountBuyerSelectionAll")
+    return { ok: false, code: "discount_code_not_eligible", message: `${code} is only for selected customers` };
   const unsupported = (why: string): DiscountLookup => ({ ok: false, code: "discount_code_not_supported", message: `${code}: ${why}` });
   const money = (m: Money) => (m.currencyCode === currency ? parseDecimal(m.amount, currency) : null);
   const base = {
-    code, title: c.title,
+    code,
+    title: c.title,
     combinesWith: { order: c.combinesWith.orderDiscounts, product: c.combinesWith.productDiscounts, shipping: c.combinesWith.shippingDiscounts },
   };
   const minimum: Partial<DiscountRule> = {};
@@ -109,7 +139,8 @@ export function toDiscountRule(code: string, node: { codeDiscount: CodeDiscount 
   if (d.__typename === "DiscountCodeFreeShipping") {
     const max = d.maximumShippingPrice ? money(d.maximumShippingPrice) : undefined;
     if (max === null) return unsupported(`its shipping limit is in ${d.maximumShippingPrice!.currencyCode}, the cart in ${currency}`);
-    const countries = d.destinationSelection.__typename === "DiscountCountries" && !d.destinationSelection.includeRestOfWorld ? d.destinationSelection.countries ?? [] : null;
+    const countries =
+      d.destinationSelection.__typename === "DiscountCountries" && !d.destinationSelection.includeRestOfWorld ? (d.destinationSelection.countries ?? []) : null;
     return { ok: true, rule: { ...base, ...minimum, class: "shipping", ...(max !== undefined ? { maximumShippingPrice: max } : {}), countries } };
   }
   const basic = d as Extract<CodeDiscount, { __typename: "DiscountCodeBasic" }>;
@@ -134,7 +165,15 @@ export function toDiscountRule(code: string, node: { codeDiscount: CodeDiscount 
   if (items.__typename === "DiscountProducts" && "products" in items)
     return {
       ok: true,
-      rule: { ...base, ...minimum, class: "product", value: discount, appliesOnEachItem, productIds: items.products.nodes.map((n) => n.id), variantIds: items.productVariants.nodes.map((n) => n.id) },
+      rule: {
+        ...base,
+        ...minimum,
+        class: "product",
+        value: discount,
+        appliesOnEachItem,
+        productIds: items.products.nodes.map((n) => n.id),
+        variantIds: items.productVariants.nodes.map((n) => n.id),
+      },
     };
   if (items.__typename === "AllDiscountItems") return { ok: true, rule: { ...base, ...minimum, class: "order", value: discount } };
   return unsupported("discounts on collections are not applied in Holdfast carts yet");
@@ -158,8 +197,15 @@ export const CART_DISCOUNT_ITEMS_QUERY = `#graphql
   }
 `;
 
-interface Page { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
-interface ProductItems { __typename: "DiscountProducts"; products: Page; productVariants: Page }
+interface Page {
+  nodes: { id: string }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+interface ProductItems {
+  __typename: "DiscountProducts";
+  products: Page;
+  productVariants: Page;
+}
 
 /** Follows the entitled products' and variants' pages, so a discount on many products is read whole. */
 async function readAllItems(admin: Parameters<typeof adminGraphql>[0], id: string, first: ProductItems): Promise<ProductItems> {
@@ -168,9 +214,16 @@ async function readAllItems(admin: Parameters<typeof adminGraphql>[0], id: strin
   let p = first.products.pageInfo;
   let v = first.productVariants.pageInfo;
   while (p.hasNextPage || v.hasNextPage) {
-    const { data } = await adminGraphql<{ codeDiscountNode: { codeDiscount: { customerGets: { items: ProductItems } } } | null }>(admin, CART_DISCOUNT_ITEMS_QUERY, {
-      id, productsAfter: p.hasNextPage ? p.endCursor : null, variantsAfter: v.hasNextPage ? v.endCursor : null,
-    }, requestRetryPolicy);
+    const { data } = await adminGraphql<{ codeDiscountNode: { codeDiscount: { customerGets: { items: ProductItems } } } | null }>(
+      admin,
+      CART_DISCOUNT_ITEMS_QUERY,
+      {
+        id,
+        productsAfter: p.hasNextPage ? p.endCursor : null,
+        variantsAfter: v.hasNextPage ? v.endCursor : null,
+      },
+      requestRetryPolicy,
+    );
     const items = data.codeDiscountNode?.codeDiscount.customerGets.items;
     if (!items) break;
     if (p.hasNextPage) products.push(...items.products.nodes);
@@ -200,7 +253,12 @@ export async function lookupDiscountCode(shop: string, code: string, currency: s
 
 async function queryDiscountCode(shop: string, code: string, currency: string, key: string, now: number): Promise<DiscountLookup> {
   const { admin } = await unauthenticated.admin(shop);
-  const { data } = await adminGraphql<{ codeDiscountNodeByCode: { id: string; codeDiscount: CodeDiscount } | null }>(admin, CART_DISCOUNT_CODE_QUERY, { code: normalizeCode(code) }, requestRetryPolicy);
+  const { data } = await adminGraphql<{ codeDiscountNodeByCode: { id: string; codeDiscount: CodeDiscount } | null }>(
+    admin,
+    CART_DISCOUNT_CODE_QUERY,
+    { code: normalizeCode(code) },
+    requestRetryPolicy,
+  );
   const node = data.codeDiscountNodeByCode;
   const items = node && "customerGets" in node.codeDiscount ? node.codeDiscount.customerGets.items : null;
   if (node && items?.__typename === "DiscountProducts" && "products" in items) {

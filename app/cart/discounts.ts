@@ -27,9 +27,20 @@ export interface DiscountRule {
   combinesWith: { order: boolean; product: boolean; shipping: boolean };
 }
 
-export interface DiscountableLine { id: string; variantId: string; productId: string; quantity: number; unitPrice: Minor }
+export interface DiscountableLine {
+  id: string;
+  variantId: string;
+  productId: string;
+  quantity: number;
+  unitPrice: Minor;
+}
 
-export interface CodeStatus { code: string; title: string | null; applied: boolean; reason?: string }
+export interface CodeStatus {
+  code: string;
+  title: string | null;
+  applied: boolean;
+  reason?: string;
+}
 
 export interface CartDiscounts {
   lineDiscounts: LineDiscount[];
@@ -81,7 +92,11 @@ export function evaluateDiscounts(
         skip(destinationCountry ? `Free shipping does not cover ${destinationCountry}` : "Add a shipping address to use this code");
         continue;
       }
-      result.shippingDiscounts.push({ code, value: { kind: "percent", basisPoints: 10_000 }, ...(rule.maximumShippingPrice !== undefined ? { maximumShippingPrice: rule.maximumShippingPrice } : {}) });
+      result.shippingDiscounts.push({
+        code,
+        value: { kind: "percent", basisPoints: 10_000 },
+        ...(rule.maximumShippingPrice !== undefined ? { maximumShippingPrice: rule.maximumShippingPrice } : {}),
+      });
     } else if (rule.class === "order") {
       result.orderDiscounts.push({ code, value: rule.value! });
     } else {
@@ -92,10 +107,14 @@ export function evaluateDiscounts(
       }
       const value = rule.value!;
       if (value.kind === "percent") entitled.forEach((l) => result.lineDiscounts.push({ code, lineId: l.id, value }));
-      else if (rule.appliesOnEachItem) entitled.forEach((l) => result.lineDiscounts.push({ code, lineId: l.id, value: { kind: "amount", amount: value.amount * l.quantity } }));
+      else if (rule.appliesOnEachItem)
+        entitled.forEach((l) => result.lineDiscounts.push({ code, lineId: l.id, value: { kind: "amount", amount: value.amount * l.quantity } }));
       else {
         // An amount off the entitled items together, shared by their subtotals.
-        const shares = allocate(value.amount, entitled.map((l) => l.unitPrice * l.quantity));
+        const shares = allocate(
+          value.amount,
+          entitled.map((l) => l.unitPrice * l.quantity),
+        );
         entitled.forEach((l, i) => shares[i] && result.lineDiscounts.push({ code, lineId: l.id, value: { kind: "amount", amount: shares[i] } }));
       }
     }

@@ -35,8 +35,14 @@ export const FACTS_TTL_MS = 30_000;
 const cache = new Map<string, { facts: VariantFacts | null; at: number }>();
 
 interface VariantNode {
-  id: string; title: string; availableForSale: boolean; requiresShipping: boolean; weight: number | null; weightUnit: string;
-  price: { amount: string; currencyCode: string }; product: { id: string; title: string };
+  id: string;
+  title: string;
+  availableForSale: boolean;
+  requiresShipping: boolean;
+  weight: number | null;
+  weightUnit: string;
+  price: { amount: string; currencyCode: string };
+  product: { id: string; title: string };
 }
 
 /** Facts for each variant id; null for a variant the shop does not sell. */

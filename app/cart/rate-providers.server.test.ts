@@ -41,7 +41,9 @@ async function cartToMaine(quantity = 2) {
   const v = catalog.variants.find((x) => catalog.levels.some((l) => l.inventoryItemId === x.inventoryItemId && l.quantities.available > 2))!;
   const { cart } = await carts.getOrCreateCart(SHOP, null, "USD");
   await carts.addLine(SHOP, cart.id, { variantId: `gid://shopify/ProductVariant/${v.id}`, quantity });
-  await carts.setAddresses(SHOP, cart.id, { shippingAddress: { lastName: "Lee", address1: "1 Dock St", city: "Portland", province: "ME", zip: "04101", country: "US" } });
+  await carts.setAddresses(SHOP, cart.id, {
+    shippingAddress: { lastName: "Lee", address1: "1 Dock St", city: "Portland", province: "ME", zip: "04101", country: "US" },
+  });
   return { id: cart.id, grams: v.weightGrams };
 }
 
@@ -53,10 +55,21 @@ describe("an external rate service", () => {
 
   it("offers the service's rates next to the table's; the shopper can choose one and totals include it", async () => {
     expect(await providers.setRateProviderUrl(SHOP, serviceUrl)).toEqual({ ok: true });
-    answer = { status: 200, body: { rates: [{ service_name: "Harbor Express", service_code: "HX", total_price: "1295", currency: "USD" }, { service_name: "Euro only", service_code: "EU", total_price: "900", currency: "EUR" }] } };
+    answer = {
+      status: 200,
+      body: {
+        rates: [
+          { service_name: "Harbor Express", service_code: "HX", total_price: "1295", currency: "USD" },
+          { service_name: "Euro only", service_code: "EU", total_price: "900", currency: "EUR" },
+        ],
+      },
+    };
     const { id, grams } = await cartToMaine();
     const totals = await carts.cartTotals(SHOP, id);
-    expect(totals.availableShippingRates.map((r) => [r.title, r.amount])).toEqual([["Standard", 700], ["Harbor Express", 1295]]);
+    expect(totals.availableShippingRates.map((r) => [r.title, r.amount])).toEqual([
+      ["Standard", 700],
+      ["Harbor Express", 1295],
+    ]);
     expect(received.at(-1)!.rate).toMatchObject({ currency: "USD", destination: { country: "US" }, items: [{ quantity: 2, grams }] });
     await carts.chooseShippingRate(SHOP, id, { rateId: "carrier:HX" });
     expect((await carts.cartTotals(SHOP, id)).shipping).toBe(1295);

@@ -27,43 +27,69 @@ export interface ShippingRateProvider {
 const QUOTE_TIMEOUT_MS = 3_000;
 
 const callbackAnswer = z.object({
-  rates: z.array(z.object({
-    service_name: z.string().min(1).max(120),
-    service_code: z.string().min(1).max(120),
-    total_price: z.string().regex(/^\d+$/, "total_price is whole minor units"),
-    currency: z.string().length(3),
-    description: z.string().optional(),
-  })).max(50),
+  rates: z
+    .array(
+      z.object({
+        service_name: z.string().min(1).max(120),
+        service_code: z.string().min(1).max(120),
+        total_price: z.string().regex(/^\d+$/, "total_price is whole minor units"),
+        currency: z.string().length(3),
+        description: z.string().optional(),
+      }),
+    )
+    .max(50),
 });
 
 /** A service answering Shopify's CarrierService callback format at `url`. */
 export class CarrierCallbackProvider implements ShippingRateProvider {
   readonly id: string;
-  constructor(readonly url: string, private readonly fetchImpl: typeof fetch = fetch) {
+  constructor(
+    readonly url: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
     this.id = `carrier:${new URL(url).host}`;
   }
 
   async quote(request: RateRequest): Promise<ShippingRate[]> {
     const body = {
       rate: {
-        destination: { country: request.destination.country, province: request.destination.province ?? null, city: request.destination.city ?? null, postal_code: request.destination.zip ?? null, address1: request.destination.address1 ?? null },
+        destination: {
+          country: request.destination.country,
+          province: request.destination.province ?? null,
+          city: request.destination.city ?? null,
+          postal_code: request.destination.zip ?? null,
+          address1: request.destination.address1 ?? null,
+        },
         items: request.items.map((i) => ({
-          name: i.title, quantity: i.quantity, grams: i.grams, price: i.price, requires_shipping: i.requiresShipping,
-          product_id: Number(i.productId.split("/").pop()), variant_id: Number(i.variantId.split("/").pop()),
+          name: i.title,
+          quantity: i.quantity,
+          grams: i.grams,
+          price: i.price,
+          requires_shipping: i.requiresShipping,
+          product_id: Number(i.productId.split("/").pop()),
+          variant_id: Number(i.variantId.split("/").pop()),
         })),
         currency: request.currency,
         locale: "en",
       },
     };
     const res = await this.fetchImpl(this.url, {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(QUOTE_TIMEOUT_MS),
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(QUOTE_TIMEOUT_MS),
     });
     if (!res.ok) throw new Error(`rate provider ${this.id} answered ${res.status}`);
     const parsed = callbackAnswer.safeParse(await res.json());
     if (!parsed.success) throw new Error(`rate provider ${this.id} answered in an unknown format: ${parsed.error.issues[0]?.message}`);
     return parsed.data.rates
       .filter((r) => r.currency === request.currency)
-      .map((r) => ({ id: `carrier:${r.service_code}`, title: r.service_name, kind: "flat" as const, amount: assertMinor(Number(r.total_price), "total_price") }));
+      .map((r) => ({
+        id: `carrier:${r.service_code}`,
+        title: r.service_name,
+        kind: "flat" as const,
+        amount: assertMinor(Number(r.total_price), "total_price"),
+      }));
   }
 }
 

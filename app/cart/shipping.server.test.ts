@@ -21,7 +21,10 @@ describe("shipping rates in the admin", () => {
       expect.objectContaining({ title: "By weight", kind: "weight", price: "up to 1000 g: 6.00, up to 5000 g: 12.50", freeOver: null }),
     ]);
     const stored = await t.db.shippingRate.findMany({ orderBy: { createdAt: "asc" } });
-    expect(stored.map((r) => [r.amount, r.freeOver])).toEqual([[599, 5000], [null, null]]);
+    expect(stored.map((r) => [r.amount, r.freeOver])).toEqual([
+      [599, 5000],
+      [null, null],
+    ]);
   });
 
   it.each([
@@ -46,7 +49,12 @@ describe("shipping rates in the admin", () => {
       { country: "US", basisPoints: 500, shipping: false, percent: "5.00" },
       { country: "US", province: "NY", basisPoints: 888, shipping: true, percent: "8.88" },
     ]);
-    for (const fields of [{ country: "USA", percent: "5" }, { country: "US", percent: "8.875" }, { country: "US", percent: "150" }, { country: "US", percent: "five" }]) {
+    for (const fields of [
+      { country: "USA", percent: "5" },
+      { country: "US", percent: "8.875" },
+      { country: "US", percent: "150" },
+      { country: "US", percent: "five" },
+    ]) {
       const res = await page({ intent: "tax", ...fields });
       expect(res.status).toBe(422);
     }

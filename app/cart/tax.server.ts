@@ -6,9 +6,22 @@ import type { Tx } from "../idempotency/idempotency.server";
 import type { TaxRule } from "../totals/totals";
 
 export const taxRuleSchema = z.object({
-  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "country must be a two-letter code such as US"),
-  province: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{0,3}$/, "province must be a code such as NY, or empty").default(""),
-  basisPoints: z.number({ invalid_type_error: "rate must be a number" }).int("rate must be whole basis points (8.875% is 888 after rounding)").min(0).max(10_000, "rate is at most 100%"),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, "country must be a two-letter code such as US"),
+  province: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{0,3}$/, "province must be a code such as NY, or empty")
+    .default(""),
+  basisPoints: z
+    .number({ invalid_type_error: "rate must be a number" })
+    .int("rate must be whole basis points (8.875% is 888 after rounding)")
+    .min(0)
+    .max(10_000, "rate is at most 100%"),
   shipping: z.boolean().default(false),
 });
 

@@ -35,7 +35,9 @@ async function api(method: string, path: string, body?: unknown, o: { key?: stri
 
 const stockedVariants = (shop = DEFAULT_SHOP) => {
   const { catalog } = t.store.state.shop(shop)!;
-  return catalog.variants.filter((v) => catalog.levels.some((l) => l.inventoryItemId === v.inventoryItemId && l.quantities.available > 5)).map((v) => `gid://shopify/ProductVariant/${v.id}`);
+  return catalog.variants
+    .filter((v) => catalog.levels.some((l) => l.inventoryItemId === v.inventoryItemId && l.quantities.available > 5))
+    .map((v) => `gid://shopify/ProductVariant/${v.id}`);
 };
 
 async function pollTotals(cartId: string, version: number, k = key) {
@@ -87,7 +89,10 @@ describe("totals calculation modes", () => {
     const written = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: a, quantity: 1 });
     await pollTotals(cart, written.body.totalsVersion);
     // As if the process died after committing a write: the version moved, nothing calculated it.
-    const { shop, totalsVersion } = await t.db.cart.update({ where: { id: cart }, data: { totalsVersion: { increment: 1 }, totalsReason: "quantity changed" } });
+    const { shop, totalsVersion } = await t.db.cart.update({
+      where: { id: cart },
+      data: { totalsVersion: { increment: 1 }, totalsReason: "quantity changed" },
+    });
     expect(shop).toBe(DEFAULT_SHOP);
     expect((await versions.latestSnapshot(DEFAULT_SHOP, cart))!.version).toBe(totalsVersion - 1);
     expect((await pollTotals(cart, totalsVersion)).version).toBe(totalsVersion);
@@ -100,7 +105,7 @@ describe("totals calculation modes", () => {
     const v2 = (await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: b, quantity: 1 })).body;
     await pollTotals(cart, v2.totalsVersion);
     expect(await versions.storeSnapshot(t.db, DEFAULT_SHOP, cart, v1.totalsVersion, "line added", v1.totals)).toBe(false);
-    expect((await versions.latestSnapshot(DEFAULT_SHOP, cart))).toMatchObject({ version: v2.totalsVersion, totals: v2.totals });
+    expect(await versions.latestSnapshot(DEFAULT_SHOP, cart)).toMatchObject({ version: v2.totalsVersion, totals: v2.totals });
 
     // Concurrent background calculations and writes: the stored version never goes down.
     const seen: number[] = [];
@@ -122,7 +127,10 @@ describe("totals calculation modes", () => {
     expect(await versions.saveTotalsMode(EVENTS_SHOP, "sometimes")).toMatchObject({ ok: false });
     const cart = (await api("POST", "/api/v1/carts", {}, { key: eventsKey })).body.cart.id;
     const controller = new AbortController();
-    const res = await fetch(`${t.url}/api/v1/carts/${cart}/events`, { headers: { "X-Holdfast-Storefront-Key": eventsKey, "User-Agent": "HydrogenStorefront/1.0" }, signal: controller.signal });
+    const res = await fetch(`${t.url}/api/v1/carts/${cart}/events`, {
+      headers: { "X-Holdfast-Storefront-Key": eventsKey, "User-Agent": "HydrogenStorefront/1.0" },
+      signal: controller.signal,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
     const events: { version: number; reason: string; totals: { subtotal: number } }[] = [];
@@ -156,7 +164,9 @@ describe("totals calculation modes", () => {
     expect(events[2]).toMatchObject({ version: second.body.totalsVersion, reason: "contact set" });
     controller.abort();
     // Another shop's key cannot open this cart's stream.
-    const foreign = await fetch(`${t.url}/api/v1/carts/${cart}/events`, { headers: { "X-Holdfast-Storefront-Key": key, "User-Agent": "HydrogenStorefront/1.0" } });
+    const foreign = await fetch(`${t.url}/api/v1/carts/${cart}/events`, {
+      headers: { "X-Holdfast-Storefront-Key": key, "User-Agent": "HydrogenStorefront/1.0" },
+    });
     expect(foreign.status).toBe(404);
   });
 });

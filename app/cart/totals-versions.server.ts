@@ -14,13 +14,23 @@ import { cartSettings, forgetCartSettings } from "../shop/cart-settings.server";
 export const TOTALS_MODES = ["sync", "async", "events"] as const;
 export type TotalsMode = (typeof TOTALS_MODES)[number];
 
-export interface TotalsSnapshot { cartId: string; version: number; reason: string; computedAt: string; totals: CartTotalsAnswer }
+export interface TotalsSnapshot {
+  cartId: string;
+  version: number;
+  reason: string;
+  computedAt: string;
+  totals: CartTotalsAnswer;
+}
 
 type Client = typeof db | Tx;
 
 /** Called inside a write's transaction: the write's new version. */
 export async function bumpTotalsVersion(client: Client, shop: string, cartId: string, reason: string): Promise<number> {
-  const cart = await client.cart.update({ where: { id: cartId, shop }, data: { totalsVersion: { increment: 1 }, totalsReason: reason }, select: { totalsVersion: true } });
+  const cart = await client.cart.update({
+    where: { id: cartId, shop },
+    data: { totalsVersion: { increment: 1 }, totalsReason: reason },
+    select: { totalsVersion: true },
+  });
   return cart.totalsVersion;
 }
 
@@ -127,7 +137,8 @@ export async function totalsForVersion(shop: string, cartId: string, rawVersion:
   if (!cart) throw new CartError(404, "cart_not_found", `No cart ${cartId} in this shop`);
   const wanted = rawVersion === null ? cart.totalsVersion : Number(rawVersion);
   if (!Number.isSafeInteger(wanted) || wanted < 0) throw new CartError(400, "invalid_request", "version must be a whole number ≥ 0");
-  if (wanted > cart.totalsVersion) throw new CartError(404, "version_not_found", `This cart is at version ${cart.totalsVersion}; version ${wanted} does not exist yet`);
+  if (wanted > cart.totalsVersion)
+    throw new CartError(404, "version_not_found", `This cart is at version ${cart.totalsVersion}; version ${wanted} does not exist yet`);
   const stored = await latestSnapshot(shop, cartId);
   if (stored && stored.version >= wanted) return { status: 200, body: stored };
   void calculateInBackground(shop, cartId).catch((error) => console.error(`totals calculation for cart ${cartId}: ${(error as Error).message}`));
@@ -153,7 +164,8 @@ export async function totalsEventStream(signal: AbortSignal, shop: string, cartI
         send({ event: "totals", data: JSON.stringify(snapshot) });
       };
       const stop = onTotals(shop, cartId, push);
-      const catchUp = () => calculateInBackground(shop, cartId).then(push, (error) => console.error(`totals stream for cart ${cartId}: ${(error as Error).message}`));
+      const catchUp = () =>
+        calculateInBackground(shop, cartId).then(push, (error) => console.error(`totals stream for cart ${cartId}: ${(error as Error).message}`));
       void catchUp();
       const poll = setInterval(() => void catchUp(), POLL_MS);
       return () => {

@@ -13,23 +13,31 @@ import { stripe, withStripeBackoff } from "../payments/stripe.server";
 import { PAYMENT_AUTHORIZED, PAYMENT_FAILED, sagaRunner } from "./runner.server";
 import { checkoutSaga } from "./checkout-saga.server";
 
-const startSchema = z.object({
-  cartId: z.string().uuid("cartId must be the cart's id"),
-  expectedTotal: z.number({ required_error: "expectedTotal is required: the grand total the shopper was shown, in minor units" }).int().min(0),
-}).strict();
+const startSchema = z
+  .object({
+    cartId: z.string().uuid("cartId must be the cart's id"),
+    expectedTotal: z.number({ required_error: "expectedTotal is required: the grand total the shopper was shown, in minor units" }).int().min(0),
+  })
+  .strict();
 
 /** What the storefront needs to know about a checkout. */
 export async function checkoutView(shop: string, runId: string) {
   const run = await sagaRunner.view(shop, runId);
   const payment = run.results["payment intent"] as { clientSecret?: string } | undefined;
   const state =
-    run.state === "completed" ? "completed"
-    : run.state === "waiting" ? "awaiting_payment"
-    : run.state === "compensated" || run.state === "stuck" ? "failed"
-    : run.state === "compensating" ? "cancelling"
-    : "processing";
+    run.state === "completed"
+      ? "completed"
+      : run.state === "waiting"
+        ? "awaiting_payment"
+        : run.state === "compensated" || run.state === "stuck"
+          ? "failed"
+          : run.state === "compensating"
+            ? "cancelling"
+            : "processing";
   return {
-    id: run.id, cartId: run.key, state,
+    id: run.id,
+    cartId: run.key,
+    state,
     ...(state === "awaiting_payment" && payment?.clientSecret ? { clientSecret: payment.clientSecret } : {}),
     ...(state === "awaiting_payment" ? lastPaymentError(run.timeline) : {}),
     ...(state === "completed" ? { orderId: run.results.complete } : {}),
@@ -80,13 +88,17 @@ export const startCheckoutApi = (request: Request) =>
     const { checkoutId } = outcome.answer.body as { checkoutId: string };
     await sagaRunner.advance(checkoutId);
     const view = await checkoutView(shop, checkoutId);
-    return json({ checkout: view }, { status: view.state === "failed" ? 409 : 202, headers: outcome.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {} });
+    return json(
+      { checkout: view },
+      { status: view.state === "failed" ? 409 : 202, headers: outcome.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {} },
+    );
   });
 
 /** GET /api/v1/checkouts/:id */
 export const checkoutStatusApi = (request: Request, checkoutId: string) =>
   authenticated(request, async (shop) => {
-    if (!(await db.sagaRun.findFirst({ where: { id: checkoutId, shop, saga: checkoutSaga.name } }))) throw new CartError(404, "checkout_not_found", `No checkout ${checkoutId} in this shop`);
+    if (!(await db.sagaRun.findFirst({ where: { id: checkoutId, shop, saga: checkoutSaga.name } })))
+      throw new CartError(404, "checkout_not_found", `No checkout ${checkoutId} in this shop`);
     return json({ checkout: await checkoutView(shop, checkoutId) });
   });
 
@@ -103,7 +115,8 @@ export const confirmCheckoutApi = (request: Request, checkoutId: string) =>
     const payment = JSON.parse(run.results)["payment intent"] as { id: string; account: string } | undefined;
     if (payment && run.state === "waiting") {
       const pi = await withStripeBackoff(() => stripe().paymentIntents.retrieve(payment.id, {}, { stripeAccount: payment.account }));
-      if (pi.status === "requires_capture" || pi.status === "succeeded") await sagaRunner.signal(shop, checkoutId, PAYMENT_AUTHORIZED, { paymentIntent: pi.id, status: pi.status });
+      if (pi.status === "requires_capture" || pi.status === "succeeded")
+        await sagaRunner.signal(shop, checkoutId, PAYMENT_AUTHORIZED, { paymentIntent: pi.id, status: pi.status });
     }
     return json({ checkout: await checkoutView(shop, checkoutId) });
   });

@@ -42,8 +42,11 @@ class AppProcess {
       port,
       env: {
         HOLDFAST_INSTANCE_ID: "crash-test",
-        HOLDFAST_SWEEP_EVERY_MS: "250", HOLDFAST_MIRROR_EVERY_MS: "250", HOLDFAST_SAGA_EVERY_MS: "250",
-        HOLDFAST_RECONCILE_EVERY_MS: "3600000", HOLDFAST_ABANDONED_EVERY_MS: "3600000",
+        HOLDFAST_SWEEP_EVERY_MS: "250",
+        HOLDFAST_MIRROR_EVERY_MS: "250",
+        HOLDFAST_SAGA_EVERY_MS: "250",
+        HOLDFAST_RECONCILE_EVERY_MS: "3600000",
+        HOLDFAST_ABANDONED_EVERY_MS: "3600000",
         ...(crashAt ? { HOLDFAST_CRASH_AT: JSON.stringify(crashAt) } : {}),
       },
       nodeOptions: `--import ${join(process.cwd(), "test", "crash", "crash-at.mjs")}`,
@@ -69,7 +72,10 @@ class AppProcess {
 
 const app = new AppProcess();
 
-const api = storefrontClient(() => appUrl, () => key);
+const api = storefrontClient(
+  () => appUrl,
+  () => key,
+);
 
 /** The shopper's client: on a dropped connection or a 5xx it retries the same request, as Stripe.js-era clients do. */
 async function persistently(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -91,9 +97,16 @@ async function readyCart() {
   const level = catalog.levels.find((l) => l.quantities.available >= 40 && catalog.variants.some((v) => v.inventoryItemId === l.inventoryItemId))!;
   const variant = catalog.variants.find((v) => v.inventoryItemId === level.inventoryItemId)!;
   const cart = (await persistently("POST", "/api/v1/carts", {})).body.cart.id as string;
-  await persistently("POST", `/api/v1/carts/${cart}/lines`, { variantId: `gid://shopify/ProductVariant/${variant.id}`, quantity: 1 }, { "Idempotency-Key": `line-${cart}` });
+  await persistently(
+    "POST",
+    `/api/v1/carts/${cart}/lines`,
+    { variantId: `gid://shopify/ProductVariant/${variant.id}`, quantity: 1 },
+    { "Idempotency-Key": `line-${cart}` },
+  );
   await persistently("PUT", `/api/v1/carts/${cart}/contact`, { email: "kim@example.com" });
-  await persistently("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: { lastName: "Kim", address1: "2 Quay Rd", city: "Portland", country: "US" } });
+  await persistently("PUT", `/api/v1/carts/${cart}/addresses`, {
+    shippingAddress: { lastName: "Kim", address1: "2 Quay Rd", city: "Portland", country: "US" },
+  });
   const rates = (await persistently("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.rates as { id: string }[];
   const chosen = await persistently("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: rates[0].id });
   return { cart, grandTotal: chosen.body.totals.grandTotal as number };
@@ -114,7 +127,9 @@ async function shopperChecksOut(cart: string, grandTotal: number, beforePaying?:
     // The browser talks to Stripe directly (Payment Element): the app being down does not matter.
     const pi = String(view.clientSecret).split("_secret_")[0];
     await fetch(`${sim.url}/v1/payment_intents/${pi}/confirm`, {
-      method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa",
+      method: "POST",
+      headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "payment_method=pm_card_visa",
     });
     // Back from Stripe: the client's hint (the webhook may have been lost while the app was down).
     await persistently("POST", `/api/v1/checkouts/${id}/confirm`, {}, { "Idempotency-Key": `confirm-${id}` });
@@ -133,8 +148,13 @@ async function settled(runId: string) {
 
 /** Runs one checkout with the app killed as the scenario says, restarting it whenever it dies. */
 async function crashScenario(o: {
-  crashAt?: Boundary; killAfter?: Downstream; shopifyRefusesOrder?: boolean; killBeforePaying?: boolean;
-  shopifyFaults?: ShopifyFault[]; stripeFaults?: StripeFault[]; drainShopifyBucket?: boolean;
+  crashAt?: Boundary;
+  killAfter?: Downstream;
+  shopifyRefusesOrder?: boolean;
+  killBeforePaying?: boolean;
+  shopifyFaults?: ShopifyFault[];
+  stripeFaults?: StripeFault[];
+  drainShopifyBucket?: boolean;
 }) {
   await app.stop();
   await app.start();
@@ -163,7 +183,8 @@ async function crashScenario(o: {
     const runId = await shopperChecksOut(cart, grandTotal, o.killBeforePaying ? () => killHappened : undefined);
     const run = await settled(runId);
     // Every injected fault was met (a fault never hit would prove nothing).
-    for (const fault of [...(o.shopifyFaults ?? []), ...(o.stripeFaults ?? [])]) if (fault.times !== undefined) expect(fault, JSON.stringify(fault)).toMatchObject({ times: 0 });
+    for (const fault of [...(o.shopifyFaults ?? []), ...(o.stripeFaults ?? [])])
+      if (fault.times !== undefined) expect(fault, JSON.stringify(fault)).toMatchObject({ times: 0 });
     return { runId, run, cart, grandTotal, killed: app.kills - kills };
   } finally {
     done = true;
@@ -234,20 +255,27 @@ beforeAll(async () => {
   };
   store = await startDevStore({
     // Shopify keeps retrying a webhook for hours; here for half a minute (and once more at the end).
-    app: appRegistrationFromToml({ apiKey, apiSecret, appUrl }), webhookRetryDelaysMs: [200, 500, 1000, 2000, 4000, 8000, 16000],
+    app: appRegistrationFromToml({ apiKey, apiSecret, appUrl }),
+    webhookRetryDelaysMs: [200, 500, 1000, 2000, 4000, 8000, 16000],
     onApplied: (r) => killOnMatch("shopify", { ...r, method: "POST" }),
   });
   sim = await startStripeSimulator({ webhookRetryDelaysMs: [200, 500, 1000, 2000], onApplied: (r) => killOnMatch("stripe", { ...r, body: "" }) });
   Object.assign(process.env, {
-    SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: apiSecret, SHOPIFY_APP_URL: appUrl, DATABASE_URL: database.url, SHOPIFY_DEV_STORE_URL: store.url,
-    STRIPE_SECRET_KEY: "sk_test_holdfast_platform", STRIPE_API_BASE: sim.url,
+    SHOPIFY_API_KEY: apiKey,
+    SHOPIFY_API_SECRET: apiSecret,
+    SHOPIFY_APP_URL: appUrl,
+    DATABASE_URL: database.url,
+    SHOPIFY_DEV_STORE_URL: store.url,
+    STRIPE_SECRET_KEY: "sk_test_holdfast_platform",
+    STRIPE_API_BASE: sim.url,
   });
   process.env.STRIPE_WEBHOOK_SECRET = sim.addWebhookEndpoint(`${appUrl}/webhooks/stripe`);
   db = (await import("../db.server")).default;
   await app.start();
   const target = new URL("/app", appUrl);
   const token = await store.sessionToken(DEFAULT_SHOP);
-  for (const [k, v] of Object.entries({ shop: DEFAULT_SHOP, host: Buffer.from(`${DEFAULT_SHOP}/admin`).toString("base64url"), embedded: "1", id_token: token })) target.searchParams.set(k, v);
+  for (const [k, v] of Object.entries({ shop: DEFAULT_SHOP, host: Buffer.from(`${DEFAULT_SHOP}/admin`).toString("base64url"), embedded: "1", id_token: token }))
+    target.searchParams.set(k, v);
   const installed = await fetch(target, { headers: { "User-Agent": "Mozilla/5.0 (Holdfast tests)" } });
   expect(installed.status).toBe(200);
   await db.shop.update({ where: { domain: DEFAULT_SHOP }, data: { stripeAccountId: "acct_crash_1" } });
@@ -293,11 +321,29 @@ describe("checkout survives the app being killed (SIGKILL, restart)", { timeout:
   }
 
   const inside: { downstream: Downstream; refuse?: boolean; beforePaying?: boolean; expected: "completed" | "compensated" }[] = [
-    { downstream: { service: "stripe", label: "Stripe created the PaymentIntent", matches: (r) => r.method === "POST" && r.path === "/v1/payment_intents" }, expected: "completed" },
+    {
+      downstream: { service: "stripe", label: "Stripe created the PaymentIntent", matches: (r) => r.method === "POST" && r.path === "/v1/payment_intents" },
+      expected: "completed",
+    },
     { downstream: { service: "shopify", label: "Shopify created the order", matches: graphqlOperation("orderCreate") }, expected: "completed" },
-    { downstream: { service: "stripe", label: "Stripe captured the payment", matches: (r) => r.method === "POST" && r.path.endsWith("/capture") }, expected: "completed" },
-    { downstream: { service: "shopify", label: "Shopify moved the held units to reserved", matches: graphqlOperation("inventoryMoveQuantities") }, beforePaying: true, expected: "completed" },
-    { downstream: { service: "stripe", label: "Stripe cancelled the authorisation (compensating)", matches: (r) => r.method === "POST" && r.path.endsWith("/cancel") }, refuse: true, expected: "compensated" },
+    {
+      downstream: { service: "stripe", label: "Stripe captured the payment", matches: (r) => r.method === "POST" && r.path.endsWith("/capture") },
+      expected: "completed",
+    },
+    {
+      downstream: { service: "shopify", label: "Shopify moved the held units to reserved", matches: graphqlOperation("inventoryMoveQuantities") },
+      beforePaying: true,
+      expected: "completed",
+    },
+    {
+      downstream: {
+        service: "stripe",
+        label: "Stripe cancelled the authorisation (compensating)",
+        matches: (r) => r.method === "POST" && r.path.endsWith("/cancel"),
+      },
+      refuse: true,
+      expected: "compensated",
+    },
   ];
   for (const { downstream, refuse, beforePaying, expected } of inside) {
     it(`killed right after ${downstream.label}, before the app heard back: ${expected} once`, async () => {
@@ -311,20 +357,73 @@ describe("checkout survives the app being killed (SIGKILL, restart)", { timeout:
 describe("checkout survives Shopify and Stripe failing at each step (5xx, 429, throttling, timeouts, lost answers)", { timeout: 120_000 }, () => {
   const admin = "^/admin/api/.*graphql\\.json$";
   const cases: { name: string; expected: "completed" | "compensated"; scenario: Parameters<typeof crashScenario>[0] }[] = [
-    { name: "the Storefront API answers 503 while prices are checked", expected: "completed", scenario: { shopifyFaults: [{ path: "^/api/.*graphql\\.json$", status: 503, times: 3 }] } },
+    {
+      name: "the Storefront API answers 503 while prices are checked",
+      expected: "completed",
+      scenario: { shopifyFaults: [{ path: "^/api/.*graphql\\.json$", status: 503, times: 3 }] },
+    },
     { name: "the Admin API answers 503 while stock is held", expected: "completed", scenario: { shopifyFaults: [{ path: admin, status: 503, times: 3 }] } },
     { name: "the Admin API throttles (bucket empty)", expected: "completed", scenario: { drainShopifyBucket: true } },
-    { name: "Stripe answers 429 to the PaymentIntent", expected: "completed", scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", status: 429, times: 4 }] } },
-    { name: "Stripe answers 500 to the PaymentIntent", expected: "completed", scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", status: 500, times: 3 }] } },
-    { name: "Stripe's answer to the PaymentIntent is lost", expected: "completed", scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", dropResponse: true, times: 1 }] } },
-    { name: "Stripe takes longer than the client's timeout for the PaymentIntent", expected: "completed", scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", latencyMs: 21_000, times: 1 }] } },
-    { name: "Shopify answers 503 to orderCreate", expected: "completed", scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", status: 503, times: 3 }] } },
-    { name: "Shopify's answer to orderCreate is lost", expected: "completed", scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", dropResponse: true, times: 1 }] } },
-    { name: "Shopify never answers orderCreate (step timeout)", expected: "completed", scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", timeout: true, times: 1 }] } },
-    { name: "Stripe answers 503 then 429 to the capture", expected: "completed", scenario: { stripeFaults: [{ path: "/capture$", status: 503, times: 3 }, { path: "/capture$", status: 429, times: 3 }] } },
-    { name: "Stripe's answer to the capture is lost", expected: "completed", scenario: { stripeFaults: [{ path: "/capture$", dropResponse: true, times: 1 }] } },
-    { name: "Shopify refuses the order and Stripe answers 503 to the cancel", expected: "compensated", scenario: { shopifyRefusesOrder: true, stripeFaults: [{ path: "/cancel$", status: 503, times: 4 }] } },
-    { name: "Shopify answers 503 to orderCreate for good", expected: "compensated", scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", status: 503 }] } },
+    {
+      name: "Stripe answers 429 to the PaymentIntent",
+      expected: "completed",
+      scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", status: 429, times: 4 }] },
+    },
+    {
+      name: "Stripe answers 500 to the PaymentIntent",
+      expected: "completed",
+      scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", status: 500, times: 3 }] },
+    },
+    {
+      name: "Stripe's answer to the PaymentIntent is lost",
+      expected: "completed",
+      scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", dropResponse: true, times: 1 }] },
+    },
+    {
+      name: "Stripe takes longer than the client's timeout for the PaymentIntent",
+      expected: "completed",
+      scenario: { stripeFaults: [{ path: "^/v1/payment_intents$", method: "POST", latencyMs: 21_000, times: 1 }] },
+    },
+    {
+      name: "Shopify answers 503 to orderCreate",
+      expected: "completed",
+      scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", status: 503, times: 3 }] },
+    },
+    {
+      name: "Shopify's answer to orderCreate is lost",
+      expected: "completed",
+      scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", dropResponse: true, times: 1 }] },
+    },
+    {
+      name: "Shopify never answers orderCreate (step timeout)",
+      expected: "completed",
+      scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", timeout: true, times: 1 }] },
+    },
+    {
+      name: "Stripe answers 503 then 429 to the capture",
+      expected: "completed",
+      scenario: {
+        stripeFaults: [
+          { path: "/capture$", status: 503, times: 3 },
+          { path: "/capture$", status: 429, times: 3 },
+        ],
+      },
+    },
+    {
+      name: "Stripe's answer to the capture is lost",
+      expected: "completed",
+      scenario: { stripeFaults: [{ path: "/capture$", dropResponse: true, times: 1 }] },
+    },
+    {
+      name: "Shopify refuses the order and Stripe answers 503 to the cancel",
+      expected: "compensated",
+      scenario: { shopifyRefusesOrder: true, stripeFaults: [{ path: "/cancel$", status: 503, times: 4 }] },
+    },
+    {
+      name: "Shopify answers 503 to orderCreate for good",
+      expected: "compensated",
+      scenario: { shopifyFaults: [{ path: "graphql\\.json$", bodyPattern: "orderCreate", status: 503 }] },
+    },
   ];
   for (const { name, expected, scenario } of cases) {
     it(`${name}: ${expected} once`, async () => {

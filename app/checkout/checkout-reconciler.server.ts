@@ -15,7 +15,12 @@ import { checkoutSaga, ordersMadeBy, SHOPIFY_ORDER_CANCEL } from "./checkout-sag
 import { adminGraphql } from "../shopify/admin-graphql.server";
 import { sagaRunner } from "./runner.server";
 
-export interface PaymentFinding { runId: string; paymentIntent: string; found: string; repair: string }
+export interface PaymentFinding {
+  runId: string;
+  paymentIntent: string;
+  found: string;
+  repair: string;
+}
 
 const LOOK_BACK_MS = 7 * 24 * 3600_000;
 
@@ -38,19 +43,35 @@ export async function reconcileCheckoutPayments(shop: string, now = new Date()):
       const refunds = await withStripeBackoff(() => stripe().refunds.list({ payment_intent: pi.id }, options));
       const refunded = refunds.data.filter((r) => r.status === "succeeded" || r.status === "pending").reduce((s, r) => s + r.amount, 0);
       if (refunded < pi.amount_received) {
-        await withStripeBackoff(() => stripe().refunds.create({ payment_intent: pi.id, amount: pi.amount_received - refunded }, { ...options, idempotencyKey: `${run.id}:reconcile:refund` }));
-        finding = { runId: run.id, paymentIntent: pi.id, found: "captured payment without an order or a refund", repair: `refunded ${pi.amount_received - refunded}` };
+        await withStripeBackoff(() =>
+          stripe().refunds.create(
+            { payment_intent: pi.id, amount: pi.amount_received - refunded },
+            { ...options, idempotencyKey: `${run.id}:reconcile:refund` },
+          ),
+        );
+        finding = {
+          runId: run.id,
+          paymentIntent: pi.id,
+          found: "captured payment without an order or a refund",
+          repair: `refunded ${pi.amount_received - refunded}`,
+        };
       }
     }
     if (finding) {
       findings.push(finding);
-      await db.reconcileFinding.create({ data: { shop, kind: "payment_without_order", subject: `checkout:${run.id}`, detail: JSON.stringify(finding), repaired: true } });
+      await db.reconcileFinding.create({
+        data: { shop, kind: "payment_without_order", subject: `checkout:${run.id}`, detail: JSON.stringify(finding), repaired: true },
+      });
     }
   }
   return findings;
 }
 
-export interface CheckoutFinding { kind: "saga_stuck_retried" | "saga_overdue" | "order_without_payment"; runId: string; repair: string }
+export interface CheckoutFinding {
+  kind: "saga_stuck_retried" | "saga_overdue" | "order_without_payment";
+  runId: string;
+  repair: string;
+}
 
 /** Orders of checkouts that ended without completing, within a day of their end, are cancelled. */
 export async function reconcileCheckoutOrders(shop: string, now = new Date()): Promise<CheckoutFinding[]> {
@@ -82,7 +103,10 @@ export async function reconcileStuckCheckouts(shop: string, now = new Date()): P
   const stuck = await db.sagaRun.findMany({ where: { shop, saga: checkoutSaga.name, state: "stuck" }, select: { id: true, error: true } });
   for (const run of stuck) {
     // Another full round of compensation (Shopify or Stripe may be back); parked again if not.
-    const { count } = await db.sagaRun.updateMany({ where: { id: run.id, state: "stuck" }, data: { state: "compensating", attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null } });
+    const { count } = await db.sagaRun.updateMany({
+      where: { id: run.id, state: "stuck" },
+      data: { state: "compensating", attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null },
+    });
     if (!count) continue;
     await sagaRunner.advance(run.id);
     const after = await db.sagaRun.findUniqueOrThrow({ where: { id: run.id }, select: { state: true } });
@@ -90,7 +114,10 @@ export async function reconcileStuckCheckouts(shop: string, now = new Date()): P
   }
   const overdue = await db.sagaRun.findMany({
     where: {
-      shop, saga: checkoutSaga.name, state: { in: ["running", "compensating"] }, nextAttemptAt: { lt: new Date(now.getTime() - OVERDUE_MS) },
+      shop,
+      saga: checkoutSaga.name,
+      state: { in: ["running", "compensating"] },
+      nextAttemptAt: { lt: new Date(now.getTime() - OVERDUE_MS) },
       OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
     },
     select: { id: true },

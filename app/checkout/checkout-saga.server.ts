@@ -17,7 +17,10 @@ import { stripe, withStripeBackoff } from "../payments/stripe.server";
 import { PAYMENT_AUTHORIZED, RUN_METADATA, sagaRunner } from "./runner.server";
 import { PermanentStepFailure, saga, step, WaitFor } from "./saga.server";
 
-export interface CheckoutInput { cartId: string; expectedTotal: number }
+export interface CheckoutInput {
+  cartId: string;
+  expectedTotal: number;
+}
 
 interface Priced {
   currency: string;
@@ -62,7 +65,11 @@ export const SHOPIFY_ORDER_CANCEL = `#graphql
 /** Orders made under a checkout order step's key (Shopify search: `source_identifier`). */
 export async function ordersMadeBy(admin: AdminGraphqlClient, key: string, signal?: AbortSignal) {
   const { data } = await adminGraphql<{ orders: { nodes: { id: string; cancelledAt: string | null; sourceIdentifier: string | null }[] } }>(
-    admin, SHOPIFY_ORDER_BY_SOURCE, { query: `source_identifier:"${key}"` }, undefined, signal,
+    admin,
+    SHOPIFY_ORDER_BY_SOURCE,
+    { query: `source_identifier:"${key}"` },
+    undefined,
+    signal,
   );
   return data.orders.nodes.filter((o) => o.sourceIdentifier === key);
 }
@@ -103,7 +110,8 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
       const gone = lines.filter((l) => !facts.variants.get(l.variantId)?.availableForSale);
       if (gone.length) throw new PermanentStepFailure(`No longer for sale: ${gone.map((l) => l.title).join(", ")}`, "not_available");
       const totals = await cartTotals(shop, cart.id, { facts });
-      if (lines.some((l) => l.requiresShipping) && !totals.shippingRate) throw new PermanentStepFailure("Choose a shipping rate first", "shipping_rate_required");
+      if (lines.some((l) => l.requiresShipping) && !totals.shippingRate)
+        throw new PermanentStepFailure("Choose a shipping rate first", "shipping_rate_required");
       if (totals.grandTotal !== input.expectedTotal)
         throw new PermanentStepFailure(
           `The total changed from ${formatDecimal(input.expectedTotal, cart.currency)} to ${formatDecimal(totals.grandTotal, cart.currency)} ${cart.currency}` +
@@ -112,10 +120,22 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
         );
       await db.cart.updateMany({ where: { id: cart.id, checkoutStartedAt: null }, data: { checkoutStartedAt: new Date() } });
       return {
-        currency: cart.currency, grandTotal: totals.grandTotal, subtotal: totals.subtotal, discounts: totals.discounts, shipping: totals.shipping, tax: totals.tax,
-        taxIncluded: totals.taxIncluded, taxLines: totals.taxLines,
-        shippingTitle: totals.shippingRate?.title ?? null, email: cart.email,
-        lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, unitPrice: facts.variants.get(l.variantId)?.unitPrice ?? l.unitPrice, title: l.title })),
+        currency: cart.currency,
+        grandTotal: totals.grandTotal,
+        subtotal: totals.subtotal,
+        discounts: totals.discounts,
+        shipping: totals.shipping,
+        tax: totals.tax,
+        taxIncluded: totals.taxIncluded,
+        taxLines: totals.taxLines,
+        shippingTitle: totals.shippingRate?.title ?? null,
+        email: cart.email,
+        lines: lines.map((l) => ({
+          variantId: l.variantId,
+          quantity: l.quantity,
+          unitPrice: facts.variants.get(l.variantId)?.unitPrice ?? l.unitPrice,
+          title: l.title,
+        })),
       };
     },
   }),
@@ -124,12 +144,18 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
     action: async ({ shop, runId, results }) => {
       const priced = results.recalculate as Priced;
       const { admin } = await unauthenticated.admin(shop);
-      const { resolved, unknown } = await resolveMerchandise(shop, admin, priced.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })));
+      const { resolved, unknown } = await resolveMerchandise(
+        shop,
+        admin,
+        priced.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+      );
       if (unknown.length) throw new PermanentStepFailure(`Not stocked for online orders: ${unknown.join(", ")}`, "not_available");
       const plan = await planHold(shop, "payment", resolved);
       if (!plan) return null; // nothing tracked to hold
       const held = await holdForOwner(shop, {
-        owner: owner(runId), kind: "hard", ttlMinutes: (await readHoldPolicy(shop)).holdTtlMinutes,
+        owner: owner(runId),
+        kind: "hard",
+        ttlMinutes: (await readHoldPolicy(shop)).holdTtlMinutes,
         lines: plan.lines.map(({ inventoryItemId, locationId, quantity }) => ({ inventoryItemId, locationId, quantity })),
       });
       if (!held.ok) throw new PermanentStepFailure("Some items sold out while you were checking out", "not_available");
@@ -148,8 +174,11 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
       const pi = await withStripeBackoff(() =>
         stripe().paymentIntents.create(
           {
-            amount: priced.grandTotal, currency: priced.currency.toLowerCase(), capture_method: "manual",
-            metadata: { [RUN_METADATA.run]: runId, [RUN_METADATA.shop]: shop }, ...(priced.email ? { receipt_email: priced.email } : {}),
+            amount: priced.grandTotal,
+            currency: priced.currency.toLowerCase(),
+            capture_method: "manual",
+            metadata: { [RUN_METADATA.run]: runId, [RUN_METADATA.shop]: shop },
+            ...(priced.email ? { receipt_email: priced.email } : {}),
           },
           { idempotencyKey, stripeAccount: account },
         ),
@@ -163,7 +192,9 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
       if (!made) return; // not created, or created under the key and never seen: it expires unconfirmed
       const pi = await withStripeBackoff(() => stripe().paymentIntents.retrieve(made.id, {}, { stripeAccount: made.account }));
       if (pi.status === "succeeded") {
-        await withStripeBackoff(() => stripe().refunds.create({ payment_intent: pi.id }, { idempotencyKey: `${idempotencyKey}:refund`, stripeAccount: made.account }));
+        await withStripeBackoff(() =>
+          stripe().refunds.create({ payment_intent: pi.id }, { idempotencyKey: `${idempotencyKey}:refund`, stripeAccount: made.account }),
+        );
       } else if (pi.status !== "canceled") {
         await withStripeBackoff(() => stripe().paymentIntents.cancel(pi.id, {}, { idempotencyKey: `${idempotencyKey}:cancel`, stripeAccount: made.account }));
       }
@@ -183,26 +214,43 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
       const pi = results["payment intent"] as { id: string };
       const money = (minor: number) => ({ shopMoney: { amount: formatDecimal(minor, priced.currency), currencyCode: priced.currency } });
       const { admin } = await unauthenticated.admin(shop);
-      const { data } = await adminGraphql<{ orderCreate: { order: { id: string; totalPriceSet: { shopMoney: { amount: string } } } | null; userErrors: { message: string; code: string }[] } }>(admin, SHOPIFY_ORDER_CREATE, {
-        key: idempotencyKey,
-        options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY", sendReceipt: false },
-        order: {
-          currency: priced.currency, email: priced.email, sourceIdentifier: idempotencyKey, sourceName: "holdfast",
-          lineItems: priced.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, priceSet: money(l.unitPrice) })),
-          ...(priced.discounts ? { discountCode: { itemFixedDiscountCode: { code: "HOLDFAST", amountSet: money(priced.discounts) } } } : {}),
-          ...(priced.shippingTitle ? { shippingLines: [{ title: priced.shippingTitle, priceSet: money(priced.shipping) }] } : {}),
-          // The rate the cart was taxed at, and whether the prices already include it (as Shopify computes the total).
-          taxesIncluded: priced.taxIncluded,
-          ...(priced.taxLines.length ? { taxLines: priced.taxLines.map((t) => ({ title: t.title, rate: rateOf(t.basisPoints), priceSet: money(t.amount) })) } : {}),
-          transactions: [{ kind: "AUTHORIZATION", status: "SUCCESS", gateway: "stripe", authorizationCode: pi.id, amountSet: money(priced.grandTotal) }],
+      const { data } = await adminGraphql<{
+        orderCreate: { order: { id: string; totalPriceSet: { shopMoney: { amount: string } } } | null; userErrors: { message: string; code: string }[] };
+      }>(
+        admin,
+        SHOPIFY_ORDER_CREATE,
+        {
+          key: idempotencyKey,
+          options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY", sendReceipt: false },
+          order: {
+            currency: priced.currency,
+            email: priced.email,
+            sourceIdentifier: idempotencyKey,
+            sourceName: "holdfast",
+            lineItems: priced.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, priceSet: money(l.unitPrice) })),
+            ...(priced.discounts ? { discountCode: { itemFixedDiscountCode: { code: "HOLDFAST", amountSet: money(priced.discounts) } } } : {}),
+            ...(priced.shippingTitle ? { shippingLines: [{ title: priced.shippingTitle, priceSet: money(priced.shipping) }] } : {}),
+            // The rate the cart was taxed at, and whether the prices already include it (as Shopify computes the total).
+            taxesIncluded: priced.taxIncluded,
+            ...(priced.taxLines.length
+              ? { taxLines: priced.taxLines.map((t) => ({ title: t.title, rate: rateOf(t.basisPoints), priceSet: money(t.amount) })) }
+              : {}),
+            transactions: [{ kind: "AUTHORIZATION", status: "SUCCESS", gateway: "stripe", authorizationCode: pi.id, amountSet: money(priced.grandTotal) }],
+          },
         },
-      }, undefined, signal).catch(refusedForGood);
+        undefined,
+        signal,
+      ).catch(refusedForGood);
       const created = data.orderCreate.order;
-      if (!created) throw new PermanentStepFailure(`Shopify refused the order: ${data.orderCreate.userErrors.map((e) => e.message).join("; ")}`, "order_refused");
+      if (!created)
+        throw new PermanentStepFailure(`Shopify refused the order: ${data.orderCreate.userErrors.map((e) => e.message).join("; ")}`, "order_refused");
       if (created.totalPriceSet.shopMoney.amount !== formatDecimal(priced.grandTotal, priced.currency)) {
         // Made, but not the order the shopper is paying for: undone here, as its id is not a result.
         await adminGraphql(admin, SHOPIFY_ORDER_CANCEL, { id: created.id }, undefined, signal);
-        throw new PermanentStepFailure(`Shopify's total ${created.totalPriceSet.shopMoney.amount} differs from ${formatDecimal(priced.grandTotal, priced.currency)}`, "order_total_mismatch");
+        throw new PermanentStepFailure(
+          `Shopify's total ${created.totalPriceSet.shopMoney.amount} differs from ${formatDecimal(priced.grandTotal, priced.currency)}`,
+          "order_total_mismatch",
+        );
       }
       return created.id;
     },
@@ -221,7 +269,9 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
     maxAttempts: 1_000,
     action: async ({ results, idempotencyKey }) => {
       const pi = results["payment intent"] as { id: string; account: string };
-      const captured: Stripe.PaymentIntent = await withStripeBackoff(() => stripe().paymentIntents.capture(pi.id, {}, { idempotencyKey, stripeAccount: pi.account }));
+      const captured: Stripe.PaymentIntent = await withStripeBackoff(() =>
+        stripe().paymentIntents.capture(pi.id, {}, { idempotencyKey, stripeAccount: pi.account }),
+      );
       return captured.status;
     },
   }),
@@ -231,9 +281,10 @@ export const checkoutSaga = saga<CheckoutInput>("checkout", [
     action: async ({ shop, input, results }) => {
       // A hold that expired meanwhile cannot be committed: the sweeper gave its units back and the
       // order has taken them in Shopify; the reconciler squares the ledger. The sale stands.
-      if (results.hold) await commit(shop, String(results.hold), `order ${String(results["shopify order"])} placed`).catch((error) => {
-        if (!(error instanceof HoldError)) throw error;
-      });
+      if (results.hold)
+        await commit(shop, String(results.hold), `order ${String(results["shopify order"])} placed`).catch((error) => {
+          if (!(error instanceof HoldError)) throw error;
+        });
       await db.cart.updateMany({ where: { id: input.cartId, shop, convertedAt: null }, data: { convertedAt: new Date() } });
       return String(results["shopify order"]);
     },
@@ -251,7 +302,11 @@ export const startCheckout = (shop: string, input: CheckoutInput) => sagaRunner.
  * authorised after that finds its checkout gone and is cancelled by the compensation.
  */
 export async function abandonExpiredCheckouts(now = new Date()): Promise<number> {
-  const waiting = await db.sagaRun.findMany({ where: { saga: checkoutSaga.name, state: "waiting" }, select: { id: true, shop: true, results: true }, take: 200 });
+  const waiting = await db.sagaRun.findMany({
+    where: { saga: checkoutSaga.name, state: "waiting" },
+    select: { id: true, shop: true, results: true },
+    take: 200,
+  });
   let abandoned = 0;
   for (const run of waiting) {
     const holdId = (JSON.parse(run.results) as Record<string, unknown>).hold;

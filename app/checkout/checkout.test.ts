@@ -31,9 +31,13 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const api = storefrontClient(() => t.url, () => key, (path, method, status, body) => {
-  if (path.startsWith("/api/v1/checkouts")) conformsToDocument(path, method, status, body);
-});
+const api = storefrontClient(
+  () => t.url,
+  () => key,
+  (path, method, status, body) => {
+    if (path.startsWith("/api/v1/checkouts")) conformsToDocument(path, method, status, body);
+  },
+);
 
 /** A cart ready to pay: two units of a stocked variant, contact, address, shipping chosen. */
 async function readyCart() {
@@ -80,8 +84,15 @@ describe("checkout saga through the API", () => {
     expect([...sim.paymentIntents.values()].filter((p) => p.metadata.holdfast_run === started.body.checkout.id)).toHaveLength(1);
 
     // The shopper authorises in the browser (Payment Element); Stripe's webhook moves the checkout.
-    await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
-    const done = await until(() => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`), (r) => r.body.checkout.state === "completed");
+    await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, {
+      method: "POST",
+      headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "payment_method=pm_card_visa",
+    });
+    const done = await until(
+      () => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`),
+      (r) => r.body.checkout.state === "completed",
+    );
     const orderId = done.body.checkout.orderId as string;
     const order = t.store.shop().orders.find((o) => `gid://shopify/Order/${o.id}` === orderId)!;
     expect(order.total).toBe((grandTotal / 100).toFixed(2));
@@ -105,8 +116,15 @@ describe("checkout saga through the API", () => {
       expect(totals.tax).toBeGreaterThan(0);
       const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
       const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
-      await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
-      const done = await until(() => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`), (r) => ["completed", "failed"].includes(r.body.checkout.state));
+      await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, {
+        method: "POST",
+        headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
+        body: "payment_method=pm_card_visa",
+      });
+      const done = await until(
+        () => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`),
+        (r) => ["completed", "failed"].includes(r.body.checkout.state),
+      );
       expect(done.body.checkout.state).toBe("completed");
       const order = t.store.shop().orders.find((o) => `gid://shopify/Order/${o.id}` === done.body.checkout.orderId)!;
       expect(order.taxLines).toEqual([{ title: "US tax", rate: "0.0825", price: (totals.tax / 100).toFixed(2) }]);
@@ -126,7 +144,9 @@ describe("checkout saga through the API", () => {
     const { cart, grandTotal } = await readyCart();
     const submits = await Promise.all([
       ...Array.from({ length: 10 }, () => api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `same-${cart}` })),
-      ...Array.from({ length: 10 }, (_, i) => api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `other-${i}-${cart}` })),
+      ...Array.from({ length: 10 }, (_, i) =>
+        api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `other-${i}-${cart}` }),
+      ),
     ]);
     // Each answer is the checkout, or "the same key is in progress, retry" (409 + Retry-After).
     for (const s of submits) expect([202, 409]).toContain(s.status);
@@ -138,9 +158,16 @@ describe("checkout saga through the API", () => {
     expect(await t.db.hold.count({ where: { ownerId: `hf-${id}` } })).toBe(1);
     // The shopper pays once; every client that submitted also sends its confirm hint.
     const pi = [...sim.paymentIntents.values()].find((p) => p.metadata.holdfast_run === id)!;
-    await fetch(`${sim.url}/v1/payment_intents/${pi.id}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
+    await fetch(`${sim.url}/v1/payment_intents/${pi.id}/confirm`, {
+      method: "POST",
+      headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "payment_method=pm_card_visa",
+    });
     await Promise.all(Array.from({ length: 10 }, (_, i) => api("POST", `/api/v1/checkouts/${id}/confirm`, {}, { "Idempotency-Key": `hint-${i}-${cart}` })));
-    await until(() => api("GET", `/api/v1/checkouts/${id}`), (r) => r.body.checkout.state === "completed");
+    await until(
+      () => api("GET", `/api/v1/checkouts/${id}`),
+      (r) => r.body.checkout.state === "completed",
+    );
     expect(t.store.shop().orders.filter((o) => o.sourceIdentifier === `${id}:shopify order`)).toHaveLength(1);
     expect(sim.requests.filter((r) => r.path === `/v1/payment_intents/${pi.id}/capture`).length).toBeGreaterThanOrEqual(1);
     expect(sim.paymentIntents.get(pi.id)).toMatchObject({ status: "succeeded", amount_received: grandTotal });
@@ -187,7 +214,15 @@ describe("checkout saga through the API", () => {
       if (capture) await stripe.paymentIntents.capture(pi.id, {}, { stripeAccount: "acct_merchant_1" });
       // A checkout that was compensated, but whose payment was not undone (a failure in between).
       const run = await t.db.sagaRun.create({
-        data: { id: `run-${pi.id}`, shop: DEFAULT_SHOP, saga: "checkout", key: `cart-${pi.id}`, input: "{}", state: "compensated", results: JSON.stringify({ "payment intent": { id: pi.id, account: "acct_merchant_1" } }) },
+        data: {
+          id: `run-${pi.id}`,
+          shop: DEFAULT_SHOP,
+          saga: "checkout",
+          key: `cart-${pi.id}`,
+          input: "{}",
+          state: "compensated",
+          results: JSON.stringify({ "payment intent": { id: pi.id, account: "acct_merchant_1" } }),
+        },
       });
       return { pi: pi.id, run: run.id };
     };
@@ -195,7 +230,12 @@ describe("checkout saga through the API", () => {
     const authorised = await make(false);
     const { reconcileCheckoutPayments } = await import("./checkout-reconciler.server");
     const findings = await reconcileCheckoutPayments(DEFAULT_SHOP);
-    expect(findings.map((f) => [f.paymentIntent, f.repair])).toEqual(expect.arrayContaining([[captured.pi, "refunded 2500"], [authorised.pi, "authorisation cancelled"]]));
+    expect(findings.map((f) => [f.paymentIntent, f.repair])).toEqual(
+      expect.arrayContaining([
+        [captured.pi, "refunded 2500"],
+        [authorised.pi, "authorisation cancelled"],
+      ]),
+    );
     expect(sim.charges.get(sim.paymentIntents.get(captured.pi)!.latest_charge!)!.refunded).toBe(true);
     expect(sim.paymentIntents.get(authorised.pi)!.status).toBe("canceled");
     expect(await t.db.reconcileFinding.count({ where: { shop: DEFAULT_SHOP, kind: "payment_without_order" } })).toBeGreaterThanOrEqual(2);
@@ -207,18 +247,29 @@ describe("checkout saga through the API", () => {
     const { reconcileStuckCheckouts } = await import("./checkout-reconciler.server");
     // Stuck: its compensation kept failing (Stripe was down) and it was parked.
     const first = await readyCart();
-    const stuck = (await api("POST", "/api/v1/checkouts", { cartId: first.cart, expectedTotal: first.grandTotal }, { "Idempotency-Key": `co-${first.cart}` })).body.checkout;
-    await t.db.sagaRun.update({ where: { id: stuck.id }, data: { state: "stuck", failedStep: "authorization", step: 3, error: "compensation payment intent: Stripe unavailable" } });
+    const stuck = (await api("POST", "/api/v1/checkouts", { cartId: first.cart, expectedTotal: first.grandTotal }, { "Idempotency-Key": `co-${first.cart}` }))
+      .body.checkout;
+    await t.db.sagaRun.update({
+      where: { id: stuck.id },
+      data: { state: "stuck", failedStep: "authorization", step: 3, error: "compensation payment intent: Stripe unavailable" },
+    });
     // Overdue: due ten minutes ago, leased to nobody (its instance died, and no worker noticed).
     const second = await readyCart();
-    const overdue = (await api("POST", "/api/v1/checkouts", { cartId: second.cart, expectedTotal: second.grandTotal }, { "Idempotency-Key": `co-${second.cart}` })).body.checkout;
-    await t.db.sagaRun.update({ where: { id: overdue.id }, data: { state: "compensating", failedStep: "authorization", step: 3, nextAttemptAt: new Date(Date.now() - 600_000), leaseOwner: null, leaseUntil: null } });
+    const overdue = (
+      await api("POST", "/api/v1/checkouts", { cartId: second.cart, expectedTotal: second.grandTotal }, { "Idempotency-Key": `co-${second.cart}` })
+    ).body.checkout;
+    await t.db.sagaRun.update({
+      where: { id: overdue.id },
+      data: { state: "compensating", failedStep: "authorization", step: 3, nextAttemptAt: new Date(Date.now() - 600_000), leaseOwner: null, leaseUntil: null },
+    });
 
     const findings = await reconcileStuckCheckouts(DEFAULT_SHOP);
-    expect(findings).toEqual(expect.arrayContaining([
-      { kind: "saga_stuck_retried", runId: stuck.id, repair: "compensation retried: compensated" },
-      { kind: "saga_overdue", runId: overdue.id, repair: "moved on: compensated" },
-    ]));
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        { kind: "saga_stuck_retried", runId: stuck.id, repair: "compensation retried: compensated" },
+        { kind: "saga_overdue", runId: overdue.id, repair: "moved on: compensated" },
+      ]),
+    );
     for (const id of [stuck.id, overdue.id]) {
       const pi = [...sim.paymentIntents.values()].find((p) => p.metadata.holdfast_run === id)!;
       expect(pi.status).toBe("canceled");
@@ -234,16 +285,51 @@ describe("checkout saga through the API", () => {
     const { reconcileCheckoutOrders } = await import("./checkout-reconciler.server");
     const variant = t.store.shop().catalog.variants[0];
     const orderMadeUnder = (key: string) =>
-      createOrder(t.store.state, t.store.shop(), { currency: "USD", sourceIdentifier: key, sourceName: "holdfast", lineItems: [{ variantId: `gid://shopify/ProductVariant/${variant.id}`, quantity: 1 }] }, null, undefined).order!;
+      createOrder(
+        t.store.state,
+        t.store.shop(),
+        {
+          currency: "USD",
+          sourceIdentifier: key,
+          sourceName: "holdfast",
+          lineItems: [{ variantId: `gid://shopify/ProductVariant/${variant.id}`, quantity: 1 }],
+        },
+        null,
+        undefined,
+      ).order!;
     // The step failed for good with no result (every answer lost): its compensation looks the order up.
     const lost = orderMadeUnder("run-lost:shopify order");
     const step = checkoutSaga.steps.find((x) => x.name === "shopify order")!;
-    await step.compensation!({ shop: DEFAULT_SHOP, runId: "run-lost", input: { cartId: "c", expectedTotal: 0 }, results: {}, idempotencyKey: "run-lost:shopify order", attempt: 1, signal: new AbortController().signal }, undefined);
+    await step.compensation!(
+      {
+        shop: DEFAULT_SHOP,
+        runId: "run-lost",
+        input: { cartId: "c", expectedTotal: 0 },
+        results: {},
+        idempotencyKey: "run-lost:shopify order",
+        attempt: 1,
+        signal: new AbortController().signal,
+      },
+      undefined,
+    );
     expect(lost.cancelledAt).not.toBeNull();
     // A checkout compensated while Shopify's search did not show its order yet: the reconciler cancels it.
-    await t.db.sagaRun.create({ data: { id: "run-orphan", shop: DEFAULT_SHOP, saga: "checkout", key: "cart-orphan", input: "{}", state: "compensated", failedStep: "shopify order", endedAt: new Date() } });
+    await t.db.sagaRun.create({
+      data: {
+        id: "run-orphan",
+        shop: DEFAULT_SHOP,
+        saga: "checkout",
+        key: "cart-orphan",
+        input: "{}",
+        state: "compensated",
+        failedStep: "shopify order",
+        endedAt: new Date(),
+      },
+    });
     const orphan = orderMadeUnder("run-orphan:shopify order");
-    expect(await reconcileCheckoutOrders(DEFAULT_SHOP)).toEqual([{ kind: "order_without_payment", runId: "run-orphan", repair: `order gid://shopify/Order/${orphan.id} cancelled` }]);
+    expect(await reconcileCheckoutOrders(DEFAULT_SHOP)).toEqual([
+      { kind: "order_without_payment", runId: "run-orphan", repair: `order gid://shopify/Order/${orphan.id} cancelled` },
+    ]);
     expect(orphan.cancelledAt).not.toBeNull();
     expect(await reconcileCheckoutOrders(DEFAULT_SHOP)).toEqual([]);
   });
@@ -254,8 +340,15 @@ describe("checkout saga through the API", () => {
     const id = started.body.checkout.id as string;
     const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
     await t.db.hold.updateMany({ where: { ownerId: `hf-${id}` }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
-    const done = await until(() => api("GET", `/api/v1/checkouts/${id}`), (r) => ["completed", "failed"].includes(r.body.checkout.state));
+    await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, {
+      method: "POST",
+      headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "payment_method=pm_card_visa",
+    });
+    const done = await until(
+      () => api("GET", `/api/v1/checkouts/${id}`),
+      (r) => ["completed", "failed"].includes(r.body.checkout.state),
+    );
     expect(done.body.checkout.state).toBe("completed");
     expect(sim.paymentIntents.get(piId)!.status).toBe("succeeded");
     expect([...sim.refunds.values()].filter((r) => r.payment_intent === piId)).toEqual([]);
@@ -266,18 +359,32 @@ describe("checkout saga through the API", () => {
     const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
     const id = started.body.checkout.id as string;
     const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
-    const confirm3ds = () => fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_threeDSecure2Required" }).then((r) => r.json());
+    const confirm3ds = () =>
+      fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, {
+        method: "POST",
+        headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
+        body: "payment_method=pm_card_threeDSecure2Required",
+      }).then((r) => r.json());
     expect((await confirm3ds()).status).toBe("requires_action");
     // The confirm hint while the bank's check is open changes nothing: not authorised yet.
     expect((await api("POST", `/api/v1/checkouts/${id}/confirm`, {}, { "Idempotency-Key": `hint1-${cart}` })).body.checkout.state).toBe("awaiting_payment");
     sim.authenticate(piId, "fail");
-    const told = await until(() => api("GET", `/api/v1/checkouts/${id}`), (r) => Boolean(r.body.checkout.paymentError));
-    expect(told.body.checkout).toMatchObject({ state: "awaiting_payment", paymentError: { code: "authentication_required", message: expect.stringMatching(/confirm this payment/) } });
+    const told = await until(
+      () => api("GET", `/api/v1/checkouts/${id}`),
+      (r) => Boolean(r.body.checkout.paymentError),
+    );
+    expect(told.body.checkout).toMatchObject({
+      state: "awaiting_payment",
+      paymentError: { code: "authentication_required", message: expect.stringMatching(/confirm this payment/) },
+    });
     expect(await t.db.hold.count({ where: { ownerId: `hf-${id}`, state: { in: ["held", "extended"] } } })).toBe(1);
     // Again, and this time the shopper passes the check.
     expect((await confirm3ds()).status).toBe("requires_action");
     sim.authenticate(piId, "pass");
-    const done = await until(() => api("GET", `/api/v1/checkouts/${id}`), (r) => r.body.checkout.state === "completed");
+    const done = await until(
+      () => api("GET", `/api/v1/checkouts/${id}`),
+      (r) => r.body.checkout.state === "completed",
+    );
     expect(done.body.checkout.paymentError).toBeUndefined();
     expect(sim.paymentIntents.get(piId)!.status).toBe("succeeded");
     expect(t.store.shop().orders.filter((o) => `gid://shopify/Order/${o.id}` === done.body.checkout.orderId)).toHaveLength(1);
@@ -287,16 +394,34 @@ describe("checkout saga through the API", () => {
     const { cart, grandTotal } = await readyCart();
     const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
     const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
-    const declined = await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_chargeDeclinedInsufficientFunds" });
+    const declined = await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, {
+      method: "POST",
+      headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "payment_method=pm_card_chargeDeclinedInsufficientFunds",
+    });
     expect(declined.status).toBe(402);
     // The shopper is told why, the hold stays, and the same PaymentIntent takes another card.
-    const told = await until(() => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`), (r) => Boolean(r.body.checkout.paymentError));
-    expect(told.body.checkout).toMatchObject({ state: "awaiting_payment", clientSecret: started.body.checkout.clientSecret, paymentError: { code: "insufficient_funds", message: "Your card has insufficient funds. Try another card." } });
+    const told = await until(
+      () => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`),
+      (r) => Boolean(r.body.checkout.paymentError),
+    );
+    expect(told.body.checkout).toMatchObject({
+      state: "awaiting_payment",
+      clientSecret: started.body.checkout.clientSecret,
+      paymentError: { code: "insufficient_funds", message: "Your card has insufficient funds. Try another card." },
+    });
     expect(await t.db.hold.count({ where: { ownerId: `hf-${started.body.checkout.id}`, state: { in: ["held", "extended"] } } })).toBe(1);
-    await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, { method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa" });
+    await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, {
+      method: "POST",
+      headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "payment_method=pm_card_visa",
+    });
     // The storefront's hint may arrive before the webhook: either moves it, once.
     await api("POST", `/api/v1/checkouts/${started.body.checkout.id}/confirm`, {}, { "Idempotency-Key": `hint-${cart}` });
-    const done = await until(() => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`), (r) => r.body.checkout.state === "completed");
+    const done = await until(
+      () => api("GET", `/api/v1/checkouts/${started.body.checkout.id}`),
+      (r) => r.body.checkout.state === "completed",
+    );
     expect(t.store.shop().orders.filter((o) => `gid://shopify/Order/${o.id}` === done.body.checkout.orderId)).toHaveLength(1);
     expect(sim.paymentIntents.get(piId)!.status).toBe("succeeded");
   });

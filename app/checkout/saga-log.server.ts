@@ -9,15 +9,36 @@ import db, { currentDatabaseProvider, postgresPool } from "../db.server";
 import { sharedSqliteGroupCommit } from "../lib/sqlite-group-commit.server";
 
 export interface EndedAttempt {
-  runId: string; shop: string; step: string; phase: "action" | "compensation"; attempt: number;
-  outcome: string; error: string | null; startedAt: Date; endedAt: Date;
+  runId: string;
+  shop: string;
+  step: string;
+  phase: "action" | "compensation";
+  attempt: number;
+  outcome: string;
+  error: string | null;
+  startedAt: Date;
+  endedAt: Date;
 }
 
 /** The run columns a move may set (plain values: strings, numbers, dates, null). */
-export type RunColumns = Partial<Record<
-  "state" | "step" | "attempts" | "results" | "error" | "failedStep" | "waitingFor" | "activeKey" | "endedAt" | "nextAttemptAt" | "leaseOwner" | "leaseUntil" | "signals",
-  string | number | Date | null
->>;
+export type RunColumns = Partial<
+  Record<
+    | "state"
+    | "step"
+    | "attempts"
+    | "results"
+    | "error"
+    | "failedStep"
+    | "waitingFor"
+    | "activeKey"
+    | "endedAt"
+    | "nextAttemptAt"
+    | "leaseOwner"
+    | "leaseUntil"
+    | "signals",
+    string | number | Date | null
+  >
+>;
 
 type Value = string | number | null;
 // Prisma's own text form of a DateTime on SQLite; on PostgreSQL (timestamp without time zone,
@@ -34,10 +55,29 @@ const attemptValues = (a: EndedAttempt) => [a.runId, a.shop, a.step, a.phase, a.
  * `onlyIfMoved`, only when it moved the run. Returns whether the run moved, and its signals as
  * they are after the move (an event that came before its wait).
  */
-const RUN_COLUMNS = new Set(["state", "step", "attempts", "results", "error", "failedStep", "waitingFor", "activeKey", "endedAt", "nextAttemptAt", "leaseOwner", "leaseUntil", "signals", "updatedAt", "id"]);
+const RUN_COLUMNS = new Set([
+  "state",
+  "step",
+  "attempts",
+  "results",
+  "error",
+  "failedStep",
+  "waitingFor",
+  "activeKey",
+  "endedAt",
+  "nextAttemptAt",
+  "leaseOwner",
+  "leaseUntil",
+  "signals",
+  "updatedAt",
+  "id",
+]);
 
 export async function recordAttemptAndMove(
-  attempt: EndedAttempt, change: RunColumns, where: { id: string; leaseOwner?: string; state?: string; waitingFor?: string }, { onlyIfMoved = false } = {},
+  attempt: EndedAttempt,
+  change: RunColumns,
+  where: { id: string; leaseOwner?: string; state?: string; waitingFor?: string },
+  { onlyIfMoved = false } = {},
 ): Promise<{ moved: boolean; signals: string | null }> {
   // Column names go into the SQL text: only the run's own, never anything from outside.
   for (const k of [...Object.keys(change), ...Object.keys(where)]) if (!RUN_COLUMNS.has(k)) throw new Error(`not a SagaRun column: ${k}`);
@@ -63,7 +103,8 @@ export async function recordAttemptAndMove(
     );
     // With RETURNING, libsql counts the rows returned, not rowsAffected.
     const updated = moved.rows.length === 1;
-    if (updated || !onlyIfMoved) await execute(`INSERT INTO "SagaStepAttempt" (${ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, attemptValues(attempt).map(sqliteValue));
+    if (updated || !onlyIfMoved)
+      await execute(`INSERT INTO "SagaStepAttempt" (${ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, attemptValues(attempt).map(sqliteValue));
     return { moved: updated, signals: (moved.rows[0]?.signals as string | undefined) ?? null };
   });
 }

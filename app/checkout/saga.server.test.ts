@@ -16,7 +16,8 @@ function downstream() {
   const applied = new Map<string, string>();
   const undone = new Set<string>();
   return {
-    applied, undone,
+    applied,
+    undone,
     apply(key: string, what: string) {
       if (!applied.has(key)) applied.set(key, what);
       return applied.get(key)!;
@@ -49,7 +50,10 @@ describe("saga runner", () => {
     expect(run.results).toEqual({ reserve: "reserved 3", charge: "charged" });
     expect(seen).toEqual(["reserved 3"]);
     expect([...d.applied.keys()]).toEqual([`${run.id}:reserve`, `${run.id}:charge`]);
-    expect(run.timeline.map((a) => [a.step, a.phase, a.outcome])).toEqual([["reserve", "action", "ok"], ["charge", "action", "ok"]]);
+    expect(run.timeline.map((a) => [a.step, a.phase, a.outcome])).toEqual([
+      ["reserve", "action", "ok"],
+      ["charge", "action", "ok"],
+    ]);
   });
 
   it("retries a failing step with backoff, then compensates the completed steps in reverse order", async () => {
@@ -94,7 +98,11 @@ describe("saga runner", () => {
           return c.attempt;
         },
       }),
-      s.step("check", { action: async () => { throw new s.PermanentStepFailure("the price changed"); } }),
+      s.step("check", {
+        action: async () => {
+          throw new s.PermanentStepFailure("the price changed");
+        },
+      }),
     ]);
     const runner = new s.SagaRunner(fast).register(sagaDef);
     const { run } = await runner.start(sagaDef, SHOP, "cart-3", {});
@@ -105,7 +113,11 @@ describe("saga runner", () => {
     const done = await runner.view(SHOP, run.id);
     expect(done.state).toBe("compensated");
     expect(done.results.slow).toBe(2);
-    expect(done.timeline.map((a) => [a.step, a.outcome])).toEqual([["slow", "timeout"], ["slow", "ok"], ["check", "failed"]]);
+    expect(done.timeline.map((a) => [a.step, a.outcome])).toEqual([
+      ["slow", "timeout"],
+      ["slow", "ok"],
+      ["check", "failed"],
+    ]);
     expect(done.error).toBe("the price changed");
   });
 
@@ -135,7 +147,12 @@ describe("saga runner", () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const early = s.saga("early-signal-demo", [
-      s.step("authorize", { action: async () => { await gate; return "pi_early"; } }),
+      s.step("authorize", {
+        action: async () => {
+          await gate;
+          return "pi_early";
+        },
+      }),
       s.step("confirm", { action: async () => new s.WaitFor("payment_confirmed") }),
       s.step("finish", { action: async (c) => `done with ${JSON.stringify(c.results.confirm)}` }),
     ]);
@@ -171,8 +188,17 @@ describe("saga runner", () => {
 
   it("a compensation that keeps failing parks the run as stuck, with a finding for the reconciler", async () => {
     const stuck = s.saga("stuck-demo", [
-      s.step("refundable", { action: async () => "charged", compensation: async () => { throw new Error("refunds are down"); } }),
-      s.step("boom", { action: async () => { throw new s.PermanentStepFailure("order refused"); } }),
+      s.step("refundable", {
+        action: async () => "charged",
+        compensation: async () => {
+          throw new Error("refunds are down");
+        },
+      }),
+      s.step("boom", {
+        action: async () => {
+          throw new s.PermanentStepFailure("order refused");
+        },
+      }),
     ]);
     const runner = new s.SagaRunner({ ...fast, compensationAttempts: 3 }).register(stuck);
     const { run } = await runner.start(stuck, SHOP, "cart-6", {});
@@ -187,7 +213,18 @@ describe("saga runner", () => {
 
   it("several loops asked to move the same run at once, in one process, run each step once", async () => {
     const calls: string[] = [];
-    const def = s.saga("one-mover", ["a", "b", "c"].map((name) => s.step(name, { action: async () => { calls.push(name); await new Promise((r) => setTimeout(r, 20)); return name; } })));
+    const def = s.saga(
+      "one-mover",
+      ["a", "b", "c"].map((name) =>
+        s.step(name, {
+          action: async () => {
+            calls.push(name);
+            await new Promise((r) => setTimeout(r, 20));
+            return name;
+          },
+        }),
+      ),
+    );
     const runner = new s.SagaRunner(fast).register(def);
     const { id } = await runner.createRun(def, SHOP, "cart-movers", {});
     // A submit, its retry and a worker's resume all ask at the same moment (one runner, one process).
@@ -204,7 +241,13 @@ describe("saga runner", () => {
       s.step("ship", { action: async (c) => d.apply(c.idempotencyKey, "shipped") }),
     ]);
     // The first runner "dies" right after the charge went through, before it saved the result.
-    const dying = new s.SagaRunner({ ...fast, leaseMs: 50, onBoundary: (b) => { if (b.step === "charge" && b.when === "after") throw new Error("SIGKILL"); } }).register(def);
+    const dying = new s.SagaRunner({
+      ...fast,
+      leaseMs: 50,
+      onBoundary: (b) => {
+        if (b.step === "charge" && b.when === "after") throw new Error("SIGKILL");
+      },
+    }).register(def);
     await expect(dying.start(def, SHOP, "cart-7", {})).rejects.toThrow("SIGKILL");
     const [row] = await t.db.sagaRun.findMany({ where: { shop: SHOP, key: "cart-7" } });
     expect(row).toMatchObject({ state: "running", step: 0 });
@@ -216,7 +259,10 @@ describe("saga runner", () => {
     expect(await survivor.resumeDue()).toBe(1);
     const done = await survivor.view(SHOP, row.id);
     expect(done.state).toBe("completed");
-    expect([...d.applied.entries()]).toEqual([[`${row.id}:charge`, "charged once"], [`${row.id}:ship`, "shipped"]]);
+    expect([...d.applied.entries()]).toEqual([
+      [`${row.id}:charge`, "charged once"],
+      [`${row.id}:ship`, "shipped"],
+    ]);
     expect(done.timeline.filter((a) => a.step === "charge").length).toBe(2);
   });
 });

@@ -28,7 +28,10 @@ export interface StepContext<I> {
 
 /** A failure no retry can fix: the saga compensates at once. */
 export class PermanentStepFailure extends Error {
-  constructor(message: string, readonly code = "step_failed") {
+  constructor(
+    message: string,
+    readonly code = "step_failed",
+  ) {
     super(message);
     this.name = "PermanentStepFailure";
   }
@@ -48,7 +51,10 @@ export interface Step<I> {
   maxAttempts?: number;
 }
 
-export interface Saga<I> { name: string; steps: Step<I>[] }
+export interface Saga<I> {
+  name: string;
+  steps: Step<I>[];
+}
 
 export const step = <I>(name: string, definition: Omit<Step<I>, "name">): Step<I> => ({ name, ...definition });
 export const saga = <I>(name: string, steps: Step<I>[]): Saga<I> => {
@@ -75,7 +81,9 @@ export interface RunnerOptions {
 
 type RunRow = NonNullable<Awaited<ReturnType<typeof db.sagaRun.findUnique>>>;
 /** A run's transition: plain values only, so the saved row is known without reading it back. */
-type RunChange = Partial<Pick<RunRow, "state" | "step" | "attempts" | "results" | "error" | "failedStep" | "waitingFor" | "activeKey" | "endedAt" | "nextAttemptAt" | "leaseOwner">>;
+type RunChange = Partial<
+  Pick<RunRow, "state" | "step" | "attempts" | "results" | "error" | "failedStep" | "waitingFor" | "activeKey" | "endedAt" | "nextAttemptAt" | "leaseOwner">
+>;
 
 export const SAGA_BOUNDARY_CHANNEL = "holdfast:saga:boundary";
 const boundaryChannel = diagnostics_channel.channel(SAGA_BOUNDARY_CHANNEL);
@@ -88,8 +96,14 @@ export class SagaRunner {
   constructor(options: RunnerOptions = {}) {
     this.owner = options.owner ?? `runner-${randomUUID()}`;
     this.o = {
-      owner: this.owner, leaseMs: 60_000, baseDelayMs: 200, maxDelayMs: 60_000, compensationAttempts: 8, random: Math.random,
-      log: (m) => console.error(m), ...options,
+      owner: this.owner,
+      leaseMs: 60_000,
+      baseDelayMs: 200,
+      maxDelayMs: 60_000,
+      compensationAttempts: 8,
+      random: Math.random,
+      log: (m) => console.error(m),
+      ...options,
     };
   }
 
@@ -143,7 +157,17 @@ export class SagaRunner {
     try {
       // Created leased to this runner, which moves it at once.
       const row = await db.sagaRun.create({
-        data: { id: randomUUID(), shop, saga: definition.name, key, activeKey, input: JSON.stringify(input), state: "running", leaseOwner: this.lease(), leaseUntil: new Date(Date.now() + this.o.leaseMs) },
+        data: {
+          id: randomUUID(),
+          shop,
+          saga: definition.name,
+          key,
+          activeKey,
+          input: JSON.stringify(input),
+          state: "running",
+          leaseOwner: this.lease(),
+          leaseUntil: new Date(Date.now() + this.o.leaseMs),
+        },
       });
       id = row.id;
       leased = row;
@@ -162,11 +186,19 @@ export class SagaRunner {
    * Creates the run for `key` (or finds the active one) without moving it: for callers that must
    * record it in their own transaction (an Idempotency-Key answer) and `advance` it after the commit.
    */
-  async createRun<I>(definition: Saga<I>, shop: string, key: string, input: I, client: Pick<typeof db, "sagaRun"> = db): Promise<{ id: string; created: boolean }> {
+  async createRun<I>(
+    definition: Saga<I>,
+    shop: string,
+    key: string,
+    input: I,
+    client: Pick<typeof db, "sagaRun"> = db,
+  ): Promise<{ id: string; created: boolean }> {
     const activeKey = `${shop}|${definition.name}|${key}`;
     const existing = await client.sagaRun.findUnique({ where: { activeKey } });
     if (existing) return { id: existing.id, created: false };
-    const row = await client.sagaRun.create({ data: { id: randomUUID(), shop, saga: definition.name, key, activeKey, input: JSON.stringify(input), state: "running" } });
+    const row = await client.sagaRun.create({
+      data: { id: randomUUID(), shop, saga: definition.name, key, activeKey, input: JSON.stringify(input), state: "running" },
+    });
     return { id: row.id, created: true };
   }
 
@@ -180,7 +212,10 @@ export class SagaRunner {
     if (!run) return false;
     if (run.state === "running") {
       const signals = { ...JSON.parse(run.signals), [event]: payload };
-      const { count } = await db.sagaRun.updateMany({ where: { id: runId, state: "running", signals: run.signals }, data: { signals: JSON.stringify(signals) } });
+      const { count } = await db.sagaRun.updateMany({
+        where: { id: runId, state: "running", signals: run.signals },
+        data: { signals: JSON.stringify(signals) },
+      });
       if (!count) return this.signal(shop, runId, event, payload); // it moved meanwhile: look again
       // It may have started waiting between our read and our write: then take it from here.
       const now = await db.sagaRun.findUniqueOrThrow({ where: { id: runId } });
@@ -205,13 +240,32 @@ export class SagaRunner {
     delete signals[event];
     // The wait ends, recorded, and the run leased to this runner, in one transaction.
     const change = {
-      state: "running", waitingFor: null, results: JSON.stringify(results), signals: JSON.stringify(signals), step: run.step + 1, attempts: 0, nextAttemptAt: new Date(),
-      leaseOwner: this.lease(), leaseUntil: new Date(Date.now() + this.o.leaseMs),
+      state: "running",
+      waitingFor: null,
+      results: JSON.stringify(results),
+      signals: JSON.stringify(signals),
+      step: run.step + 1,
+      attempts: 0,
+      nextAttemptAt: new Date(),
+      leaseOwner: this.lease(),
+      leaseUntil: new Date(Date.now() + this.o.leaseMs),
     };
     const now = new Date();
     const { moved } = await recordAttemptAndMove(
-      { runId, shop: run.shop, step: definition.steps[run.step].name, phase: "action", attempt: run.attempts + 1, outcome: "ok", error: `resumed by ${event}`, startedAt: now, endedAt: now },
-      change, { id: runId, state: "waiting", waitingFor: event }, { onlyIfMoved: true },
+      {
+        runId,
+        shop: run.shop,
+        step: definition.steps[run.step].name,
+        phase: "action",
+        attempt: run.attempts + 1,
+        outcome: "ok",
+        error: `resumed by ${event}`,
+        startedAt: now,
+        endedAt: now,
+      },
+      change,
+      { id: runId, state: "waiting", waitingFor: event },
+      { onlyIfMoved: true },
     );
     if (moved) await this.advance(runId, { ...run, ...change, updatedAt: now });
     return moved;
@@ -245,7 +299,9 @@ export class SagaRunner {
   async resumeDue(now = new Date()): Promise<number> {
     const due = await db.sagaRun.findMany({
       where: { state: { in: ["running", "compensating"] }, nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      select: { id: true }, orderBy: { nextAttemptAt: "asc" }, take: 100,
+      select: { id: true },
+      orderBy: { nextAttemptAt: "asc" },
+      take: 100,
     });
     for (const { id } of due) await this.advance(id);
     return due.length;
@@ -298,7 +354,15 @@ export class SagaRunner {
   }
 
   private context(run: RunRow, step: Step<unknown>, attempt: number, signal: AbortSignal): StepContext<unknown> {
-    return { shop: run.shop, runId: run.id, input: JSON.parse(run.input), results: JSON.parse(run.results), idempotencyKey: `${run.id}:${step.name}`, attempt, signal };
+    return {
+      shop: run.shop,
+      runId: run.id,
+      input: JSON.parse(run.input),
+      results: JSON.parse(run.results),
+      idempotencyKey: `${run.id}:${step.name}`,
+      attempt,
+      signal,
+    };
   }
 
   private delay(attempt: number) {
@@ -325,7 +389,11 @@ export class SagaRunner {
     const tried = { step: current.name, phase: "action" as const, attempt, startedAt: new Date() };
     const outcome = await this.withTimeout(current.timeoutMs ?? 30_000, (signal) => current.action(this.context(run, current, attempt, signal)));
     if (outcome.ok && outcome.value instanceof WaitFor) {
-      const waiting = await this.settle(run, { ...tried, outcome: "waiting", note: `waiting for ${outcome.value.event}` }, { state: "waiting", waitingFor: outcome.value.event, attempts: attempt, leaseOwner: null });
+      const waiting = await this.settle(
+        run,
+        { ...tried, outcome: "waiting", note: `waiting for ${outcome.value.event}` },
+        { state: "waiting", waitingFor: outcome.value.event, attempts: attempt, leaseOwner: null },
+      );
       // The event may have come first (its signals are read back by the same write): then the run goes on now.
       if (waiting && outcome.value.event in JSON.parse(waiting.signals)) await this.resumeWithEarlySignal(waiting);
       return null;
@@ -334,10 +402,17 @@ export class SagaRunner {
       this.boundary({ runId: run.id, step: current.name, phase: "action", when: "after" });
       const results = { ...JSON.parse(run.results), [current.name]: outcome.value ?? null };
       const last = run.step + 1 >= definition.steps.length;
-      const moved = await this.settle(run, { ...tried, outcome: "ok" }, {
-        results: JSON.stringify(results), step: run.step + 1, attempts: 0, error: null,
-        ...(last ? { state: "completed", activeKey: null, endedAt: new Date(), leaseOwner: null } : {}),
-      });
+      const moved = await this.settle(
+        run,
+        { ...tried, outcome: "ok" },
+        {
+          results: JSON.stringify(results),
+          step: run.step + 1,
+          attempts: 0,
+          error: null,
+          ...(last ? { state: "completed", activeKey: null, endedAt: new Date(), leaseOwner: null } : {}),
+        },
+      );
       return last ? null : moved;
     }
     const failed = { ...tried, outcome: outcome.timedOut ? "timeout" : "failed", note: outcome.message };
@@ -362,17 +437,26 @@ export class SagaRunner {
     this.boundary({ runId: run.id, step: current.name, phase: "compensation", when: "before" });
     const tried = { step: current.name, phase: "compensation" as const, attempt, startedAt: new Date() };
     const compensation = current.compensation;
-    const outcome = await this.withTimeout(current.timeoutMs ?? 30_000, (signal) => compensation(this.context(run, current, attempt, signal), results[current.name]));
+    const outcome = await this.withTimeout(current.timeoutMs ?? 30_000, (signal) =>
+      compensation(this.context(run, current, attempt, signal), results[current.name]),
+    );
     if (outcome.ok) {
       this.boundary({ runId: run.id, step: current.name, phase: "compensation", when: "after" });
       return this.settle(run, { ...tried, outcome: "ok" }, { step: run.step - 1, attempts: 0 });
     }
     const failed = { ...tried, outcome: outcome.timedOut ? "timeout" : "failed", note: outcome.message };
-    if (attempt < this.o.compensationAttempts) return this.settle(run, failed, { attempts: attempt, nextAttemptAt: new Date(Date.now() + this.delay(attempt)) });
+    if (attempt < this.o.compensationAttempts)
+      return this.settle(run, failed, { attempts: attempt, nextAttemptAt: new Date(Date.now() + this.delay(attempt)) });
     // Never forgotten: parked for the reconciler, with a finding the admin shows.
     await this.settle(run, failed, { state: "stuck", error: `compensation ${current.name}: ${outcome.message}`, leaseOwner: null });
     await db.reconcileFinding.create({
-      data: { shop: run.shop, kind: "saga_stuck", subject: `${run.saga}:${run.id}`, detail: JSON.stringify({ step: current.name, error: outcome.message, attempts: attempt }), repaired: false },
+      data: {
+        shop: run.shop,
+        kind: "saga_stuck",
+        subject: `${run.saga}:${run.id}`,
+        detail: JSON.stringify({ step: current.name, error: outcome.message, attempts: attempt }),
+        repaired: false,
+      },
     });
     this.o.log(`ALERT saga ${run.saga} ${run.id} is stuck: compensation ${current.name} failed ${attempt} times (${outcome.message})`);
     return null;
@@ -409,12 +493,22 @@ export class SagaRunner {
     const endedAt = new Date();
     const change = { ...data, leaseUntil: data.leaseOwner === null ? null : new Date(endedAt.getTime() + this.o.leaseMs) };
     const { moved, signals } = await recordAttemptAndMove(
-      { runId: run.id, shop: run.shop, step: tried.step, phase: tried.phase, attempt: tried.attempt, outcome: tried.outcome, error: tried.note?.slice(0, 1000) ?? null, startedAt: tried.startedAt, endedAt },
-      change, { id: run.id, leaseOwner: run.leaseOwner ?? "" },
+      {
+        runId: run.id,
+        shop: run.shop,
+        step: tried.step,
+        phase: tried.phase,
+        attempt: tried.attempt,
+        outcome: tried.outcome,
+        error: tried.note?.slice(0, 1000) ?? null,
+        startedAt: tried.startedAt,
+        endedAt,
+      },
+      change,
+      { id: run.id, leaseOwner: run.leaseOwner ?? "" },
     );
     return moved ? { ...run, ...change, signals: signals ?? run.signals, updatedAt: endedAt } : null;
   }
-
 
   private async recordAttempt(run: RunRow, stepName: string, phase: "action" | "compensation", attempt: number, outcome: string, note: string) {
     await db.sagaStepAttempt.create({ data: { runId: run.id, shop: run.shop, step: stepName, phase, attempt, outcome, error: note, endedAt: new Date() } });
@@ -426,9 +520,26 @@ export class SagaRunner {
     if (!run) throw new Error(`no saga run ${runId}`);
     const attempts = await db.sagaStepAttempt.findMany({ where: { runId, shop }, orderBy: { id: "asc" } });
     return {
-      id: run.id, saga: run.saga, key: run.key, state: run.state as SagaState, step: run.step, waitingFor: run.waitingFor, error: run.error,
-      failedStep: run.failedStep, results: JSON.parse(run.results), createdAt: run.createdAt.toISOString(), endedAt: run.endedAt?.toISOString() ?? null,
-      timeline: attempts.map((a) => ({ step: a.step, phase: a.phase, attempt: a.attempt, outcome: a.outcome, error: a.error, startedAt: a.startedAt.toISOString(), endedAt: a.endedAt?.toISOString() ?? null })),
+      id: run.id,
+      saga: run.saga,
+      key: run.key,
+      state: run.state as SagaState,
+      step: run.step,
+      waitingFor: run.waitingFor,
+      error: run.error,
+      failedStep: run.failedStep,
+      results: JSON.parse(run.results),
+      createdAt: run.createdAt.toISOString(),
+      endedAt: run.endedAt?.toISOString() ?? null,
+      timeline: attempts.map((a) => ({
+        step: a.step,
+        phase: a.phase,
+        attempt: a.attempt,
+        outcome: a.outcome,
+        error: a.error,
+        startedAt: a.startedAt.toISOString(),
+        endedAt: a.endedAt?.toISOString() ?? null,
+      })),
     };
   }
 }
@@ -440,8 +551,16 @@ class StepTimeout extends Error {
 }
 
 export interface SagaView {
-  id: string; saga: string; key: string; state: SagaState; step: number; waitingFor: string | null; error: string | null; failedStep: string | null;
-  results: Record<string, unknown>; createdAt: string; endedAt: string | null;
+  id: string;
+  saga: string;
+  key: string;
+  state: SagaState;
+  step: number;
+  waitingFor: string | null;
+  error: string | null;
+  failedStep: string | null;
+  results: Record<string, unknown>;
+  createdAt: string;
+  endedAt: string | null;
   timeline: { step: string; phase: string; attempt: number; outcome: string | null; error: string | null; startedAt: string; endedAt: string | null }[];
 }
-

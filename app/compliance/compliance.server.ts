@@ -14,8 +14,26 @@ export const customerRedactPayload = z.object({ customer, orders_to_redact: z.ar
 
 /** Every model holding a shop's data, erased on shop/redact. A test checks this list is complete. */
 export const SHOP_SCOPED_MODELS = [
-  "session", "customerDataRequest", "webhookEvent", "shop",
-  "stockLevel", "hold", "holdEvent", "holdStrategyOverride", "shopifyInventoryMove", "reconcileFinding", "idempotencyKey", "storefrontKey", "cart", "cartLine", "cartTotals", "shippingRate", "taxRule", "sagaRun", "sagaStepAttempt", "stripeEvent",
+  "session",
+  "customerDataRequest",
+  "webhookEvent",
+  "shop",
+  "stockLevel",
+  "hold",
+  "holdEvent",
+  "holdStrategyOverride",
+  "shopifyInventoryMove",
+  "reconcileFinding",
+  "idempotencyKey",
+  "storefrontKey",
+  "cart",
+  "cartLine",
+  "cartTotals",
+  "shippingRate",
+  "taxRule",
+  "sagaRun",
+  "sagaStepAttempt",
+  "stripeEvent",
 ] as const;
 
 export async function recordDataRequest(shop: string, payload: unknown) {
@@ -24,9 +42,11 @@ export async function recordDataRequest(shop: string, payload: unknown) {
   await db.customerDataRequest.upsert({
     where: { shop_dataRequestId: { shop, dataRequestId } },
     create: {
-      shop, dataRequestId,
+      shop,
+      dataRequestId,
       customerId: p.customer.id == null ? null : String(p.customer.id),
-      email: p.customer.email ?? null, phone: p.customer.phone ?? null,
+      email: p.customer.email ?? null,
+      phone: p.customer.phone ?? null,
       ordersRequested: JSON.stringify(p.orders_requested.map(String)),
     },
     update: {},
@@ -36,11 +56,7 @@ export async function recordDataRequest(shop: string, payload: unknown) {
 /** Erases what Holdfast holds about one customer of one shop. */
 export async function eraseCustomer(shop: string, payload: unknown) {
   const { customer: c } = customerRedactPayload.parse(payload);
-  const matches = [
-    ...(c.id != null ? [{ customerId: String(c.id) }] : []),
-    ...(c.email ? [{ email: c.email }] : []),
-    ...(c.phone ? [{ phone: c.phone }] : []),
-  ];
+  const matches = [...(c.id != null ? [{ customerId: String(c.id) }] : []), ...(c.email ? [{ email: c.email }] : []), ...(c.phone ? [{ phone: c.phone }] : [])];
   if (!matches.length) return { erased: 0 };
   // Carts know a signed-in customer by their Storefront gid; the webhook names the numeric id.
   const cartMatches = [...matches, ...(c.id != null ? [{ customerId: `gid://shopify/Customer/${c.id}` }] : [])];

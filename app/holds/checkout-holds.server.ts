@@ -8,7 +8,12 @@ import { planHold } from "./strategy.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
 import db from "../db.server";
 
-export const checkoutTokenSchema = z.string().trim().min(1, "checkoutToken is required").max(255, "checkoutToken is too long").regex(/^[\w-]+$/, "checkoutToken has unexpected characters");
+export const checkoutTokenSchema = z
+  .string()
+  .trim()
+  .min(1, "checkoutToken is required")
+  .max(255, "checkoutToken is too long")
+  .regex(/^[\w-]+$/, "checkoutToken has unexpected characters");
 export const checkoutHoldRequestSchema = z.object({ checkoutToken: checkoutTokenSchema, lines: merchandiseLinesSchema });
 
 export type CheckoutHoldAnswer =
@@ -23,7 +28,13 @@ export async function holdCheckout(shop: string, admin: AdminGraphqlClient, requ
   const current = await activeHoldOf(shop, owner(request.checkoutToken));
   const { resolved, untracked, unknown } = await resolveMerchandise(shop, admin, request.lines, current?.lines);
   if (unknown.length)
-    return { status: 422, body: { error: { code: "unknown_variants", message: `These variants are not sold by this shop or not stocked for online orders: ${unknown.join(", ")}` }, variantIds: unknown } };
+    return {
+      status: 422,
+      body: {
+        error: { code: "unknown_variants", message: `These variants are not sold by this shop or not stocked for online orders: ${unknown.join(", ")}` },
+        variantIds: unknown,
+      },
+    };
   const untrackedIds = untracked.map((l) => l.variantId);
   const plan = await planHold(shop, "checkout_start", resolved);
   if (!plan) {
@@ -38,12 +49,16 @@ export async function holdCheckout(shop: string, admin: AdminGraphqlClient, requ
     lines: plan.lines.map(({ inventoryItemId, locationId, quantity }) => ({ inventoryItemId, locationId, quantity })),
   });
   if (result.ok) return { status: 200, body: { hold: result.hold, untracked: untrackedIds, strategy: "hold" } };
-  const variantOf = (l: LineAvailability) => plan.lines.find((r: ResolvedLine) => r.inventoryItemId === l.inventoryItemId && r.locationId === l.locationId)?.variantId ?? "";
+  const variantOf = (l: LineAvailability) =>
+    plan.lines.find((r: ResolvedLine) => r.inventoryItemId === l.inventoryItemId && r.locationId === l.locationId)?.variantId ?? "";
   const short = result.lines.filter((l) => l.available < l.quantity);
   return {
     status: 409,
     body: {
-      error: { code: "unavailable", message: `Not enough stock for ${short.length} line${short.length === 1 ? "" : "s"}: ${short.map((l) => `${variantOf(l)} (${l.available} of ${l.quantity} available)`).join(", ")}` },
+      error: {
+        code: "unavailable",
+        message: `Not enough stock for ${short.length} line${short.length === 1 ? "" : "s"}: ${short.map((l) => `${variantOf(l)} (${l.available} of ${l.quantity} available)`).join(", ")}`,
+      },
       lines: result.lines.map((l) => ({ ...l, variantId: variantOf(l) })),
     },
   };
@@ -53,7 +68,11 @@ export async function holdCheckout(shop: string, admin: AdminGraphqlClient, requ
 export async function checkoutHoldStatus(shop: string, checkoutToken: string): Promise<HoldStatus | null> {
   const active = await activeHoldOf(shop, owner(checkoutToken));
   if (active) return active;
-  const latest = await db.hold.findFirst({ where: { shop, ownerType: "checkout", ownerId: checkoutToken }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  const latest = await db.hold.findFirst({
+    where: { shop, ownerType: "checkout", ownerId: checkoutToken },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
   if (!latest) return null;
   return status(shop, latest.id);
 }

@@ -17,7 +17,12 @@ async function call(method: string, path: string, body?: unknown, o: { shop?: st
   const token = o.token === undefined ? await t.store.sessionToken(o.shop ?? DEFAULT_SHOP, { surface: "checkout" }) : o.token;
   const res = await fetch(`${t.url}${path}`, {
     method,
-    headers: { "Content-Type": "application/json", "User-Agent": UA, Origin: "https://extensions.shopifycdn.com", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      "Content-Type": "application/json",
+      "User-Agent": UA,
+      Origin: "https://extensions.shopifycdn.com",
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
     body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();
@@ -27,7 +32,9 @@ async function call(method: string, path: string, body?: unknown, o: { shop?: st
 /** A variant with stock at an online location, and what is available there in total. */
 function variantWithStock(min: number, skip = new Set<number>()) {
   const { catalog } = t.store.shop();
-  const v = catalog.variants.find((x) => !skip.has(x.id) && catalog.levels.some((l) => l.inventoryItemId === x.inventoryItemId && l.quantities.available >= min))!;
+  const v = catalog.variants.find(
+    (x) => !skip.has(x.id) && catalog.levels.some((l) => l.inventoryItemId === x.inventoryItemId && l.quantities.available >= min),
+  )!;
   skip.add(v.id);
   const level = catalog.levels.filter((l) => l.inventoryItemId === v.inventoryItemId).sort((a, b) => b.quantities.available - a.quantities.available)[0];
   return { variantId: `gid://shopify/ProductVariant/${v.id}`, variant: v, level };
@@ -41,7 +48,9 @@ describe("checkout hold routes", () => {
     expect(created.status).toBe(200);
     expect(created.headers.get("access-control-allow-origin")).toBe("*");
     expect(created.body.hold).toMatchObject({ kind: "hard", state: "held", owner: { type: "checkout", id: "co_1" } });
-    expect(created.body.hold.lines).toEqual([{ inventoryItemId: `gid://shopify/InventoryItem/${level.inventoryItemId}`, locationId: `gid://shopify/Location/${level.locationId}`, quantity: 2 }]);
+    expect(created.body.hold.lines).toEqual([
+      { inventoryItemId: `gid://shopify/InventoryItem/${level.inventoryItemId}`, locationId: `gid://shopify/Location/${level.locationId}`, quantity: 2 },
+    ]);
     expect(created.body.hold.remainingSeconds).toBeGreaterThan(14 * 60);
 
     const read = await call("GET", "/api/checkout/holds/co_1");
@@ -57,7 +66,10 @@ describe("checkout hold routes", () => {
 
   it("answers 409 naming what is available when stock is short, and holds nothing", async () => {
     const { variantId, level } = variantWithStock(1, used);
-    const total = t.store.shop().catalog.levels.filter((l) => l.inventoryItemId === level.inventoryItemId).reduce((m, l) => Math.max(m, l.quantities.available), 0);
+    const total = t.store
+      .shop()
+      .catalog.levels.filter((l) => l.inventoryItemId === level.inventoryItemId)
+      .reduce((m, l) => Math.max(m, l.quantities.available), 0);
     const res = await call("POST", "/api/checkout/holds", { checkoutToken: "co_short", lines: [{ variantId, quantity: total + 1 }] });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe("unavailable");
@@ -68,10 +80,20 @@ describe("checkout hold routes", () => {
 
   it.each([
     ["invalid JSON", { raw: "{" }, 400, "invalid_json"],
-    ["a zero quantity", { body: { checkoutToken: "co_bad", lines: [{ variantId: "gid://shopify/ProductVariant/40001", quantity: 0 }] } }, 400, "invalid_request"],
+    [
+      "a zero quantity",
+      { body: { checkoutToken: "co_bad", lines: [{ variantId: "gid://shopify/ProductVariant/40001", quantity: 0 }] } },
+      400,
+      "invalid_request",
+    ],
     ["a missing checkout token", { body: { lines: [{ variantId: "gid://shopify/ProductVariant/40001", quantity: 1 }] } }, 400, "invalid_request"],
     ["a variant that is not a gid", { body: { checkoutToken: "co_bad", lines: [{ variantId: "40001", quantity: 1 }] } }, 400, "invalid_request"],
-    ["an unknown variant", { body: { checkoutToken: "co_bad", lines: [{ variantId: "gid://shopify/ProductVariant/1", quantity: 1 }] } }, 422, "unknown_variants"],
+    [
+      "an unknown variant",
+      { body: { checkoutToken: "co_bad", lines: [{ variantId: "gid://shopify/ProductVariant/1", quantity: 1 }] } },
+      422,
+      "unknown_variants",
+    ],
   ])("refuses %s with a reason and holds nothing", async (_name, input, status, code) => {
     const before = await t.db.hold.count();
     const res = await call("POST", "/api/checkout/holds", (input as { body?: unknown }).body, { raw: (input as { raw?: string }).raw });
@@ -88,7 +110,10 @@ describe("checkout hold routes", () => {
   });
 
   it("answers the CORS preflight", async () => {
-    const res = await fetch(`${t.url}/api/checkout/holds`, { method: "OPTIONS", headers: { "User-Agent": UA, Origin: "https://extensions.shopifycdn.com", "Access-Control-Request-Method": "POST" } });
+    const res = await fetch(`${t.url}/api/checkout/holds`, {
+      method: "OPTIONS",
+      headers: { "User-Agent": UA, Origin: "https://extensions.shopifycdn.com", "Access-Control-Request-Method": "POST" },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(res.headers.get("access-control-allow-headers")).toContain("Authorization");

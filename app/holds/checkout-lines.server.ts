@@ -34,14 +34,24 @@ export const merchandiseLinesSchema = z
   .array(
     z.object({
       variantId: z.string().regex(/^gid:\/\/shopify\/ProductVariant\/\d+$/, "variantId must be a Shopify ProductVariant gid"),
-      quantity: z.number().int("quantity must be a whole number").positive("quantity must be at least 1").max(MAX_LINE_QUANTITY, `quantity must be at most ${MAX_LINE_QUANTITY}`),
+      quantity: z
+        .number()
+        .int("quantity must be a whole number")
+        .positive("quantity must be at least 1")
+        .max(MAX_LINE_QUANTITY, `quantity must be at most ${MAX_LINE_QUANTITY}`),
     }),
   )
   .min(1, "at least one line is needed")
   .max(MAX_LINES, `at most ${MAX_LINES} lines`);
 export type MerchandiseLine = z.infer<typeof merchandiseLinesSchema>[number];
 
-export interface ResolvedLine { variantId: string; productId: string; inventoryItemId: string; locationId: string; quantity: number }
+export interface ResolvedLine {
+  variantId: string;
+  productId: string;
+  inventoryItemId: string;
+  locationId: string;
+  quantity: number;
+}
 
 interface VariantNode {
   id: string;
@@ -49,7 +59,13 @@ interface VariantNode {
   inventoryItem: {
     id: string;
     tracked: boolean;
-    inventoryLevels: { nodes: { updatedAt: string; location: { id: string; isActive: boolean; fulfillsOnlineOrders: boolean }; quantities: { name: string; quantity: number }[] }[] };
+    inventoryLevels: {
+      nodes: {
+        updatedAt: string;
+        location: { id: string; isActive: boolean; fulfillsOnlineOrders: boolean };
+        quantities: { name: string; quantity: number }[];
+      }[];
+    };
   };
 }
 
@@ -59,11 +75,21 @@ const CHUNK = 20; // keeps each query well under Shopify's single-query cost lim
  * `ownHeld` are the lines the same owner already holds: they count as available to it, so a
  * refresh keeps the location it has rather than hopping to another.
  */
-export async function resolveMerchandise(shop: string, admin: AdminGraphqlClient, lines: MerchandiseLine[], ownHeld: { inventoryItemId: string; locationId: string; quantity: number }[] = []) {
+export async function resolveMerchandise(
+  shop: string,
+  admin: AdminGraphqlClient,
+  lines: MerchandiseLine[],
+  ownHeld: { inventoryItemId: string; locationId: string; quantity: number }[] = [],
+) {
   const ids = [...new Set(lines.map((l) => l.variantId))];
   const variants = new Map<string, VariantNode>();
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const { data } = await adminGraphql<{ nodes: (VariantNode | null)[] }>(admin, CHECKOUT_VARIANTS_QUERY, { ids: ids.slice(i, i + CHUNK) }, requestRetryPolicy);
+    const { data } = await adminGraphql<{ nodes: (VariantNode | null)[] }>(
+      admin,
+      CHECKOUT_VARIANTS_QUERY,
+      { ids: ids.slice(i, i + CHUNK) },
+      requestRetryPolicy,
+    );
     for (const node of data.nodes) if (node?.inventoryItem) variants.set(node.id, node);
   }
   const unknown = ids.filter((id) => !variants.has(id));

@@ -29,7 +29,9 @@ const owner = (id = crypto.randomUUID()) => ({ type: "cart" as const, id });
 describe("holds under contention", () => {
   it("300 concurrent single-unit holds on a SKU with 7 units: exactly 7 succeed, none oversold", async () => {
     const id = await sku(7);
-    const results = await Promise.all(Array.from({ length: 300 }, () => h.hold(SHOP, { owner: owner(), kind: "hard", lines: [{ inventoryItemId: id, locationId: LOC, quantity: 1 }] })));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, () => h.hold(SHOP, { owner: owner(), kind: "hard", lines: [{ inventoryItemId: id, locationId: LOC, quantity: 1 }] })),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(7);
     const failed = results.find((r) => !r.ok);
     expect(failed).toEqual({ ok: false, reason: "unavailable", lines: [{ inventoryItemId: id, locationId: LOC, quantity: 1, available: 0 }] });
@@ -38,7 +40,10 @@ describe("holds under contention", () => {
 
   it("randomized multi-line holds: every success fits, every failure took nothing", async () => {
     const stock = [await sku(9), await sku(4), await sku(13)];
-    const seeded = (() => { let s = 42; return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648); })();
+    const seeded = (() => {
+      let s = 42;
+      return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+    })();
     const requests = Array.from({ length: 200 }, () => {
       const lines = stock.filter(() => seeded() < 0.6).map((inventoryItemId) => ({ inventoryItemId, locationId: LOC, quantity: 1 + Math.floor(seeded() * 3) }));
       return lines.length ? lines : [{ inventoryItemId: stock[0], locationId: LOC, quantity: 1 }];
@@ -56,7 +61,9 @@ describe("holds under contention", () => {
       expect(l.held).toBeLessThanOrEqual([9, 4, 13][i]);
     }
     // The ledger equals the sum of the active holds' lines.
-    const lines = (await t.db.hold.findMany({ where: { state: "held" }, select: { lines: true } })).flatMap((x) => JSON.parse(x.lines) as { inventoryItemId: string; quantity: number }[]);
+    const lines = (await t.db.hold.findMany({ where: { state: "held" }, select: { lines: true } })).flatMap(
+      (x) => JSON.parse(x.lines) as { inventoryItemId: string; quantity: number }[],
+    );
     for (const id of stock) expect(lines.filter((l) => l.inventoryItemId === id).reduce((s, l) => s + l.quantity, 0)).toBe((await level(id)).held);
   });
 
@@ -70,15 +77,34 @@ describe("holds under contention", () => {
       ...Array.from({ length: 4 }, () => h.hold(SHOP, { owner: owner(), kind: "hard", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 1 }] })),
       h.hold(SHOP, { owner: taken, kind: "hard", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 1 }] }),
       // a's line fits, b's does not: a's unit must come back.
-      h.hold(SHOP, { owner: owner(), kind: "hard", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 2 }, { inventoryItemId: b, locationId: LOC, quantity: 2 }] }),
+      h.hold(SHOP, {
+        owner: owner(),
+        kind: "hard",
+        lines: [
+          { inventoryItemId: a, locationId: LOC, quantity: 2 },
+          { inventoryItemId: b, locationId: LOC, quantity: 2 },
+        ],
+      }),
       ...Array.from({ length: 4 }, () => h.hold(SHOP, { owner: owner(), kind: "soft", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 1 }] })),
     ]);
     expect(together.map((r) => (r.status === "fulfilled" ? (r.value.ok ? "placed" : "short") : (r.reason as { code?: string }).code))).toEqual([
-      "placed", "placed", "placed", "placed", "not_active", "short", "placed", "placed", "placed", "placed",
+      "placed",
+      "placed",
+      "placed",
+      "placed",
+      "not_active",
+      "short",
+      "placed",
+      "placed",
+      "placed",
+      "placed",
     ]);
     const short = together[5].status === "fulfilled" && !together[5].value.ok ? together[5].value.lines : [];
     // What is available when the refusal was answered: b is the short line.
-    expect(short.map((l) => [l.inventoryItemId, l.quantity])).toEqual([[a, 2], [b, 2]]);
+    expect(short.map((l) => [l.inventoryItemId, l.quantity])).toEqual([
+      [a, 2],
+      [b, 2],
+    ]);
     expect(short[0].available).toBeGreaterThanOrEqual(1);
     expect(short[1].available).toBe(1);
     expect(await level(a)).toMatchObject({ held: 9, hardHeld: 5 });
@@ -87,7 +113,11 @@ describe("holds under contention", () => {
 
   it("release and expiry racing each other end each hold exactly once", async () => {
     const id = await sku(40);
-    const holds = await Promise.all(Array.from({ length: 40 }, () => h.hold(SHOP, { owner: owner(), kind: "hard", lines: [{ inventoryItemId: id, locationId: LOC, quantity: 1 }], ttlMinutes: 10 })));
+    const holds = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        h.hold(SHOP, { owner: owner(), kind: "hard", lines: [{ inventoryItemId: id, locationId: LOC, quantity: 1 }], ttlMinutes: 10 }),
+      ),
+    );
     const ids = holds.map((r) => (r.ok ? r.hold.id : "")).filter(Boolean);
     expect(ids).toHaveLength(40);
     // Their reserves are in the outbox, so each end queues exactly one move back.
@@ -97,7 +127,9 @@ describe("holds under contention", () => {
     await Promise.all([
       ...ids.map((holdId) => h.release(SHOP, holdId)),
       ...ids.map((holdId) => h.release(SHOP, holdId)),
-      h.expireDueHolds(future), h.expireDueHolds(future), h.expireDueHolds(future),
+      h.expireDueHolds(future),
+      h.expireDueHolds(future),
+      h.expireDueHolds(future),
     ]);
     expect(await level(id)).toMatchObject({ held: 0, hardHeld: 0 });
     const ends = await t.db.holdEvent.findMany({ where: { holdId: { in: ids }, toState: { in: ["released", "expired"] } } });
@@ -112,9 +144,20 @@ describe("a hold", () => {
   it("is all or nothing, naming the lines and what is available", async () => {
     const a = await sku(5);
     const b = await sku(1);
-    const result = await h.hold(SHOP, { owner: owner(), kind: "hard", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 2 }, { inventoryItemId: b, locationId: LOC, quantity: 2 }] });
+    const result = await h.hold(SHOP, {
+      owner: owner(),
+      kind: "hard",
+      lines: [
+        { inventoryItemId: a, locationId: LOC, quantity: 2 },
+        { inventoryItemId: b, locationId: LOC, quantity: 2 },
+      ],
+    });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.lines.map((l) => [l.quantity, l.available])).toEqual([[2, 5], [2, 1]]);
+    if (!result.ok)
+      expect(result.lines.map((l) => [l.quantity, l.available])).toEqual([
+        [2, 5],
+        [2, 1],
+      ]);
     expect((await level(a)).held).toBe(0);
     expect((await level(b)).held).toBe(0);
     expect(await t.db.hold.count({ where: { lines: { contains: b } } })).toBe(0);
@@ -122,7 +165,13 @@ describe("a hold", () => {
 
   it("refuses bad lines with a clear reason and changes nothing", async () => {
     const a = await sku(5);
-    for (const lines of [[], [{ inventoryItemId: a, locationId: LOC, quantity: 0 }], [{ inventoryItemId: a, locationId: LOC, quantity: 1.5 }], [{ inventoryItemId: "sku-1", locationId: LOC, quantity: 1 }], "nope"]) {
+    for (const lines of [
+      [],
+      [{ inventoryItemId: a, locationId: LOC, quantity: 0 }],
+      [{ inventoryItemId: a, locationId: LOC, quantity: 1.5 }],
+      [{ inventoryItemId: "sku-1", locationId: LOC, quantity: 1 }],
+      "nope",
+    ]) {
       await expect(h.hold(SHOP, { owner: owner(), kind: "hard", lines })).rejects.toMatchObject({ name: "HoldError", code: "invalid_lines" });
     }
     expect((await level(a)).held).toBe(0);
@@ -130,7 +179,14 @@ describe("a hold", () => {
 
   it("merges duplicate lines", async () => {
     const a = await sku(5);
-    const r = await h.hold(SHOP, { owner: owner(), kind: "soft", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 2 }, { inventoryItemId: a, locationId: LOC, quantity: 2 }] });
+    const r = await h.hold(SHOP, {
+      owner: owner(),
+      kind: "soft",
+      lines: [
+        { inventoryItemId: a, locationId: LOC, quantity: 2 },
+        { inventoryItemId: a, locationId: LOC, quantity: 2 },
+      ],
+    });
     expect(r.ok && r.hold.lines).toEqual([{ inventoryItemId: a, locationId: LOC, quantity: 4 }]);
     expect(await level(a)).toMatchObject({ held: 4, hardHeld: 0 });
   });
@@ -210,8 +266,12 @@ describe("a hold", () => {
 describe("the ledger", () => {
   it("database constraints make an over-sold or negative row impossible", async () => {
     const a = await sku(2);
-    await expect(t.db.stockLevel.update({ where: { shop_inventoryItemId_locationId: { shop: SHOP, inventoryItemId: a, locationId: LOC } }, data: { held: 3 } })).rejects.toThrow();
-    await expect(t.db.stockLevel.update({ where: { shop_inventoryItemId_locationId: { shop: SHOP, inventoryItemId: a, locationId: LOC } }, data: { held: -1 } })).rejects.toThrow();
+    await expect(
+      t.db.stockLevel.update({ where: { shop_inventoryItemId_locationId: { shop: SHOP, inventoryItemId: a, locationId: LOC } }, data: { held: 3 } }),
+    ).rejects.toThrow();
+    await expect(
+      t.db.stockLevel.update({ where: { shop_inventoryItemId_locationId: { shop: SHOP, inventoryItemId: a, locationId: LOC } }, data: { held: -1 } }),
+    ).rejects.toThrow();
     expect((await level(a)).held).toBe(0);
   });
 
@@ -221,7 +281,12 @@ describe("the ledger", () => {
     const soft = await h.hold(SHOP, { owner: owner(), kind: "soft", lines: [{ inventoryItemId: a, locationId: LOC, quantity: 2 }] });
     await ledger.recordShopifyAvailable(SHOP, { inventoryItemId: a, locationId: LOC, available: 0, updatedAt: new Date(Date.now() - 3600_000) });
     expect((await level(a)).shopifyAvailable).toBe(5);
-    const { released } = await ledger.recordShopifyAvailable(SHOP, { inventoryItemId: a, locationId: LOC, available: 3, updatedAt: new Date(Date.now() + 1000) });
+    const { released } = await ledger.recordShopifyAvailable(SHOP, {
+      inventoryItemId: a,
+      locationId: LOC,
+      available: 3,
+      updatedAt: new Date(Date.now() + 1000),
+    });
     expect(released).toEqual([soft.ok && soft.hold.id]);
     expect(await level(a)).toMatchObject({ shopifyAvailable: 3, held: 2 });
     expect((await h.status(SHOP, hard.ok ? hard.hold.id : "")).state).toBe("held");

@@ -23,18 +23,25 @@ export const MAX_LINE_QUANTITY = 10_000;
 export const holdLineSchema = z.object({
   inventoryItemId: z.string().regex(/^gid:\/\/shopify\/InventoryItem\/\d+$/, "inventoryItemId must be a Shopify InventoryItem gid"),
   locationId: z.string().regex(/^gid:\/\/shopify\/Location\/\d+$/, "locationId must be a Shopify Location gid"),
-  quantity: z.number().int("quantity must be a whole number").positive("quantity must be at least 1").max(MAX_LINE_QUANTITY, `quantity must be at most ${MAX_LINE_QUANTITY}`),
+  quantity: z
+    .number()
+    .int("quantity must be a whole number")
+    .positive("quantity must be at least 1")
+    .max(MAX_LINE_QUANTITY, `quantity must be at most ${MAX_LINE_QUANTITY}`),
 });
 export const holdLinesSchema = z.array(holdLineSchema).min(1, "a hold needs at least one line").max(MAX_LINES, `a hold has at most ${MAX_LINES} lines`);
 export type HoldLineInput = z.infer<typeof holdLineSchema>;
 
-export interface HoldOwner { type: OwnerType; id: string }
+export interface HoldOwner {
+  type: OwnerType;
+  id: string;
+}
 
-export interface LineAvailability extends HoldLineInput { available: number }
+export interface LineAvailability extends HoldLineInput {
+  available: number;
+}
 
-export type HoldResult =
-  | { ok: true; hold: HoldStatus }
-  | { ok: false; reason: "unavailable"; lines: LineAvailability[] };
+export type HoldResult = { ok: true; hold: HoldStatus } | { ok: false; reason: "unavailable"; lines: LineAvailability[] };
 
 export interface HoldStatus {
   id: string;
@@ -50,7 +57,10 @@ export interface HoldStatus {
 }
 
 export class HoldError extends Error {
-  constructor(readonly code: "invalid_lines" | "not_found" | "not_active" | "already_extended", message: string) {
+  constructor(
+    readonly code: "invalid_lines" | "not_found" | "not_active" | "already_extended",
+    message: string,
+  ) {
     super(message);
     this.name = "HoldError";
   }
@@ -83,8 +93,17 @@ function isDeadlock(error: unknown): boolean {
   return /deadlock detected|40P01/.test(databaseMessage(error));
 }
 
-
-interface HoldRow { id: string; shop: string; ownerType: string; ownerId: string; kind: string; state: string; lines: string; expiresAt: Date; extendedAt: Date | null }
+interface HoldRow {
+  id: string;
+  shop: string;
+  ownerType: string;
+  ownerId: string;
+  kind: string;
+  state: string;
+  lines: string;
+  expiresAt: Date;
+  extendedAt: Date | null;
+}
 
 function toStatus(h: HoldRow, now = new Date()): HoldStatus {
   return {
@@ -119,8 +138,15 @@ type Placement = { placed: HoldStatus } | { short: ShortLine[] } | { ownerHasHol
 
 function newHoldRow(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, now: Date) {
   return {
-    id: randomUUID(), shop, ownerType: owner.type, ownerId: owner.id, kind, state: "held", lines: JSON.stringify(lines),
-    expiresAt: new Date(now.getTime() + ttlMinutes * 60_000), extendedAt: null,
+    id: randomUUID(),
+    shop,
+    ownerType: owner.type,
+    ownerId: owner.id,
+    kind,
+    state: "held",
+    lines: JSON.stringify(lines),
+    expiresAt: new Date(now.getTime() + ttlMinutes * 60_000),
+    extendedAt: null,
   };
 }
 
@@ -131,7 +157,12 @@ function newHoldRow(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldL
  * stock or leaves the row out, and a short hold reads each line's availability.
  */
 async function placeHoldPostgres(
-  shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, client: HoldWriter = db,
+  shop: string,
+  owner: HoldOwner,
+  kind: HoldKind,
+  lines: HoldLineInput[],
+  ttlMinutes: number,
+  client: HoldWriter = db,
 ): Promise<Placement> {
   const now = new Date();
   const row = newHoldRow(shop, owner, kind, lines, ttlMinutes, now);
@@ -162,7 +193,12 @@ async function placeHoldPostgres(
  * does not fit after all.
  */
 async function placeHoldSqlite(
-  execute: SqliteExecute, shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number,
+  execute: SqliteExecute,
+  shop: string,
+  owner: HoldOwner,
+  kind: HoldKind,
+  lines: HoldLineInput[],
+  ttlMinutes: number,
 ): Promise<Placement> {
   const now = new Date();
   const row = newHoldRow(shop, owner, kind, lines, ttlMinutes, now);
@@ -225,11 +261,11 @@ export async function hold(shop: string, request: HoldRequest): Promise<HoldResu
       if (isDeadlock(error) && attempt < 5) continue;
       throw error;
     }
-    if ("ownerHasHold" in result) throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
+    if ("ownerHasHold" in result)
+      throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
     if ("placed" in result) return { ok: true, hold: result.placed };
     const giveWay = request.kind === "hard" && attempt < 4 && result.short.some((l) => l.available < l.quantity && l.available + l.softHeld >= l.quantity);
-    if (!giveWay || !(await preemptSoftHolds(shop, result.short)))
-      return { ok: false, reason: "unavailable", lines: withoutSoftHeld(result.short) };
+    if (!giveWay || !(await preemptSoftHolds(shop, result.short))) return { ok: false, reason: "unavailable", lines: withoutSoftHeld(result.short) };
   }
 }
 
@@ -289,7 +325,10 @@ export async function holdForOwner(shop: string, request: HoldRequest): Promise<
   }
   if (current.lines === JSON.stringify(lines)) {
     if (current.kind === "soft" && request.kind === "hard") {
-      await db.hold.updateMany({ where: { id: current.id, kind: "soft", state: { in: ACTIVE_STATES } }, data: { kind: "hard", stateReason: "hardened at checkout start" } });
+      await db.hold.updateMany({
+        where: { id: current.id, kind: "soft", state: { in: ACTIVE_STATES } },
+        data: { kind: "hard", stateReason: "hardened at checkout start" },
+      });
     }
     return { ok: true, hold: await status(shop, current.id) };
   }
@@ -298,7 +337,8 @@ export async function holdForOwner(shop: string, request: HoldRequest): Promise<
   // Not available: undo the release too, so the current hold stays as it was.
   const placedOrThrow = (result: Placement) => {
     if ("short" in result) throw new NotAvailable(result.short);
-    if ("ownerHasHold" in result) throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
+    if ("ownerHasHold" in result)
+      throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
     return result.placed;
   };
   try {
@@ -329,7 +369,11 @@ async function endHold(shop: string, holdId: string, state: "released" | "commit
   });
   const current = await status(shop, holdId);
   if (count === 0 && current.state !== state) {
-    if (state === "committed") throw new HoldError("not_active", `hold ${holdId} is ${current.state === "held" || current.state === "extended" ? "past its expiry" : current.state} and cannot be committed`);
+    if (state === "committed")
+      throw new HoldError(
+        "not_active",
+        `hold ${holdId} is ${current.state === "held" || current.state === "extended" ? "past its expiry" : current.state} and cannot be committed`,
+      );
   }
   return current;
 }
@@ -375,7 +419,11 @@ export async function history(shop: string, holdId: string) {
   // The creation is the hold row itself; every later transition is a HoldEvent.
   const hold = await db.hold.findFirst({ where: { id: holdId, shop }, select: { createdAt: true } });
   if (!hold) return [];
-  const transitions = await db.holdEvent.findMany({ where: { shop, holdId }, orderBy: { id: "asc" }, select: { fromState: true, toState: true, reason: true, at: true } });
+  const transitions = await db.holdEvent.findMany({
+    where: { shop, holdId },
+    orderBy: { id: "asc" },
+    select: { fromState: true, toState: true, reason: true, at: true },
+  });
   return [{ fromState: null, toState: "held", reason: "created", at: hold.createdAt }, ...transitions];
 }
 
@@ -392,7 +440,12 @@ export async function expireDueHolds(now = new Date(), batchSize = 500): Promise
                        ORDER BY "expiresAt" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
          AND "state" IN ('held', 'extended')`;
   }
-  const due = await db.hold.findMany({ where: { state: { in: ACTIVE_STATES }, expiresAt: { lte: now } }, select: { id: true }, take: batchSize, orderBy: { expiresAt: "asc" } });
+  const due = await db.hold.findMany({
+    where: { state: { in: ACTIVE_STATES }, expiresAt: { lte: now } },
+    select: { id: true },
+    take: batchSize,
+    orderBy: { expiresAt: "asc" },
+  });
   if (!due.length) return 0;
   const { count } = await db.hold.updateMany({
     where: { id: { in: due.map((d) => d.id) }, state: { in: ACTIVE_STATES }, expiresAt: { lte: now } },

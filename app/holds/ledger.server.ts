@@ -4,7 +4,12 @@ import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.
 import { ACTIVE_STATES, activeHoldsOf, takesFrom } from "./holds.server";
 import { databaseMessage, isUniqueViolation } from "../lib/db-errors.server";
 
-export interface ShopifyLevel { inventoryItemId: string; locationId: string; available: number; updatedAt: Date }
+export interface ShopifyLevel {
+  inventoryItemId: string;
+  locationId: string;
+  available: number;
+  updatedAt: Date;
+}
 
 function isCheckViolation(error: unknown): boolean {
   return /CHECK constraint failed|over-sold|check_violation|StockLevel_not_oversold/.test(databaseMessage(error));
@@ -20,7 +25,11 @@ function isCheckViolation(error: unknown): boolean {
  * cannot be placed: it is answered `ambiguous`, and the caller reads the level from Shopify
  * (`settleFromShopify`). A fresh read (`asRead`) wins over a report of the same time.
  */
-export async function recordShopifyAvailable(shop: string, level: ShopifyLevel, o: { asRead?: boolean } = {}): Promise<{ released: string[]; ambiguous?: true }> {
+export async function recordShopifyAvailable(
+  shop: string,
+  level: ShopifyLevel,
+  o: { asRead?: boolean } = {},
+): Promise<{ released: string[]; ambiguous?: true }> {
   const key = { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId };
   const released: string[] = [];
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -32,7 +41,8 @@ export async function recordShopifyAvailable(shop: string, level: ShopifyLevel, 
       if (count === 0) {
         const exists = await db.stockLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
         if (!exists) await db.stockLevel.create({ data: { ...key, shopifyAvailable: level.available, shopifyUpdatedAt: level.updatedAt } });
-        else if (exists.shopifyUpdatedAt?.getTime() === level.updatedAt.getTime() && exists.shopifyAvailable !== level.available) return { released, ambiguous: true };
+        else if (exists.shopifyUpdatedAt?.getTime() === level.updatedAt.getTime() && exists.shopifyAvailable !== level.available)
+          return { released, ambiguous: true };
       }
       return { released };
     } catch (error) {
@@ -67,9 +77,9 @@ export const LEDGER_LEVEL_QUERY = `#graphql
 
 /** Reads one level from Shopify and records it: what settles an ambiguous report. */
 export async function settleFromShopify(shop: string, admin: AdminGraphqlClient, inventoryItemId: string, locationId: string) {
-  const { data } = await adminGraphql<{ node: { updatedAt: string; quantities: { name: string; quantity: number }[] } | null }>(
-    admin, LEDGER_LEVEL_QUERY, { id: inventoryLevelGid(inventoryItemId, locationId) },
-  );
+  const { data } = await adminGraphql<{ node: { updatedAt: string; quantities: { name: string; quantity: number }[] } | null }>(admin, LEDGER_LEVEL_QUERY, {
+    id: inventoryLevelGid(inventoryItemId, locationId),
+  });
   if (!data.node) return { released: [] as string[] };
   const available = data.node.quantities.find((q) => q.name === "available")?.quantity ?? 0;
   return recordShopifyAvailable(shop, { inventoryItemId, locationId, available, updatedAt: new Date(data.node.updatedAt) }, { asRead: true });

@@ -33,14 +33,25 @@ async function stockedItem(min: number) {
   const level = t.store.shop().catalog.levels.find((l) => l.locationId === LOC && l.quantities.available >= min && !usedItems.has(l.inventoryItemId))!;
   usedItems.add(level.inventoryItemId);
   const inventoryItemId = `gid://shopify/InventoryItem/${level.inventoryItemId}`;
-  await ledger.recordShopifyAvailable(DEFAULT_SHOP, { inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, available: level.quantities.available, updatedAt: new Date(level.updatedAt) });
+  await ledger.recordShopifyAvailable(DEFAULT_SHOP, {
+    inventoryItemId,
+    locationId: `gid://shopify/Location/${LOC}`,
+    available: level.quantities.available,
+    updatedAt: new Date(level.updatedAt),
+  });
   return { level, inventoryItemId, original: level.quantities.available };
 }
 const usedItems = new Set<number>();
 const ledgerRow = (inventoryItemId: string) =>
-  t.db.stockLevel.findUniqueOrThrow({ where: { shop_inventoryItemId_locationId: { shop: DEFAULT_SHOP, inventoryItemId, locationId: `gid://shopify/Location/${LOC}` } } });
+  t.db.stockLevel.findUniqueOrThrow({
+    where: { shop_inventoryItemId_locationId: { shop: DEFAULT_SHOP, inventoryItemId, locationId: `gid://shopify/Location/${LOC}` } },
+  });
 const hard = async (inventoryItemId: string, quantity: number) => {
-  const r = await h.hold(DEFAULT_SHOP, { owner: { type: "checkout", id: crypto.randomUUID() }, kind: "hard", lines: [{ inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, quantity }] });
+  const r = await h.hold(DEFAULT_SHOP, {
+    owner: { type: "checkout", id: crypto.randomUUID() },
+    kind: "hard",
+    lines: [{ inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, quantity }],
+  });
   if (!r.ok) throw new Error("hold failed");
   return r.hold;
 };
@@ -94,14 +105,27 @@ describe("the Shopify mirror", () => {
     const { level, inventoryItemId, original } = await stockedItem(2);
     const held = await hard(inventoryItemId, 1);
     await mirror.queueReserves();
-    const stale = { reason: "reserved", referenceDocumentUri: `gid://holdfast/Hold/${held.id}`, changes: [{ inventoryItemId, quantity: 1,
-      from: { locationId: `gid://shopify/Location/${LOC}`, name: "available", changeFromQuantity: original + 5 },
-      to: { locationId: `gid://shopify/Location/${LOC}`, name: "reserved", changeFromQuantity: 0, ledgerDocumentUri: `gid://holdfast/Hold/${held.id}` } }] };
+    const stale = {
+      reason: "reserved",
+      referenceDocumentUri: `gid://holdfast/Hold/${held.id}`,
+      changes: [
+        {
+          inventoryItemId,
+          quantity: 1,
+          from: { locationId: `gid://shopify/Location/${LOC}`, name: "available", changeFromQuantity: original + 5 },
+          to: { locationId: `gid://shopify/Location/${LOC}`, name: "reserved", changeFromQuantity: 0, ledgerDocumentUri: `gid://holdfast/Hold/${held.id}` },
+        },
+      ],
+    };
     await t.db.shopifyInventoryMove.update({ where: { id: `${held.id}:reserve` }, data: { request: JSON.stringify(stale) } });
     expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 0, retry: 1, parked: 0 });
     expect((await t.db.shopifyInventoryMove.findUniqueOrThrow({ where: { id: `${held.id}:reserve` } })).generation).toBe(1);
     const second = await mirror.drainInventoryMoves(options(new Date(Date.now() + 3600_000)));
-    expect(second, (await t.db.shopifyInventoryMove.findUniqueOrThrow({ where: { id: `${held.id}:reserve` } })).lastError ?? "").toEqual({ done: 1, retry: 0, parked: 0 });
+    expect(second, (await t.db.shopifyInventoryMove.findUniqueOrThrow({ where: { id: `${held.id}:reserve` } })).lastError ?? "").toEqual({
+      done: 1,
+      retry: 0,
+      parked: 0,
+    });
     expect(level.quantities).toMatchObject({ available: original - 1, reserved: 1 });
   });
 
@@ -128,7 +152,10 @@ describe("the Shopify mirror", () => {
     await h.release(DEFAULT_SHOP, held.id, "shopper left at once");
     expect(await mirror.drainInventoryMoves(options())).toEqual({ done: 0, retry: 0, parked: 0 });
     const moves = await t.db.shopifyInventoryMove.findMany({ where: { holdId: held.id }, orderBy: { id: "asc" } });
-    expect(moves.map((m) => [m.action, m.state])).toEqual([["reserve", "skipped"], ["unreserve", "skipped"]]);
+    expect(moves.map((m) => [m.action, m.state])).toEqual([
+      ["reserve", "skipped"],
+      ["unreserve", "skipped"],
+    ]);
     expect(t.store.shop().adjustmentGroups.length).toBe(groupsBefore);
     expect(level.quantities).toMatchObject({ available: original, reserved: 0 });
     expect(await ledgerRow(inventoryItemId)).toMatchObject({ mirrored: 0, held: 0 });
@@ -157,21 +184,34 @@ describe("the Shopify mirror", () => {
     const { level, inventoryItemId, original } = await stockedItem(2);
     const locationId = `gid://shopify/Location/${LOC}`;
     // Another report of the same second said one more (which one is older, the times cannot tell).
-    await t.db.stockLevel.update({ where: { shop_inventoryItemId_locationId: { shop: DEFAULT_SHOP, inventoryItemId, locationId } }, data: { shopifyAvailable: original + 1 } });
+    await t.db.stockLevel.update({
+      where: { shop_inventoryItemId_locationId: { shop: DEFAULT_SHOP, inventoryItemId, locationId } },
+      data: { shopifyAvailable: original + 1 },
+    });
     const [delivery] = await t.store.sendWebhook(DEFAULT_SHOP, "inventory_levels/update", {
-      inventory_item_id: level.inventoryItemId, location_id: LOC, available: original, updated_at: level.updatedAt,
+      inventory_item_id: level.inventoryItemId,
+      location_id: LOC,
+      available: original,
+      updated_at: level.updatedAt,
     });
     expect(delivery.delivered).toBe(true);
     expect(await ledgerRow(inventoryItemId)).toMatchObject({ shopifyAvailable: original });
     // A stale report (older time) is still ignored without asking.
     await t.store.sendWebhook(DEFAULT_SHOP, "inventory_levels/update", {
-      inventory_item_id: level.inventoryItemId, location_id: LOC, available: original + 7, updated_at: new Date(Date.parse(level.updatedAt) - 60_000).toISOString(),
+      inventory_item_id: level.inventoryItemId,
+      location_id: LOC,
+      available: original + 7,
+      updated_at: new Date(Date.parse(level.updatedAt) - 60_000).toISOString(),
     });
     expect(await ledgerRow(inventoryItemId)).toMatchObject({ shopifyAvailable: original });
   });
 
   it("does not mirror soft holds", async () => {
-    const held = await h.hold(DEFAULT_SHOP, { owner: { type: "cart", id: "ghost" }, kind: "soft", lines: [{ inventoryItemId: (await stockedItem(1)).inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, quantity: 1 }] });
+    const held = await h.hold(DEFAULT_SHOP, {
+      owner: { type: "cart", id: "ghost" },
+      kind: "soft",
+      lines: [{ inventoryItemId: (await stockedItem(1)).inventoryItemId, locationId: `gid://shopify/Location/${LOC}`, quantity: 1 }],
+    });
     expect(held.ok).toBe(true);
     // A soft hold is not mirrored at all.
     expect(await t.db.shopifyInventoryMove.count({ where: { holdId: held.ok ? held.hold.id : "" } })).toBe(0);

@@ -59,7 +59,10 @@ interface MoveInput {
 
 interface MoveResult {
   inventoryMoveQuantities: {
-    inventoryAdjustmentGroup: { createdAt: string; changes: { name: string; delta: number; quantityAfterChange: number; item: { id: string }; location: { id: string } }[] } | null;
+    inventoryAdjustmentGroup: {
+      createdAt: string;
+      changes: { name: string; delta: number; quantityAfterChange: number; item: { id: string }; location: { id: string } }[];
+    } | null;
     userErrors: { field: string[] | null; message: string; code: string | null }[];
   };
 }
@@ -72,9 +75,18 @@ export function moveBackoffMs(attempts: number, random: () => number = Math.rand
 
 const documentUri = (holdId: string) => `gid://holdfast/Hold/${holdId}`;
 
-async function buildRequest(admin: AdminGraphqlClient, action: string, holdId: string, lines: { inventoryItemId: string; locationId: string; quantity: number }[], policy: RetryPolicy): Promise<MoveInput> {
+async function buildRequest(
+  admin: AdminGraphqlClient,
+  action: string,
+  holdId: string,
+  lines: { inventoryItemId: string; locationId: string; quantity: number }[],
+  policy: RetryPolicy,
+): Promise<MoveInput> {
   const levels = await adminGraphql<{ nodes: ({ item: { id: string }; location: { id: string }; quantities: { name: string; quantity: number }[] } | null)[] }>(
-    admin, MIRROR_LEVELS_QUERY, { ids: lines.map((l) => inventoryLevelGid(l.inventoryItemId, l.locationId)) }, policy,
+    admin,
+    MIRROR_LEVELS_QUERY,
+    { ids: lines.map((l) => inventoryLevelGid(l.inventoryItemId, l.locationId)) },
+    policy,
   );
   const quantity = (itemId: string, locationId: string, name: string) => {
     const level = levels.data.nodes.find((n) => n?.item.id === itemId && n.location.id === locationId);
@@ -88,7 +100,12 @@ async function buildRequest(admin: AdminGraphqlClient, action: string, holdId: s
     referenceDocumentUri: documentUri(holdId),
     changes: lines.map((l) => {
       const available = { locationId: l.locationId, name: "available", changeFromQuantity: quantity(l.inventoryItemId, l.locationId, "available") };
-      const reserved = { locationId: l.locationId, name: "reserved", changeFromQuantity: quantity(l.inventoryItemId, l.locationId, "reserved"), ledgerDocumentUri: documentUri(holdId) };
+      const reserved = {
+        locationId: l.locationId,
+        name: "reserved",
+        changeFromQuantity: quantity(l.inventoryItemId, l.locationId, "reserved"),
+        ledgerDocumentUri: documentUri(holdId),
+      };
       return { inventoryItemId: l.inventoryItemId, quantity: l.quantity, from: reserve ? available : reserved, to: reserve ? reserved : available };
     }),
   };
@@ -96,7 +113,10 @@ async function buildRequest(admin: AdminGraphqlClient, action: string, holdId: s
 
 type Outcome = "done" | "retry" | "parked";
 
-async function sendMove(task: { id: string; shop: string; holdId: string; action: string; request: string | null; generation: number; attempts: number }, o: MirrorOptions): Promise<Outcome> {
+async function sendMove(
+  task: { id: string; shop: string; holdId: string; action: string; request: string | null; generation: number; attempts: number },
+  o: MirrorOptions,
+): Promise<Outcome> {
   const policy = o.retryPolicy ?? defaultRetryPolicy;
   const admin = await o.adminFor(task.shop);
   const hold = await db.hold.findUniqueOrThrow({ where: { id: task.holdId }, select: { lines: true } });
@@ -112,12 +132,22 @@ async function sendMove(task: { id: string; shop: string; holdId: string; action
   const { inventoryAdjustmentGroup: group, userErrors } = data.inventoryMoveQuantities;
   if (!group) {
     const codes = userErrors.map((e) => e.code);
-    if (codes.includes("CHANGE_FROM_QUANTITY_STALE") || codes.includes("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED") || codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST")) {
+    if (
+      codes.includes("CHANGE_FROM_QUANTITY_STALE") ||
+      codes.includes("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED") ||
+      codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST")
+    ) {
       // Quantities moved under us: read them again and send a new request under a new key.
-      await db.shopifyInventoryMove.update({ where: { id: task.id }, data: { request: null, generation: { increment: 1 }, lastError: userErrors.map((e) => e.message).join("; ") } });
+      await db.shopifyInventoryMove.update({
+        where: { id: task.id },
+        data: { request: null, generation: { increment: 1 }, lastError: userErrors.map((e) => e.message).join("; ") },
+      });
       return "retry";
     }
-    await db.shopifyInventoryMove.update({ where: { id: task.id }, data: { state: "parked", lastError: userErrors.map((e) => `${e.code}: ${e.message}`).join("; ") } });
+    await db.shopifyInventoryMove.update({
+      where: { id: task.id },
+      data: { state: "parked", lastError: userErrors.map((e) => `${e.code}: ${e.message}`).join("; ") },
+    });
     return "parked";
   }
   const sign = task.action === "reserve" ? 1 : -1;
@@ -174,7 +204,11 @@ async function skipUnsentReserve(holdId: string): Promise<boolean> {
     where: { id: `${holdId}:reserve`, state: "pending", attempts: 0, request: null },
     data: { state: "skipped", doneAt: new Date(), lastError: "the hold ended before it was reserved in Shopify" },
   });
-  if (count) await db.shopifyInventoryMove.updateMany({ where: { holdId, action: { not: "reserve" }, state: "pending" }, data: { state: "skipped", doneAt: new Date() } });
+  if (count)
+    await db.shopifyInventoryMove.updateMany({
+      where: { holdId, action: { not: "reserve" }, state: "pending" },
+      data: { state: "skipped", doneAt: new Date() },
+    });
   return count > 0;
 }
 
@@ -198,7 +232,12 @@ export async function queueReserves(limit = 500): Promise<number> {
   }
   // SQLite has one writer: what this transaction reads stays true until it commits.
   return db.$transaction(async (tx) => {
-    const due = await tx.hold.findMany({ where: { reservePending: true }, orderBy: { createdAt: "asc" }, take: limit, select: { id: true, shop: true, createdAt: true } });
+    const due = await tx.hold.findMany({
+      where: { reservePending: true },
+      orderBy: { createdAt: "asc" },
+      take: limit,
+      select: { id: true, shop: true, createdAt: true },
+    });
     if (!due.length) return 0;
     await tx.hold.updateMany({ where: { id: { in: due.map((h) => h.id) }, reservePending: true }, data: { reservePending: false } });
     for (const h of due) {

@@ -22,11 +22,21 @@ export interface NewHoldRow {
   createdAt: Date;
 }
 
-export interface ShortLine { inventoryItemId: string; locationId: string; quantity: number; available: number; softHeld: number }
+export interface ShortLine {
+  inventoryItemId: string;
+  locationId: string;
+  quantity: number;
+  available: number;
+  softHeld: number;
+}
 
 export type PostgresPlacement = { placed: true } | { short: ShortLine[] } | { ownerHasHold: true };
 
-interface Pending { row: NewHoldRow; resolve: (p: PostgresPlacement) => void; reject: (error: unknown) => void }
+interface Pending {
+  row: NewHoldRow;
+  resolve: (p: PostgresPlacement) => void;
+  reject: (error: unknown) => void;
+}
 
 /** PostgreSQL's timestamp(3) text for a UTC instant, as Prisma writes it. */
 const utc = (d: Date) => d.toISOString().replace("Z", "");
@@ -58,7 +68,10 @@ export function createPostgresPlacements(pool: pg.Pool, maxBatch = 64) {
   /** Each refused hold's lines with what is available now (read after the batch committed). */
   async function availability(rows: NewHoldRow[]): Promise<Map<string, ShortLine[]>> {
     if (!rows.length) return new Map();
-    const result = await pool.query<{ id: string; short: ShortLine[] }>({ ...AVAILABILITY, values: [JSON.stringify(rows.map(({ id, shop, lines }) => ({ id, shop, lines })))] });
+    const result = await pool.query<{ id: string; short: ShortLine[] }>({
+      ...AVAILABILITY,
+      values: [JSON.stringify(rows.map(({ id, shop, lines }) => ({ id, shop, lines })))],
+    });
     return new Map(result.rows.map((r) => [r.id, r.short]));
   }
 

@@ -25,10 +25,16 @@ async function item(min: number) {
   const level = t.store.shop().catalog.levels.find((l) => l.locationId === 1001 && l.quantities.available >= min && !used.has(l.inventoryItemId))!;
   used.add(level.inventoryItemId);
   const inventoryItemId = `gid://shopify/InventoryItem/${level.inventoryItemId}`;
-  await ledger.recordShopifyAvailable(DEFAULT_SHOP, { inventoryItemId, locationId: LOC, available: level.quantities.available, updatedAt: new Date(level.updatedAt) });
+  await ledger.recordShopifyAvailable(DEFAULT_SHOP, {
+    inventoryItemId,
+    locationId: LOC,
+    available: level.quantities.available,
+    updatedAt: new Date(level.updatedAt),
+  });
   return { level, inventoryItemId };
 }
-const row = (inventoryItemId: string) => t.db.stockLevel.findUniqueOrThrow({ where: { shop_inventoryItemId_locationId: { shop: DEFAULT_SHOP, inventoryItemId, locationId: LOC } } });
+const row = (inventoryItemId: string) =>
+  t.db.stockLevel.findUniqueOrThrow({ where: { shop_inventoryItemId_locationId: { shop: DEFAULT_SHOP, inventoryItemId, locationId: LOC } } });
 const holdOf = async (inventoryItemId: string, quantity: number, kind: "hard" | "soft" = "soft") => {
   const res = await h.hold(DEFAULT_SHOP, { owner: { type: "cart", id: crypto.randomUUID() }, kind, lines: [{ inventoryItemId, locationId: LOC, quantity }] });
   if (!res.ok) throw new Error("hold failed");
@@ -47,7 +53,14 @@ describe("the reconciler", () => {
     await holdOf(inventoryItemId, 2);
     await t.db.stockLevel.update({ where: { shop_inventoryItemId_locationId: { shop: DEFAULT_SHOP, inventoryItemId, locationId: LOC } }, data: { held: 0 } });
     const findings = await r.reconcileShop(DEFAULT_SHOP, await admin());
-    expect(findings).toEqual([{ kind: "held_drift", subject: `${inventoryItemId}@${LOC}`, detail: { expected: { held: 2, hardHeld: 0 }, found: { held: 0, hardHeld: 0 } }, repaired: true }]);
+    expect(findings).toEqual([
+      {
+        kind: "held_drift",
+        subject: `${inventoryItemId}@${LOC}`,
+        detail: { expected: { held: 2, hardHeld: 0 }, found: { held: 0, hardHeld: 0 } },
+        repaired: true,
+      },
+    ]);
     expect((await row(inventoryItemId)).held).toBe(2);
     expect(await t.db.reconcileFinding.count({ where: { kind: "held_drift" } })).toBe(1);
   });
@@ -69,11 +82,22 @@ describe("the reconciler", () => {
     const stale = await holdOf(inventoryItemId, 1, "hard");
     await mirror.drainInventoryMoves({ adminFor: async () => admin() });
     await t.db.hold.update({ where: { id: stale.id }, data: { expiresAt: new Date(Date.now() - 5 * 60_000) } });
-    await t.db.shopifyInventoryMove.create({ data: { id: "ghost:unreserve", shop: DEFAULT_SHOP, holdId: "ghost", action: "unreserve", state: "parked", attempts: 12, lastError: "INVALID_LOCATION" } });
+    await t.db.shopifyInventoryMove.create({
+      data: { id: "ghost:unreserve", shop: DEFAULT_SHOP, holdId: "ghost", action: "unreserve", state: "parked", attempts: 12, lastError: "INVALID_LOCATION" },
+    });
     const findings = await r.reconcileShop(DEFAULT_SHOP, await admin());
-    expect(findings.map((f) => [f.kind, f.subject])).toEqual(expect.arrayContaining([["hold_past_expiry", stale.id], ["move_parked", "ghost:unreserve"]]));
+    expect(findings.map((f) => [f.kind, f.subject])).toEqual(
+      expect.arrayContaining([
+        ["hold_past_expiry", stale.id],
+        ["move_parked", "ghost:unreserve"],
+      ]),
+    );
     expect((await h.status(DEFAULT_SHOP, stale.id)).state).toBe("expired");
-    expect(await t.db.shopifyInventoryMove.findUniqueOrThrow({ where: { id: "ghost:unreserve" } })).toMatchObject({ state: "pending", attempts: 0, generation: 1 });
+    expect(await t.db.shopifyInventoryMove.findUniqueOrThrow({ where: { id: "ghost:unreserve" } })).toMatchObject({
+      state: "pending",
+      attempts: 0,
+      generation: 1,
+    });
     await t.db.shopifyInventoryMove.delete({ where: { id: "ghost:unreserve" } });
     await mirror.drainInventoryMoves({ adminFor: async () => admin() });
   });
@@ -86,6 +110,8 @@ describe("the reconciler", () => {
     expect(level.quantities.reserved).toBe(1);
     level.quantities.reserved = 0; // another app released our reservation
     const findings = await r.reconcileShop(DEFAULT_SHOP, await admin());
-    expect(findings).toEqual([{ kind: "mirror_exceeds_reserved", subject: `${inventoryItemId}@${LOC}`, detail: { mirrored: 1, shopifyReserved: 0 }, repaired: false }]);
+    expect(findings).toEqual([
+      { kind: "mirror_exceeds_reserved", subject: `${inventoryItemId}@${LOC}`, detail: { mirrored: 1, shopifyReserved: 0 }, repaired: false },
+    ]);
   });
 });

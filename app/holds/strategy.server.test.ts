@@ -13,7 +13,9 @@ afterAll(async () => t?.close());
 
 describe("hold strategies", () => {
   it("decide the kind of hold at each moment", () => {
-    const table = Object.fromEntries(HOLD_STRATEGIES.map((st) => [st, (["add_to_cart", "checkout_start", "payment"] as const).map((m) => s.holdKindAt(st, m))]));
+    const table = Object.fromEntries(
+      HOLD_STRATEGIES.map((st) => [st, (["add_to_cart", "checkout_start", "payment"] as const).map((m) => s.holdKindAt(st, m))]),
+    );
     expect(table).toEqual({
       checkout_start: [null, "hard", "hard"],
       final_check: [null, null, "hard"],

@@ -68,7 +68,13 @@ describe("idempotency keys", () => {
     const w = writer("crash");
     const past = new Date(Date.now() - idem.LEASE_MS - 1000);
     await t.db.idempotencyKey.create({
-      data: { ...scope("k4"), fingerprint: idem.fingerprintOf("POST", "/api/v1/carts/c1/lines", { quantity: 2 }), state: "in_progress", lockedUntil: past, expiresAt: new Date(Date.now() + 3600_000) },
+      data: {
+        ...scope("k4"),
+        fingerprint: idem.fingerprintOf("POST", "/api/v1/carts/c1/lines", { quantity: 2 }),
+        state: "in_progress",
+        lockedUntil: past,
+        expiresAt: new Date(Date.now() + 3600_000),
+      },
     });
     const retry = await idem.runIdempotent(scope("k4"), request(), w.handler);
     expect(retry.kind).toBe("executed");

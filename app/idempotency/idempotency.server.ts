@@ -17,8 +17,16 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-export interface IdempotentAnswer { status: number; body: unknown; headers?: Record<string, string> }
-export interface IdempotencyScope { shop: string; clientId: string; key: string }
+export interface IdempotentAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+export interface IdempotencyScope {
+  shop: string;
+  clientId: string;
+  key: string;
+}
 
 export type IdempotencyOutcome =
   | { kind: "executed"; answer: IdempotentAnswer }
@@ -30,10 +38,19 @@ export type IdempotencyOutcome =
 /** A stable fingerprint of a request: method, path and the JSON body with keys sorted. */
 export function fingerprintOf(method: string, path: string, body: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
-  return createHash("sha256").update(`${method.toUpperCase()} ${path}\n${JSON.stringify(canonical(body ?? null))}`).digest("hex");
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash("sha256")
+    .update(`${method.toUpperCase()} ${path}\n${JSON.stringify(canonical(body ?? null))}`)
+    .digest("hex");
 }
-
 
 async function claim(scope: IdempotencyScope, fingerprint: string, now: Date): Promise<IdempotencyOutcome | "claimed"> {
   const id = { shop_clientId_key: scope };
@@ -54,7 +71,10 @@ async function claim(scope: IdempotencyScope, fingerprint: string, now: Date): P
     }
     if (existing.fingerprint !== fingerprint) return { kind: "mismatch" };
     if (existing.state === "done")
-      return { kind: "replayed", answer: { status: existing.status!, body: JSON.parse(existing.body ?? "null"), headers: JSON.parse(existing.headers ?? "{}") } };
+      return {
+        kind: "replayed",
+        answer: { status: existing.status!, body: JSON.parse(existing.body ?? "null"), headers: JSON.parse(existing.headers ?? "{}") },
+      };
     if (existing.lockedUntil && existing.lockedUntil > now)
       return { kind: "in_progress", retryAfterSeconds: Math.max(1, Math.ceil((existing.lockedUntil.getTime() - now.getTime()) / 1000)) };
     // The first request died without finishing (its writes rolled back with it): take over.
@@ -89,7 +109,13 @@ export async function runIdempotent(
       if (result.status < 500)
         await tx.idempotencyKey.update({
           where: { shop_clientId_key: scope },
-          data: { state: "done", lockedUntil: null, status: result.status, body: JSON.stringify(result.body ?? null), headers: JSON.stringify(result.headers ?? {}) },
+          data: {
+            state: "done",
+            lockedUntil: null,
+            status: result.status,
+            body: JSON.stringify(result.body ?? null),
+            headers: JSON.stringify(result.headers ?? {}),
+          },
         });
       return result;
     });
@@ -119,7 +145,11 @@ export function idempotencyResponse(outcome: IdempotencyOutcome): Response {
     case "mismatch":
       return json(422, { error: { code: "idempotency_key_reused", message: "This Idempotency-Key was used with a different request" } });
     case "in_progress":
-      return json(409, { error: { code: "idempotency_in_progress", message: "A request with this Idempotency-Key is still being processed; retry later" } }, { "Retry-After": String(outcome.retryAfterSeconds) });
+      return json(
+        409,
+        { error: { code: "idempotency_in_progress", message: "A request with this Idempotency-Key is still being processed; retry later" } },
+        { "Retry-After": String(outcome.retryAfterSeconds) },
+      );
     case "invalid_key":
       return json(400, { error: { code: "invalid_idempotency_key", message: outcome.message } });
   }

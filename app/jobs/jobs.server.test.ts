@@ -18,9 +18,19 @@ describe("background jobs", () => {
     const locationId = "gid://shopify/Location/1001";
     const before = level.quantities.available;
     await recordShopifyAvailable("holdfast-dev.myshopify.com", { inventoryItemId, locationId, available: before, updatedAt: new Date(level.updatedAt) });
-    const r = await hold("holdfast-dev.myshopify.com", { owner: { type: "checkout", id: "w1" }, kind: "hard", ttlMinutes: 10, lines: [{ inventoryItemId, locationId, quantity: 2 }] });
+    const r = await hold("holdfast-dev.myshopify.com", {
+      owner: { type: "checkout", id: "w1" },
+      kind: "hard",
+      ttlMinutes: 10,
+      lines: [{ inventoryItemId, locationId, quantity: 2 }],
+    });
     if (!r.ok) throw new Error("hold failed");
-    const workers = startJobs({ adminFor: async (shop) => (await t.shopify.unauthenticated.admin(shop)).admin, sweepEveryMs: 20, mirrorEveryMs: 20, log: () => {} });
+    const workers = startJobs({
+      adminFor: async (shop) => (await t.shopify.unauthenticated.admin(shop)).admin,
+      sweepEveryMs: 20,
+      mirrorEveryMs: 20,
+      log: () => {},
+    });
     try {
       await expect.poll(() => level.quantities.reserved, { timeout: 5000 }).toBe(2);
       await t.db.hold.update({ where: { id: r.hold.id }, data: { expiresAt: new Date(Date.now() - 1) } });
@@ -40,7 +50,17 @@ describe("background jobs", () => {
     sagaRunner.register(def);
     // As a crashed instance leaves it: running, its lease expired.
     await t.db.sagaRun.create({
-      data: { id: "run-left-behind", shop: "holdfast-dev.myshopify.com", saga: def.name, key: "k", activeKey: "holdfast-dev.myshopify.com|worker-resume-demo|k", input: "{}", state: "running", leaseOwner: "dead", leaseUntil: new Date(Date.now() - 1000) },
+      data: {
+        id: "run-left-behind",
+        shop: "holdfast-dev.myshopify.com",
+        saga: def.name,
+        key: "k",
+        activeKey: "holdfast-dev.myshopify.com|worker-resume-demo|k",
+        input: "{}",
+        state: "running",
+        leaseOwner: "dead",
+        leaseUntil: new Date(Date.now() - 1000),
+      },
     });
     const workers = startJobs({ adminFor: async (shop) => (await t.shopify.unauthenticated.admin(shop)).admin, sagaEveryMs: 60_000, log: () => {} });
     try {

@@ -6,9 +6,7 @@ export type DatabaseProvider = "sqlite" | "postgres";
 export function databaseProvider(url: string): DatabaseProvider {
   if (/^postgres(ql)?:\/\//i.test(url)) return "postgres";
   if (/^file:/i.test(url)) return "sqlite";
-  throw new Error(
-    `DATABASE_URL must be a SQLite file URL (file:./prisma/dev.db) or a PostgreSQL URL (postgresql://…); got "${redactUrl(url)}"`,
-  );
+  throw new Error(`DATABASE_URL must be a SQLite file URL (file:./prisma/dev.db) or a PostgreSQL URL (postgresql://…); got "${redactUrl(url)}"`);
 }
 
 /** Discrete fields rather than a connection string: pg lets a connection string win over

@@ -35,12 +35,22 @@ describe("libsql statement cache", () => {
     await expect(insert(1, 2)).rejects.toThrow(/UNIQUE/);
     await expect(insert(2, -1)).rejects.toThrow(/CHECK/);
     await insert(3, 3);
-    expect(await rows()).toEqual([[1, 1], [3, 3]]);
+    expect(await rows()).toEqual([
+      [1, 1],
+      [3, 3],
+    ]);
     await cached.client.execute("BEGIN IMMEDIATE");
     await insert(4, 4);
-    expect(await rows()).toEqual([[1, 1], [3, 3], [4, 4]]);
+    expect(await rows()).toEqual([
+      [1, 1],
+      [3, 3],
+      [4, 4],
+    ]);
     await cached.client.execute("ROLLBACK");
-    expect(await rows()).toEqual([[1, 1], [3, 3]]);
+    expect(await rows()).toEqual([
+      [1, 1],
+      [3, 3],
+    ]);
   });
 
   it("keeps at most its capacity, dropping the least recently used", async () => {
@@ -61,7 +71,10 @@ describe("libsql statement cache", () => {
     await cached.client.execute(`ALTER TABLE "Probe" ADD COLUMN "note" TEXT`);
     await cached.client.execute(`CREATE INDEX "Probe_n" ON "Probe" ("n")`);
     await insert(2, 2);
-    expect(await rows()).toEqual([[1, 1], [2, 2]]);
+    expect(await rows()).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
   });
 
   it("is only for local files", () => {

@@ -10,11 +10,19 @@ import { ShopifyThrottledError, ShopifyUnavailableError } from "../shopify/admin
 
 export type Upstream = "shopify" | "stripe" | "upstream" | "database";
 
-export interface UpstreamFailure { upstream: Upstream; retryAfterSeconds: number; reason: string }
+export interface UpstreamFailure {
+  upstream: Upstream;
+  retryAfterSeconds: number;
+  reason: string;
+}
 
 /** Raised by our own adapters when a service cannot answer now. */
 export class UpstreamUnavailableError extends Error {
-  constructor(readonly upstream: Upstream, readonly retryAfterSeconds: number, message: string) {
+  constructor(
+    readonly upstream: Upstream,
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
     super(message);
     this.name = "UpstreamUnavailableError";
   }
@@ -38,8 +46,13 @@ export function upstreamFailure(error: unknown): UpstreamFailure | undefined {
   if (error instanceof ShopifyUnavailableError) return { upstream: "shopify", retryAfterSeconds: 5, reason: "Shopify is not answering just now" };
   // The Shopify app library throws Shopify's own 429 or 5xx as a Response (its request-scoped clients).
   if (error instanceof Response && (error.status === 429 || error.status >= 500))
-    return { upstream: "shopify", retryAfterSeconds: seconds(Number(error.headers.get("Retry-After")) || undefined, error.status === 429 ? 2 : 5), reason: "Shopify is not answering just now" };
-  if (error instanceof HttpThrottlingError) return { upstream: "shopify", retryAfterSeconds: seconds(error.response.retryAfter, 2), reason: "Shopify is throttling this shop's API calls" };
+    return {
+      upstream: "shopify",
+      retryAfterSeconds: seconds(Number(error.headers.get("Retry-After")) || undefined, error.status === 429 ? 2 : 5),
+      reason: "Shopify is not answering just now",
+    };
+  if (error instanceof HttpThrottlingError)
+    return { upstream: "shopify", retryAfterSeconds: seconds(error.response.retryAfter, 2), reason: "Shopify is throttling this shop's API calls" };
   if (error instanceof HttpRetriableError || error instanceof HttpMaxRetriesError || error instanceof HttpRequestError)
     return { upstream: "shopify", retryAfterSeconds: 5, reason: "Shopify is not answering just now" };
   if (error instanceof GraphqlQueryError) {
@@ -47,11 +60,13 @@ export function upstreamFailure(error: unknown): UpstreamFailure | undefined {
     if (codes.includes("THROTTLED")) return { upstream: "shopify", retryAfterSeconds: 2, reason: "Shopify is throttling this shop's API calls" };
     if (codes.includes("INTERNAL_SERVER_ERROR")) return { upstream: "shopify", retryAfterSeconds: 5, reason: "Shopify is not answering just now" };
     const status = (error.response as { code?: number; status?: number } | undefined)?.code ?? (error.response as { status?: number } | undefined)?.status;
-    if (typeof status === "number" && (status >= 500 || status === 429)) return { upstream: "shopify", retryAfterSeconds: 5, reason: "Shopify is not answering just now" };
+    if (typeof status === "number" && (status >= 500 || status === 429))
+      return { upstream: "shopify", retryAfterSeconds: 5, reason: "Shopify is not answering just now" };
     return undefined;
   }
   if (error instanceof Stripe.errors.StripeError) {
-    if (error instanceof Stripe.errors.StripeRateLimitError || error.statusCode === 429) return { upstream: "stripe", retryAfterSeconds: 2, reason: "Stripe is limiting requests just now" };
+    if (error instanceof Stripe.errors.StripeRateLimitError || error.statusCode === 429)
+      return { upstream: "stripe", retryAfterSeconds: 2, reason: "Stripe is limiting requests just now" };
     if (error instanceof Stripe.errors.StripeConnectionError || (error.statusCode ?? 0) >= 500 || error.type === "StripeAPIError")
       return { upstream: "stripe", retryAfterSeconds: 5, reason: "Stripe is not answering just now" };
     return undefined;
@@ -62,7 +77,8 @@ export function upstreamFailure(error: unknown): UpstreamFailure | undefined {
   if (code === "P1008" || code === "P2024" || code === "P2034" || code === "40P01" || code === "40001" || code === "SQLITE_BUSY")
     return { upstream: "database", retryAfterSeconds: 1, reason: "The database is busy" };
   // fetch's own failures (refused, reset, DNS) and timeouts, from whichever client made the call.
-  if (error instanceof TypeError && error.message === "fetch failed") return { upstream: "upstream", retryAfterSeconds: 5, reason: "A service we depend on is not answering just now" };
+  if (error instanceof TypeError && error.message === "fetch failed")
+    return { upstream: "upstream", retryAfterSeconds: 5, reason: "A service we depend on is not answering just now" };
   if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError"))
     return { upstream: "upstream", retryAfterSeconds: 5, reason: "A service we depend on took too long to answer" };
   return undefined;

@@ -35,15 +35,27 @@ function paymentSaga(card: string) {
       action: async (c) => {
         const pi = await payments.withStripeBackoff(() =>
           payments.stripe().paymentIntents.create(
-            { amount: c.input.amount, currency: "usd", capture_method: "manual", metadata: { [runner.RUN_METADATA.run]: c.runId, [runner.RUN_METADATA.shop]: c.shop } },
+            {
+              amount: c.input.amount,
+              currency: "usd",
+              capture_method: "manual",
+              metadata: { [runner.RUN_METADATA.run]: c.runId, [runner.RUN_METADATA.shop]: c.shop },
+            },
             { idempotencyKey: c.idempotencyKey },
           ),
         );
-        await payments.stripe().paymentIntents.confirm(pi.id, { payment_method: card }, { idempotencyKey: `${c.idempotencyKey}:confirm` }).catch(() => undefined);
+        await payments
+          .stripe()
+          .paymentIntents.confirm(pi.id, { payment_method: card }, { idempotencyKey: `${c.idempotencyKey}:confirm` })
+          .catch(() => undefined);
         return pi.id;
       },
       compensation: async (c, id) => {
-        if (typeof id === "string") await payments.stripe().paymentIntents.cancel(id, {}, { idempotencyKey: `${c.idempotencyKey}:cancel` }).catch(() => undefined);
+        if (typeof id === "string")
+          await payments
+            .stripe()
+            .paymentIntents.cancel(id, {}, { idempotencyKey: `${c.idempotencyKey}:cancel` })
+            .catch(() => undefined);
       },
     }),
     s.step("await payment", { action: async () => new s.WaitFor(events.PAYMENT_AUTHORIZED) }),
@@ -72,21 +84,36 @@ describe("Stripe webhooks", () => {
     const pi = sim.paymentIntents.get(String(done.results.authorize))!;
     expect(pi.status).toBe("succeeded");
     // The handler records its outcome once the run it moved has gone as far as it can.
-    await until(async () => (await t.db.stripeEvent.findMany({ where: { shop: SHOP, type: "payment_intent.amount_capturable_updated", outcome: { not: null } } })).length === 1);
+    await until(
+      async () =>
+        (await t.db.stripeEvent.findMany({ where: { shop: SHOP, type: "payment_intent.amount_capturable_updated", outcome: { not: null } } })).length === 1,
+    );
     const recorded = await t.db.stripeEvent.findMany({ where: { shop: SHOP, type: "payment_intent.amount_capturable_updated" } });
     expect(recorded.map((e) => e.outcome)).toEqual(["checkout resumed"]);
 
     // Stripe delivering the same event again: acknowledged, not handled twice.
     const event = sim.events.find((e) => e.type === "payment_intent.amount_capturable_updated" && (e.data as { object: { id: string } }).object.id === pi.id)!;
     const body = JSON.stringify(event, null, 2);
-    const again = await fetch(`${t.url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": sim.sign(body, secret) }, body });
+    const again = await fetch(`${t.url}/webhooks/stripe`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Stripe-Signature": sim.sign(body, secret) },
+      body,
+    });
     expect(await again.json()).toEqual({ received: true, duplicate: true });
     expect(await t.db.stripeEvent.count({ where: { id: String(event.id) } })).toBe(1);
   });
 
   it("a bad or missing signature is refused with 400 and has no effect", async () => {
-    const body = JSON.stringify({ id: "evt_forged", type: "payment_intent.canceled", data: { object: { id: "pi_x", object: "payment_intent", metadata: {} } } });
-    const forged = await fetch(`${t.url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": sim.sign(body, "whsec_wrong") }, body });
+    const body = JSON.stringify({
+      id: "evt_forged",
+      type: "payment_intent.canceled",
+      data: { object: { id: "pi_x", object: "payment_intent", metadata: {} } },
+    });
+    const forged = await fetch(`${t.url}/webhooks/stripe`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Stripe-Signature": sim.sign(body, "whsec_wrong") },
+      body,
+    });
     expect(forged.status).toBe(400);
     const unsigned = await fetch(`${t.url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
     expect(unsigned.status).toBe(400);

@@ -38,7 +38,10 @@ const noWait = { ...({} as object), maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 
 describe("Stripe through stripe-node against the local simulator", () => {
   it("a manual-capture PaymentIntent: created, confirmed with a card, captured; another cancelled", async () => {
     const s = payments.stripe();
-    const pi = await s.paymentIntents.create({ amount: 4599, currency: "usd", capture_method: "manual", metadata: { cart: "c1" } }, { idempotencyKey: "k-create-1" });
+    const pi = await s.paymentIntents.create(
+      { amount: 4599, currency: "usd", capture_method: "manual", metadata: { cart: "c1" } },
+      { idempotencyKey: "k-create-1" },
+    );
     expect(pi).toMatchObject({ status: "requires_payment_method", amount: 4599, currency: "usd", metadata: { cart: "c1" } });
     expect(pi.client_secret).toMatch(new RegExp(`^${pi.id}_secret_`));
     const confirmed = await s.paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa" }, { idempotencyKey: "k-confirm-1" });
@@ -59,7 +62,9 @@ describe("Stripe through stripe-node against the local simulator", () => {
     const b = await s.paymentIntents.create({ amount: 2500, currency: "usd" }, { idempotencyKey: "k-same" });
     expect(b.id).toBe(a.id);
     expect(b.lastResponse.headers["idempotent-replayed"]).toBe("true");
-    await expect(s.paymentIntents.create({ amount: 2600, currency: "usd" }, { idempotencyKey: "k-same" })).rejects.toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+    await expect(s.paymentIntents.create({ amount: 2600, currency: "usd" }, { idempotencyKey: "k-same" })).rejects.toBeInstanceOf(
+      Stripe.errors.StripeIdempotencyError,
+    );
     expect([...sim.paymentIntents.values()].filter((p) => p.amount === 2500)).toHaveLength(1);
   });
 
@@ -105,7 +110,9 @@ describe("Stripe through stripe-node against the local simulator", () => {
     expect(pi.amount).toBe(700);
     expect(sim.requests.filter((r) => r.idempotencyKey === "k-429")).toHaveLength(3);
     sim.faults.push({ path: "^/v1/payment_intents$", method: "POST", status: 429, shouldRetry: false, times: 1 });
-    await expect(payments.withStripeBackoff(() => s.paymentIntents.create({ amount: 800, currency: "usd" }, { idempotencyKey: "k-429-no" }), noWait)).rejects.toMatchObject({ statusCode: 429 });
+    await expect(
+      payments.withStripeBackoff(() => s.paymentIntents.create({ amount: 800, currency: "usd" }, { idempotencyKey: "k-429-no" }), noWait),
+    ).rejects.toMatchObject({ statusCode: 429 });
     expect(sim.requests.filter((r) => r.idempotencyKey === "k-429-no")).toHaveLength(1);
   });
 
@@ -113,7 +120,8 @@ describe("Stripe through stripe-node against the local simulator", () => {
     const s = payments.stripe();
     const pi = await s.paymentIntents.create({ amount: 1500, currency: "usd", capture_method: "manual" });
     await s.paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa" });
-    for (let i = 0; i < 50 && !received.some((r) => r.body.includes(pi.id) && r.body.includes("amount_capturable_updated")); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && !received.some((r) => r.body.includes(pi.id) && r.body.includes("amount_capturable_updated")); i++)
+      await new Promise((r) => setTimeout(r, 20));
     const delivery = received.find((r) => r.body.includes(pi.id) && r.body.includes("amount_capturable_updated"))!;
     const event = payments.verifyWebhook(delivery.body, delivery.signature);
     expect(event).toMatchObject({ type: "payment_intent.amount_capturable_updated", data: { object: { id: pi.id } } });

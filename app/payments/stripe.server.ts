@@ -32,8 +32,20 @@ export function forgetStripeClient() {
   client = undefined;
 }
 
-export interface BackoffPolicy { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; sleep: (ms: number) => Promise<void>; random: () => number }
-export const defaultBackoff: BackoffPolicy = { maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 8_000, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random };
+export interface BackoffPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+export const defaultBackoff: BackoffPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  random: Math.random,
+};
 
 const shouldRetryHeader = (error: unknown) => {
   const headers = (error as { headers?: Record<string, string> })?.headers ?? {};
@@ -61,20 +73,41 @@ export async function withStripeBackoff<T>(call: () => Promise<T>, policy: Backo
   }
 }
 
-export interface ShopperMessage { code: string; message: string; retryWithAnotherCard: boolean }
+export interface ShopperMessage {
+  code: string;
+  message: string;
+  retryWithAnotherCard: boolean;
+}
 
 /** What the shopper is told when a card is declined or needs authentication. */
 export function shopperMessage(error: { code?: string | null; decline_code?: string | null } | null | undefined): ShopperMessage {
   const decline = error?.decline_code ?? undefined;
   const code = error?.code ?? undefined;
-  if (decline === "insufficient_funds") return { code: "insufficient_funds", message: "Your card has insufficient funds. Try another card.", retryWithAnotherCard: true };
-  if (code === "expired_card" || decline === "expired_card") return { code: "expired_card", message: "Your card has expired. Check the expiry date or use another card.", retryWithAnotherCard: true };
-  if (code === "incorrect_cvc" || decline === "incorrect_cvc") return { code: "incorrect_cvc", message: "The card's security code is incorrect. Check it and try again.", retryWithAnotherCard: true };
-  if (code === "processing_error" || decline === "processing_error") return { code: "processing_error", message: "Your card could not be processed just now. Try again in a moment; you were not charged.", retryWithAnotherCard: false };
+  if (decline === "insufficient_funds")
+    return { code: "insufficient_funds", message: "Your card has insufficient funds. Try another card.", retryWithAnotherCard: true };
+  if (code === "expired_card" || decline === "expired_card")
+    return { code: "expired_card", message: "Your card has expired. Check the expiry date or use another card.", retryWithAnotherCard: true };
+  if (code === "incorrect_cvc" || decline === "incorrect_cvc")
+    return { code: "incorrect_cvc", message: "The card's security code is incorrect. Check it and try again.", retryWithAnotherCard: true };
+  if (code === "processing_error" || decline === "processing_error")
+    return {
+      code: "processing_error",
+      message: "Your card could not be processed just now. Try again in a moment; you were not charged.",
+      retryWithAnotherCard: false,
+    };
   if (code === "payment_intent_authentication_failure" || code === "authentication_required" || decline === "authentication_required")
-    return { code: "authentication_required", message: "Your bank needs you to confirm this payment. Complete the check from your bank, or use another card.", retryWithAnotherCard: true };
-  if (code === "card_declined" || decline) return { code: "card_declined", message: "Your card was declined. Use another card, or contact your bank.", retryWithAnotherCard: true };
-  return { code: "payment_failed", message: "The payment did not go through. You were not charged; try again or use another card.", retryWithAnotherCard: true };
+    return {
+      code: "authentication_required",
+      message: "Your bank needs you to confirm this payment. Complete the check from your bank, or use another card.",
+      retryWithAnotherCard: true,
+    };
+  if (code === "card_declined" || decline)
+    return { code: "card_declined", message: "Your card was declined. Use another card, or contact your bank.", retryWithAnotherCard: true };
+  return {
+    code: "payment_failed",
+    message: "The payment did not go through. You were not charged; try again or use another card.",
+    retryWithAnotherCard: true,
+  };
 }
 
 /** Verifies a webhook's Stripe-Signature on the exact raw body (300 s tolerance) and returns its event. */

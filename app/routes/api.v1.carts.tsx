@@ -6,7 +6,14 @@ import { requestCustomer } from "../cart/customers.server";
 import { shopCurrency } from "../shop/shopify-settings.server";
 import { zodMessage } from "../lib/api.server";
 
-const body = z.object({ cartToken: z.string({ invalid_type_error: "cartToken must be a string (the cart's token) or null" }).max(64, "cartToken is at most 64 characters").nullish() }).passthrough();
+const body = z
+  .object({
+    cartToken: z
+      .string({ invalid_type_error: "cartToken must be a string (the cart's token) or null" })
+      .max(64, "cartToken is at most 64 characters")
+      .nullish(),
+  })
+  .passthrough();
 
 /** The guest's cart token: in the body, the header, or the cookie, in that order. */
 async function tokenOf(request: Request, shop: string, raw: unknown): Promise<string | null> {

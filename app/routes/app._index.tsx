@@ -66,8 +66,8 @@ export default function Home() {
                 No shopper buys stock that isn't there
               </Text>
               <Text as="p">
-                Holdfast reserves inventory for each shopper while they check out, for a time you choose, and gives it back
-                automatically when they leave. Totals are shown early and exactly, and a checkout never charges twice.
+                Holdfast reserves inventory for each shopper while they check out, for a time you choose, and gives it back automatically when they leave.
+                Totals are shown early and exactly, and a checkout never charges twice.
               </Text>
             </BlockStack>
           </Card>

@@ -47,9 +47,7 @@ export default function Payments() {
               {!configured || !status ? (
                 <Text as="p">Payments are not enabled on this Holdfast installation (no platform Stripe key).</Text>
               ) : status.state === "ready" ? (
-                <Text as="p">
-                  Checkout payments go to your Stripe account {status.accountId}. Refunds and payouts are in your Stripe dashboard.
-                </Text>
+                <Text as="p">Checkout payments go to your Stripe account {status.accountId}. Refunds and payouts are in your Stripe dashboard.</Text>
               ) : (
                 <BlockStack gap="200">
                   <Text as="p">

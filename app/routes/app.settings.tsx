@@ -13,7 +13,10 @@ import { listStrategyOverrides, productTitles, removeStrategyOverride, setStrate
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   const overrides = await listStrategyOverrides(session.shop);
-  const titles = await productTitles(admin, overrides.map((o) => o.productId));
+  const titles = await productTitles(
+    admin,
+    overrides.map((o) => o.productId),
+  );
   return json({
     policy: await readHoldPolicy(session.shop),
     totalsMode: await readTotalsMode(session.shop),
@@ -95,7 +98,15 @@ function StrategyOverrides() {
           <input type="hidden" name="intent" value="add_override" />
           <FormLayout>
             <FormLayout.Group>
-              <TextField label="Product ID" name="productId" value={productId} onChange={setProductId} autoComplete="off" helpText="The number in the product's admin URL, or its gid" error={errors.productId} />
+              <TextField
+                label="Product ID"
+                name="productId"
+                value={productId}
+                onChange={setProductId}
+                autoComplete="off"
+                helpText="The number in the product's admin URL, or its gid"
+                error={errors.productId}
+              />
               <Select
                 label="Strategy"
                 name="strategy"

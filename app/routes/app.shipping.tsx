@@ -16,15 +16,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const currency = await shopCurrency(session.shop);
   const rates = await listShippingRates(session.shop);
-  const taxes = (await listTaxRules(session.shop)).map((r) => ({ ...r, percent: `${Math.trunc(r.basisPoints / 100)}.${String(r.basisPoints % 100).padStart(2, "0")}` }));
+  const taxes = (await listTaxRules(session.shop)).map((r) => ({
+    ...r,
+    percent: `${Math.trunc(r.basisPoints / 100)}.${String(r.basisPoints % 100).padStart(2, "0")}`,
+  }));
   const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { rateProviderUrl: true } });
   return json({
     currency,
     taxes,
     rateProviderUrl: shop?.rateProviderUrl ?? "",
     rates: rates.map((r) => ({
-      id: r.id, title: r.title, kind: r.kind,
-      price: r.kind === "flat" ? formatDecimal(r.amount, currency) : r.bands.map((b) => `up to ${b.upToGrams} g: ${formatDecimal(b.amount, currency)}`).join(", "),
+      id: r.id,
+      title: r.title,
+      kind: r.kind,
+      price:
+        r.kind === "flat" ? formatDecimal(r.amount, currency) : r.bands.map((b) => `up to ${b.upToGrams} g: ${formatDecimal(b.amount, currency)}`).join(", "),
       freeOver: r.freeOver !== undefined ? formatDecimal(r.freeOver, currency) : null,
     })),
   });
@@ -48,7 +54,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     // A percentage with at most two decimals is a whole number of basis points.
     const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(String(form.get("percent") ?? "").trim());
     const parsed = taxRuleSchema.safeParse({
-      country: form.get("country"), province: form.get("province") ?? "",
+      country: form.get("country"),
+      province: form.get("province") ?? "",
       basisPoints: m ? Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0")) : Number.NaN,
       shipping: form.get("taxShipping") === "on",
     });
@@ -83,12 +90,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   let candidate: unknown;
   if (kind === "weight") {
     // One band a line: "1000: 5.99" (up to 1000 g costs 5.99).
-    const bands = String(form.get("bands") ?? "").split("\n").map((l) => l.trim()).filter(Boolean).map((line) => {
-      const m = /^(\d+)\s*:\s*(\S+)$/.exec(line);
-      const amount = m ? money(m[2], currency, "Each band's amount") : "x";
-      if (!m || typeof amount === "string") errors.bands = "Write one band a line, as grams: amount (1000: 5.99)";
-      return { upToGrams: m ? Number(m[1]) : 0, amount: typeof amount === "number" ? amount : 0 };
-    });
+    const bands = String(form.get("bands") ?? "")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((line) => {
+        const m = /^(\d+)\s*:\s*(\S+)$/.exec(line);
+        const amount = m ? money(m[2], currency, "Each band's amount") : "x";
+        if (!m || typeof amount === "string") errors.bands = "Write one band a line, as grams: amount (1000: 5.99)";
+        return { upToGrams: m ? Number(m[1]) : 0, amount: typeof amount === "number" ? amount : 0 };
+      });
     candidate = { kind, title: form.get("title"), bands, freeOver };
   } else {
     const amount = money(form.get("amount"), currency, "Price");
@@ -158,13 +169,39 @@ export default function Shipping() {
                     New rate
                   </Text>
                   <TextField label="Title" name="title" value={title} onChange={setTitle} autoComplete="off" error={errors.title} />
-                  <Select label="Kind" name="kind" options={[{ label: "Flat price", value: "flat" }, { label: "By weight", value: "weight" }]} value={kind} onChange={setKind} />
+                  <Select
+                    label="Kind"
+                    name="kind"
+                    options={[
+                      { label: "Flat price", value: "flat" },
+                      { label: "By weight", value: "weight" },
+                    ]}
+                    value={kind}
+                    onChange={setKind}
+                  />
                   {kind === "flat" ? (
                     <TextField label="Price" name="amount" value={amount} onChange={setAmount} autoComplete="off" placeholder="5.99" error={errors.amount} />
                   ) : (
-                    <TextField label="Weight bands" name="bands" value={bands} onChange={setBands} multiline={3} autoComplete="off" helpText="One a line: up to grams: price (1000: 5.99)" error={errors.bands} />
+                    <TextField
+                      label="Weight bands"
+                      name="bands"
+                      value={bands}
+                      onChange={setBands}
+                      multiline={3}
+                      autoComplete="off"
+                      helpText="One a line: up to grams: price (1000: 5.99)"
+                      error={errors.bands}
+                    />
                   )}
-                  <TextField label="Free over (optional)" name="freeOver" value={freeOver} onChange={setFreeOver} autoComplete="off" placeholder="50.00" error={errors.freeOver} />
+                  <TextField
+                    label="Free over (optional)"
+                    name="freeOver"
+                    value={freeOver}
+                    onChange={setFreeOver}
+                    autoComplete="off"
+                    placeholder="50.00"
+                    error={errors.freeOver}
+                  />
                   <Button submit variant="primary">
                     Add rate
                   </Button>
@@ -201,9 +238,33 @@ export default function Shipping() {
                   <input type="hidden" name="intent" value="tax" />
                   <FormLayout>
                     <FormLayout.Group>
-                      <TextField label="Country" name="country" value={country} onChange={setCountry} autoComplete="off" placeholder="US" error={errors.country} />
-                      <TextField label="Province (optional)" name="province" value={province} onChange={setProvince} autoComplete="off" placeholder="NY" error={errors.province} />
-                      <TextField label="Rate (%)" name="percent" value={percent} onChange={setPercent} autoComplete="off" placeholder="8.88" error={errors.basisPoints} />
+                      <TextField
+                        label="Country"
+                        name="country"
+                        value={country}
+                        onChange={setCountry}
+                        autoComplete="off"
+                        placeholder="US"
+                        error={errors.country}
+                      />
+                      <TextField
+                        label="Province (optional)"
+                        name="province"
+                        value={province}
+                        onChange={setProvince}
+                        autoComplete="off"
+                        placeholder="NY"
+                        error={errors.province}
+                      />
+                      <TextField
+                        label="Rate (%)"
+                        name="percent"
+                        value={percent}
+                        onChange={setPercent}
+                        autoComplete="off"
+                        placeholder="8.88"
+                        error={errors.basisPoints}
+                      />
                     </FormLayout.Group>
                     <label>
                       <input type="checkbox" name="taxShipping" /> Tax shipping too

@@ -5,7 +5,14 @@ import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layou
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
-import { createStorefrontKey, listStorefrontKeys, newKeySchema, revokeStorefrontKey, rotateStorefrontKey, STOREFRONT_KEY_HEADER } from "../storefront/keys.server";
+import {
+  createStorefrontKey,
+  listStorefrontKeys,
+  newKeySchema,
+  revokeStorefrontKey,
+  rotateStorefrontKey,
+  STOREFRONT_KEY_HEADER,
+} from "../storefront/keys.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -20,7 +27,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const intent = String(form.get("intent") ?? "");
   const answer = (status: number, body: ActionData) => json(body, { status });
   if (intent === "create") {
-    const origins = String(form.get("allowedOrigins") ?? "").split(/[\s,]+/).filter(Boolean);
+    const origins = String(form.get("allowedOrigins") ?? "")
+      .split(/[\s,]+/)
+      .filter(Boolean);
     const parsed = newKeySchema.safeParse({ name: form.get("name"), allowedOrigins: origins });
     if (!parsed.success) {
       const errors: ActionData["errors"] = {};
@@ -50,7 +59,7 @@ export default function StorefrontKeys() {
   const { search } = useLocation();
   const [name, setName] = useState("");
   const [origins, setOrigins] = useState("");
-  const errors = result?.intent === "create" ? result.errors ?? {} : {};
+  const errors = result?.intent === "create" ? (result.errors ?? {}) : {};
   return (
     <Page title="Storefront keys" backAction={{ content: "Home", url: `/app${search}` }}>
       <TitleBar title="Storefront keys" />
@@ -61,9 +70,7 @@ export default function StorefrontKeys() {
               <Banner tone="warning" title={`Copy the secret for “${result.keyName}” now: it is not shown again`}>
                 <BlockStack gap="200">
                   <TextField label="Secret" labelHidden value={result.secret} readOnly autoComplete="off" monospaced selectTextOnFocus />
-                  <Text as="p">
-                    Your storefront sends it in the {header} header.
-                  </Text>
+                  <Text as="p">Your storefront sends it in the {header} header.</Text>
                 </BlockStack>
               </Banner>
             )}
@@ -88,7 +95,8 @@ export default function StorefrontKeys() {
                         <Badge tone={k.revokedAt ? "critical" : "success"}>{k.revokedAt ? "Revoked" : "Active"}</Badge>
                       </InlineStack>
                       <Text as="span" tone="subdued">
-                        {k.id} · {k.allowedOrigins.length ? k.allowedOrigins.join(", ") : "server-to-server only"} · last used {k.lastUsedAt ? new Date(k.lastUsedAt).toUTCString() : "never"}
+                        {k.id} · {k.allowedOrigins.length ? k.allowedOrigins.join(", ") : "server-to-server only"} · last used{" "}
+                        {k.lastUsedAt ? new Date(k.lastUsedAt).toUTCString() : "never"}
                       </Text>
                     </BlockStack>
                     {!k.revokedAt && (
@@ -96,7 +104,9 @@ export default function StorefrontKeys() {
                         <Form method="post">
                           <input type="hidden" name="intent" value="rotate" />
                           <input type="hidden" name="id" value={k.id} />
-                          <Button submit accessibilityLabel={`Rotate ${k.name}`}>Rotate</Button>
+                          <Button submit accessibilityLabel={`Rotate ${k.name}`}>
+                            Rotate
+                          </Button>
                         </Form>
                         <Form method="post">
                           <input type="hidden" name="intent" value="revoke" />

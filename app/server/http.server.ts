@@ -31,8 +31,13 @@ const jsonError = (status: number, code: string, message: string) => JSON.string
  */
 function refuse(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], status: number, code: string, message: string) {
   const origin = req.headers.origin;
-  if (origin && req.originalUrl.startsWith("/api/")) res.set({ "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", Vary: "Origin" });
-  res.status(status).type("application/json").set("Cache-Control", "no-store").send(jsonError(status, code, message));
+  if (origin && req.originalUrl.startsWith("/api/"))
+    res.set({ "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", Vary: "Origin" });
+  res
+    .status(status)
+    .type("application/json")
+    .set("Cache-Control", "no-store")
+    .send(jsonError(status, code, message));
 }
 
 /** Refuses a path that is too long, cannot be decoded, or decodes to text no route accepts. */
@@ -66,23 +71,38 @@ const noEmptyIdempotencyKey: RequestHandler = (req, res, next) => {
 const lastResort: ErrorRequestHandler = (error, req, res, next) => {
   void next;
   // body-parser style errors carry their own client status; anything else is ours.
-  const status = typeof (error as { status?: unknown }).status === "number" && (error as { status: number }).status < 500 ? (error as { status: number }).status : 500;
+  const status =
+    typeof (error as { status?: unknown }).status === "number" && (error as { status: number }).status < 500 ? (error as { status: number }).status : 500;
   if (status === 500) console.error(`unhandled error on ${req.method} ${req.path}: ${(error as Error)?.stack ?? String(error)}`);
   if (res.headersSent) return res.destroy();
-  res.status(status).type("application/json").send(jsonError(status, status === 500 ? "internal_error" : "bad_request", status === 500 ? "Something went wrong on our side; it has been logged" : "The request could not be read"));
+  res
+    .status(status)
+    .type("application/json")
+    .send(
+      jsonError(
+        status,
+        status === 500 ? "internal_error" : "bad_request",
+        status === 500 ? "Something went wrong on our side; it has been logged" : "The request could not be read",
+      ),
+    );
 };
 
 /** What the HTTP parser refuses (malformed request line, headers too large) gets JSON too. */
 function answerClientError(error: NodeJS.ErrnoException, socket: Socket) {
   if (!socket.writable || error.code === "ECONNRESET") return socket.destroy();
   const [status, code, message] =
-    error.code === "HPE_HEADER_OVERFLOW" ? [431, "headers_too_large", "The request line or headers are too large"]
-    : error.code === "HPE_URI_TOO_LONG" ? [414, "path_too_long", "The request path is too long"]
-    : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "request_timeout", "The request took too long to arrive"]
-    : [400, "bad_request", "The request is not valid HTTP"];
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "headers_too_large", "The request line or headers are too large"]
+      : error.code === "HPE_URI_TOO_LONG"
+        ? [414, "path_too_long", "The request path is too long"]
+        : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? [408, "request_timeout", "The request took too long to arrive"]
+          : [400, "bad_request", "The request is not valid HTTP"];
   const body = jsonError(status, code, message);
   const reason = { 400: "Bad Request", 408: "Request Timeout", 414: "URI Too Long", 431: "Request Header Fields Too Large" }[status];
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export interface HttpServerOptions {

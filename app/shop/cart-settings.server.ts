@@ -2,7 +2,10 @@
 // totals: kept 30 seconds per shop, and forgotten at once when this process saves a change.
 import db from "../db.server";
 
-export interface CartSettings { totalsMode: string; rateProviderUrl: string | null }
+export interface CartSettings {
+  totalsMode: string;
+  rateProviderUrl: string | null;
+}
 
 const TTL_MS = 30_000;
 const cache = new Map<string, { settings: CartSettings; at: number }>();

@@ -19,7 +19,12 @@ describe("hold policy settings", () => {
   it("defaults to 15 minutes, reserving at checkout start", async () => {
     const res = await t.adminFetch("/app/settings");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ policy: { holdTtlMinutes: 15, holdStrategy: "checkout_start" }, overrides: [], totalsMode: "sync", totalsModes: expect.arrayContaining([{ value: "events", label: expect.any(String) }]) });
+    expect(await res.json()).toEqual({
+      policy: { holdTtlMinutes: 15, holdStrategy: "checkout_start" },
+      overrides: [],
+      totalsMode: "sync",
+      totalsModes: expect.arrayContaining([{ value: "events", label: expect.any(String) }]),
+    });
   });
 
   it("saves a valid policy for this shop only", async () => {
@@ -54,7 +59,10 @@ describe("hold policy settings", () => {
     expect(unknown.status).toBe(422);
     expect((await unknown.json()).errors.productId).toBe("Shopify has no product gid://shopify/Product/999999 in this shop");
     const bad = await save({ intent: "add_override", productId: "a shoe", strategy: "sometimes" });
-    expect((await bad.json()).errors).toMatchObject({ productId: expect.stringContaining("Product gid"), strategy: expect.stringContaining("Strategy must be one of") });
+    expect((await bad.json()).errors).toMatchObject({
+      productId: expect.stringContaining("Product gid"),
+      strategy: expect.stringContaining("Strategy must be one of"),
+    });
     expect(await t.db.holdStrategyOverride.count()).toBe(0);
 
     expect((await save({ intent: "add_override", productId: String(product.id), strategy: "final_check" })).status).toBe(200);

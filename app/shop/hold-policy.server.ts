@@ -8,7 +8,11 @@ const ttlMessage = `Hold time must be a whole number of minutes from ${HOLD_TTL_
 export const holdPolicySchema = z.object({
   holdTtlMinutes: z.preprocess(
     (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
-    z.number({ required_error: ttlMessage, invalid_type_error: ttlMessage }).int(ttlMessage).min(HOLD_TTL_MINUTES.min, ttlMessage).max(HOLD_TTL_MINUTES.max, ttlMessage),
+    z
+      .number({ required_error: ttlMessage, invalid_type_error: ttlMessage })
+      .int(ttlMessage)
+      .min(HOLD_TTL_MINUTES.min, ttlMessage)
+      .max(HOLD_TTL_MINUTES.max, ttlMessage),
   ),
   holdStrategy: z.enum(HOLD_STRATEGIES, {
     errorMap: () => ({ message: `Strategy must be one of: ${HOLD_STRATEGIES.join(", ")}` }),
@@ -27,10 +31,7 @@ export async function readHoldPolicy(shop: string): Promise<HoldPolicy> {
 }
 
 /** Saves a policy if every field is valid; otherwise saves nothing and says what is wrong. */
-export async function saveHoldPolicy(
-  shop: string,
-  input: unknown,
-): Promise<{ ok: true; policy: HoldPolicy } | { ok: false; errors: HoldPolicyErrors }> {
+export async function saveHoldPolicy(shop: string, input: unknown): Promise<{ ok: true; policy: HoldPolicy } | { ok: false; errors: HoldPolicyErrors }> {
   const parsed = holdPolicySchema.safeParse(input);
   if (!parsed.success) {
     const errors: HoldPolicyErrors = {};

@@ -11,7 +11,10 @@ export const SHOP_PRICING_QUERY = `#graphql
   }
 `;
 
-export interface ShopPricing { currency: string; taxesIncluded: boolean }
+export interface ShopPricing {
+  currency: string;
+  taxesIncluded: boolean;
+}
 
 const TTL_MS = 5 * 60_000;
 const cache = new Map<string, { pricing: ShopPricing; at: number }>();
@@ -23,7 +26,9 @@ export async function shopPricing(shop: string, now = Date.now()): Promise<ShopP
   if (hit && now - hit.at < TTL_MS) return hit.pricing;
   return queries(shop, async () => {
     const { admin } = await unauthenticated.admin(shop);
-    const { shop: s } = (await adminGraphql<{ shop: { currencyCode: string; taxesIncluded: boolean } }>(admin, SHOP_PRICING_QUERY, undefined, requestRetryPolicy)).data;
+    const { shop: s } = (
+      await adminGraphql<{ shop: { currencyCode: string; taxesIncluded: boolean } }>(admin, SHOP_PRICING_QUERY, undefined, requestRetryPolicy)
+    ).data;
     const pricing = { currency: s.currencyCode, taxesIncluded: s.taxesIncluded };
     cache.set(shop, { pricing, at: now });
     return pricing;

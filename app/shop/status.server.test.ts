@@ -11,7 +11,9 @@ afterAll(async () => t?.close());
 describe("admin home status", () => {
   it("shows this shop's real status: install time, API version, database, live counts", async () => {
     await t.store.sendWebhook("holdfast-dev.myshopify.com", "customers/data_request", {
-      customer: { id: 5, email: "c@example.com" }, orders_requested: [], data_request: { id: 31 },
+      customer: { id: 5, email: "c@example.com" },
+      orders_requested: [],
+      data_request: { id: 31 },
     });
     const { recordShopifyAvailable } = await import("../holds/ledger.server");
     const { hold } = await import("../holds/holds.server");
@@ -30,8 +32,15 @@ describe("admin home status", () => {
       database: t.database.provider,
       policy: { holdTtlMinutes: 15, holdStrategy: "checkout_start" },
       counts: {
-        products: shop.catalog.products.length, locations: 2, webhooksProcessed: 1, webhooksFailed: 0, openDataRequests: 1,
-        activeHolds: 1, heldUnits: 2, movesPending: 1, movesParked: 0,
+        products: shop.catalog.products.length,
+        locations: 2,
+        webhooksProcessed: 1,
+        webhooksFailed: 0,
+        openDataRequests: 1,
+        activeHolds: 1,
+        heldUnits: 2,
+        movesPending: 1,
+        movesParked: 0,
       },
       findings: [],
     });

@@ -7,8 +7,16 @@ export interface AdminGraphqlClient {
   graphql(query: string, options?: { variables?: Record<string, unknown>; signal?: AbortSignal }): Promise<Response>;
 }
 
-export interface ThrottleStatus { maximumAvailable: number; currentlyAvailable: number; restoreRate: number }
-export interface QueryCost { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: ThrottleStatus }
+export interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+export interface QueryCost {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: ThrottleStatus;
+}
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -34,7 +42,10 @@ export const requestRetryPolicy: RetryPolicy = { ...defaultRetryPolicy, maxAttem
 
 /** Shopify kept answering 5xx (or not at all) for as long as the policy allows. */
 export class ShopifyUnavailableError extends Error {
-  constructor(readonly status: number | undefined, attempts: number) {
+  constructor(
+    readonly status: number | undefined,
+    attempts: number,
+  ) {
     super(`Shopify answered ${status ?? "nothing"} ${attempts} times`);
     this.name = "ShopifyUnavailableError";
   }
@@ -47,7 +58,10 @@ export class ShopifyUnavailableError extends Error {
 const transientStatus = (error: unknown) => (error instanceof Response && (error.status === 429 || error.status >= 500) ? error.status : undefined);
 
 export class ShopifyThrottledError extends Error {
-  constructor(readonly cost: QueryCost | undefined, attempts: number) {
+  constructor(
+    readonly cost: QueryCost | undefined,
+    attempts: number,
+  ) {
     super(`Shopify kept throttling this query after ${attempts} attempts`);
     this.name = "ShopifyThrottledError";
   }
@@ -57,7 +71,7 @@ function throttleCost(error: unknown): QueryCost | null | undefined {
   if (!(error instanceof GraphqlQueryError)) return undefined;
   const body = error.body as { errors?: { graphQLErrors?: { extensions?: { code?: string } }[] }; extensions?: { cost?: QueryCost } } | undefined;
   const throttled = body?.errors?.graphQLErrors?.some((e) => e.extensions?.code === "THROTTLED");
-  return throttled ? body?.extensions?.cost ?? null : undefined;
+  return throttled ? (body?.extensions?.cost ?? null) : undefined;
 }
 
 /** How long until the bucket holds this query's cost again, plus up to a quarter more as jitter. */

@@ -26,14 +26,21 @@ describe("install", () => {
     const shop = await t.db.shop.findUnique({ where: { domain: DEFAULT_SHOP } });
     expect(shop?.installedAt).toBeInstanceOf(Date);
     expect(shop?.uninstalledAt).toBeNull();
-    expect(shop?.scopes).toBe("read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers");
+    expect(shop?.scopes).toBe(
+      "read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers",
+    );
   });
 
   it("rejects a session token signed with another secret and stores nothing", async () => {
     const { mintSessionToken } = await import("../../test/dev-store/session-tokens");
     const forged = await mintSessionToken({ apiKey: t.apiKey, apiSecret: "not-the-secret", shop: "second-shop.myshopify.com" });
     const url = new URL("/app", t.url);
-    for (const [k, v] of Object.entries({ shop: "second-shop.myshopify.com", host: Buffer.from("second-shop.myshopify.com/admin").toString("base64url"), embedded: "1", id_token: forged }))
+    for (const [k, v] of Object.entries({
+      shop: "second-shop.myshopify.com",
+      host: Buffer.from("second-shop.myshopify.com/admin").toString("base64url"),
+      embedded: "1",
+      id_token: forged,
+    }))
       url.searchParams.set(k, v);
     const res = await fetch(url, { headers: { "User-Agent": "Mozilla/5.0 (Holdfast tests)" }, redirect: "manual" });
     expect(res.status).not.toBe(200);
@@ -44,8 +51,14 @@ describe("install", () => {
     const shop = "second-shop.myshopify.com";
     // The library's own OAuth (what a non-embedded install uses), configured as the app is.
     const api = shopifyApi({
-      apiKey: t.apiKey, apiSecretKey: t.apiSecret, apiVersion: SHOPIFY_API_VERSION, hostName: new URL(t.url).host, hostScheme: "http",
-      isEmbeddedApp: true, scopes: ["read_products"], logger: { level: LogSeverity.Error },
+      apiKey: t.apiKey,
+      apiSecretKey: t.apiSecret,
+      apiVersion: SHOPIFY_API_VERSION,
+      hostName: new URL(t.url).host,
+      hostScheme: "http",
+      isEmbeddedApp: true,
+      scopes: ["read_products"],
+      logger: { level: LogSeverity.Error },
     });
     const begin = (await api.auth.begin({
       shop,
@@ -57,7 +70,10 @@ describe("install", () => {
     const authorizeUrl = new URL(begin.headers.get("location")!);
     expect(authorizeUrl.host).toBe(shop);
     expect(authorizeUrl.pathname).toBe("/admin/oauth/authorize");
-    const cookies = begin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookies = begin.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
 
     // The merchant approves in the dev store, which redirects back with a signed code.
     const { devStoreUrlFor } = await import("./dev-store-routing.server");
@@ -83,7 +99,10 @@ describe("checkout UI extension session tokens", () => {
   it("authenticate.public.checkout accepts a dev-store checkout token and refuses a forged one", async () => {
     const token = await t.store.sessionToken(DEFAULT_SHOP, { surface: "checkout" });
     const request = (bearer: string) =>
-      new Request(`${t.url}/api/checkout/probe`, { method: "POST", headers: { Authorization: `Bearer ${bearer}`, Origin: "https://extensions.shopifycdn.com" } });
+      new Request(`${t.url}/api/checkout/probe`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${bearer}`, Origin: "https://extensions.shopifycdn.com" },
+      });
     const { sessionToken, cors } = await t.shopify.authenticate.public.checkout(request(token));
     expect(sessionToken.dest).toBe(DEFAULT_SHOP);
     expect(sessionToken.aud).toBe(t.apiKey);

@@ -13,9 +13,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const page = (fields: Record<string, string>, shop = DEFAULT_SHOP) => t.adminFetch("/app/storefront-keys", { method: "POST", body: new URLSearchParams(fields), shop });
+const page = (fields: Record<string, string>, shop = DEFAULT_SHOP) =>
+  t.adminFetch("/app/storefront-keys", { method: "POST", body: new URLSearchParams(fields), shop });
 const asStorefront = (secret: string | null, origin?: string) =>
-  new Request("https://holdfast.example.com/api/v1/carts", { headers: { ...(secret ? { [keys.STOREFRONT_KEY_HEADER]: secret } : {}), ...(origin ? { Origin: origin } : {}) } });
+  new Request("https://holdfast.example.com/api/v1/carts", {
+    headers: { ...(secret ? { [keys.STOREFRONT_KEY_HEADER]: secret } : {}), ...(origin ? { Origin: origin } : {}) },
+  });
 
 describe("storefront keys", () => {
   it("are created in the admin, shown once, and stored only as a hash", async () => {
@@ -26,7 +29,9 @@ describe("storefront keys", () => {
     const rows = await t.db.storefrontKey.findMany();
     expect(JSON.stringify(rows)).not.toContain(secret);
     const listed = await (await t.adminFetch("/app/storefront-keys")).json();
-    expect(listed.keys).toEqual([expect.objectContaining({ name: "Hydrogen store", allowedOrigins: ["https://shop.example.com", "http://localhost:3000"], revokedAt: null })]);
+    expect(listed.keys).toEqual([
+      expect.objectContaining({ name: "Hydrogen store", allowedOrigins: ["https://shop.example.com", "http://localhost:3000"], revokedAt: null }),
+    ]);
     expect(JSON.stringify(listed)).not.toContain(secret);
     const auth = await keys.authenticateStorefrontKey(asStorefront(secret, "https://shop.example.com"));
     expect(auth).toMatchObject({ ok: true, client: { shop: DEFAULT_SHOP }, corsOrigin: "https://shop.example.com" });
@@ -36,8 +41,16 @@ describe("storefront keys", () => {
   it("refuse a missing or unknown key (401) and a browser origin not listed (403)", async () => {
     const { secret } = await keys.createStorefrontKey(DEFAULT_SHOP, { name: "server", allowedOrigins: [] });
     expect(await keys.authenticateStorefrontKey(asStorefront(null))).toMatchObject({ ok: false, status: 401, code: "missing_storefront_key" });
-    expect(await keys.authenticateStorefrontKey(asStorefront(secret.slice(0, -2) + "zz"))).toMatchObject({ ok: false, status: 401, code: "invalid_storefront_key" });
-    expect(await keys.authenticateStorefrontKey(asStorefront(secret, "https://evil.example.com"))).toMatchObject({ ok: false, status: 403, code: "origin_not_allowed" });
+    expect(await keys.authenticateStorefrontKey(asStorefront(secret.slice(0, -2) + "zz"))).toMatchObject({
+      ok: false,
+      status: 401,
+      code: "invalid_storefront_key",
+    });
+    expect(await keys.authenticateStorefrontKey(asStorefront(secret, "https://evil.example.com"))).toMatchObject({
+      ok: false,
+      status: 403,
+      code: "origin_not_allowed",
+    });
     expect(await keys.authenticateStorefrontKey(asStorefront(secret))).toMatchObject({ ok: true, corsOrigin: null });
   });
 

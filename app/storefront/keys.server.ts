@@ -15,7 +15,10 @@ export const originSchema = z
   .string()
   .trim()
   .url("each origin must be a URL such as https://shop.example.com")
-  .refine((o) => isSecureOrLocal(o) && (!URL.canParse(o) || (new URL(o).pathname === "/" && !new URL(o).search && !new URL(o).hash)), "each origin must be https (or localhost) with no path, such as https://shop.example.com")
+  .refine(
+    (o) => isSecureOrLocal(o) && (!URL.canParse(o) || (new URL(o).pathname === "/" && !new URL(o).search && !new URL(o).hash)),
+    "each origin must be https (or localhost) with no path, such as https://shop.example.com",
+  )
   .transform((o) => (URL.canParse(o) ? new URL(o).origin : o));
 
 export const newKeySchema = z.object({
@@ -27,18 +30,41 @@ function newSecret(id: string) {
   return `hfsk_${id}_${randomBytes(32).toString("base64url")}`;
 }
 
-export interface StorefrontKeyView { id: string; name: string; allowedOrigins: string[]; createdAt: string; rotatedAt: string | null; revokedAt: string | null; lastUsedAt: string | null }
+export interface StorefrontKeyView {
+  id: string;
+  name: string;
+  allowedOrigins: string[];
+  createdAt: string;
+  rotatedAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
 
-const view = (k: { id: string; name: string; allowedOrigins: string; createdAt: Date; rotatedAt: Date | null; revokedAt: Date | null; lastUsedAt: Date | null }): StorefrontKeyView => ({
-  id: `sfk_${k.id}`, name: k.name, allowedOrigins: JSON.parse(k.allowedOrigins),
-  createdAt: k.createdAt.toISOString(), rotatedAt: k.rotatedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null, lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+const view = (k: {
+  id: string;
+  name: string;
+  allowedOrigins: string;
+  createdAt: Date;
+  rotatedAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}): StorefrontKeyView => ({
+  id: `sfk_${k.id}`,
+  name: k.name,
+  allowedOrigins: JSON.parse(k.allowedOrigins),
+  createdAt: k.createdAt.toISOString(),
+  rotatedAt: k.rotatedAt?.toISOString() ?? null,
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
 });
 
 /** Creates a key; the secret in the answer is the only time it exists outside the storefront. */
 export async function createStorefrontKey(shop: string, input: z.infer<typeof newKeySchema>) {
   const id = randomBytes(6).toString("hex");
   const secret = newSecret(id);
-  const row = await db.storefrontKey.create({ data: { id, shop, name: input.name, secretHash: hash(secret), allowedOrigins: JSON.stringify(input.allowedOrigins) } });
+  const row = await db.storefrontKey.create({
+    data: { id, shop, name: input.name, secretHash: hash(secret), allowedOrigins: JSON.stringify(input.allowedOrigins) },
+  });
   return { key: view(row), secret };
 }
 
@@ -62,9 +88,14 @@ export async function listStorefrontKeys(shop: string) {
   return (await db.storefrontKey.findMany({ where: { shop }, orderBy: { createdAt: "asc" } })).map(view);
 }
 
-export interface StorefrontClient { shop: string; clientId: string; allowedOrigins: string[] }
+export interface StorefrontClient {
+  shop: string;
+  clientId: string;
+  allowedOrigins: string[];
+}
 
-export type StorefrontAuth = { ok: true; client: StorefrontClient; corsOrigin: string | null } | { ok: false; status: 401 | 403; code: string; message: string };
+export type StorefrontAuth =
+  { ok: true; client: StorefrontClient; corsOrigin: string | null } | { ok: false; status: 401 | 403; code: string; message: string };
 
 /**
  * Who is calling: the key's shop, or a refusal. A browser call (Origin header) must come from an
@@ -72,9 +103,11 @@ export type StorefrontAuth = { ok: true; client: StorefrontClient; corsOrigin: s
  */
 export async function authenticateStorefrontKey(request: Request): Promise<StorefrontAuth> {
   const secret = request.headers.get(STOREFRONT_KEY_HEADER)?.trim() ?? "";
-  if (!SECRET.test(secret)) return { ok: false, status: 401, code: "missing_storefront_key", message: `Send your storefront key in the ${STOREFRONT_KEY_HEADER} header` };
+  if (!SECRET.test(secret))
+    return { ok: false, status: 401, code: "missing_storefront_key", message: `Send your storefront key in the ${STOREFRONT_KEY_HEADER} header` };
   const key = await db.storefrontKey.findUnique({ where: { secretHash: hash(secret) } });
-  if (!key || key.revokedAt) return { ok: false, status: 401, code: "invalid_storefront_key", message: "This storefront key is not valid (revoked, rotated or never issued)" };
+  if (!key || key.revokedAt)
+    return { ok: false, status: 401, code: "invalid_storefront_key", message: "This storefront key is not valid (revoked, rotated or never issued)" };
   const allowedOrigins: string[] = JSON.parse(key.allowedOrigins);
   const origin = request.headers.get("Origin");
   if (origin && !allowedOrigins.includes(origin))

@@ -24,8 +24,13 @@ const cart = fc
   .record({
     lines: fc.uniqueArray(
       fc.record({
-        id: fc.uuid(), variantId: fc.constant("v"), quantity: fc.integer({ min: 1, max: 20 }), unitPrice: fc.integer({ min: 1, max: 100_000 }),
-        taxable: fc.boolean(), requiresShipping: fc.boolean(), weightGrams: fc.integer({ min: 0, max: 2000 }),
+        id: fc.uuid(),
+        variantId: fc.constant("v"),
+        quantity: fc.integer({ min: 1, max: 20 }),
+        unitPrice: fc.integer({ min: 1, max: 100_000 }),
+        taxable: fc.boolean(),
+        requiresShipping: fc.boolean(),
+        weightGrams: fc.integer({ min: 0, max: 2000 }),
       }),
       { minLength: 1, maxLength: 25, selector: (l) => l.id },
     ),

@@ -4,7 +4,9 @@
 import type { Totals, TotalsInput } from "./totals";
 
 export function medusaCartFor(input: TotalsInput, totals: Totals) {
-  const rule = input.destination ? input.taxRules?.find((r) => r.country === input.destination!.country && (!r.province || r.province === input.destination!.province)) : undefined;
+  const rule = input.destination
+    ? input.taxRules?.find((r) => r.country === input.destination!.country && (!r.province || r.province === input.destination!.province))
+    : undefined;
   const rate = rule ? rule.basisPoints / 100 : 0;
   const discountOf = new Map(totals.lines.map((l) => [l.id, l.discount]));
   return {
@@ -18,7 +20,14 @@ export function medusaCartFor(input: TotalsInput, totals: Totals) {
       tax_lines: l.taxable && rule ? [{ rate }] : [],
     })),
     shipping_methods: totals.shippingRate
-      ? [{ id: totals.shippingRate.id, amount: totals.shipping, is_tax_inclusive: Boolean(input.pricesIncludeTax), tax_lines: rule?.shipping ? [{ rate }] : [] }]
+      ? [
+          {
+            id: totals.shippingRate.id,
+            amount: totals.shipping,
+            is_tax_inclusive: Boolean(input.pricesIncludeTax),
+            tax_lines: rule?.shipping ? [{ rate }] : [],
+          },
+        ]
       : [],
   };
 }

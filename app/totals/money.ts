@@ -48,7 +48,9 @@ function parseFixed(amount: string, exponent: number, unit: string): Minor {
 export function formatDecimal(minor: Minor, currency: string): string {
   assertMinor(minor);
   const exponent = currencyExponent(currency);
-  const digits = Math.abs(minor).toString().padStart(exponent + 1, "0");
+  const digits = Math.abs(minor)
+    .toString()
+    .padStart(exponent + 1, "0");
   const whole = digits.slice(0, digits.length - exponent);
   const fraction = exponent ? `.${digits.slice(-exponent)}` : "";
   return `${minor < 0 ? "-" : ""}${whole}${fraction}`;

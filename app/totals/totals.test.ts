@@ -12,12 +12,24 @@ const base: TotalsInput = {
   lineDiscounts: [{ code: "BSALE", lineId: "b", value: { kind: "percent", basisPoints: 1000 } }],
   orderDiscounts: [{ code: "WELCOME5", value: { kind: "amount", amount: 500 } }],
   shippingRates: [
-    { id: "std", title: "Standard", kind: "weight", bands: [{ upToGrams: 1000, amount: 599 }, { upToGrams: 5000, amount: 999 }], freeOver: 20000 },
+    {
+      id: "std",
+      title: "Standard",
+      kind: "weight",
+      bands: [
+        { upToGrams: 1000, amount: 599 },
+        { upToGrams: 5000, amount: 999 },
+      ],
+      freeOver: 20000,
+    },
     { id: "exp", title: "Express", kind: "flat", amount: 1999 },
   ],
   chosenShippingRateId: "std",
   destination: { country: "US", province: "NY" },
-  taxRules: [{ country: "US", basisPoints: 500, shipping: false }, { country: "US", province: "NY", basisPoints: 888, shipping: true }],
+  taxRules: [
+    { country: "US", basisPoints: 500, shipping: false },
+    { country: "US", province: "NY", basisPoints: 888, shipping: true },
+  ],
 };
 
 describe("totals pipeline", () => {
@@ -27,10 +39,17 @@ describe("totals pipeline", () => {
     // of 9098 = 219.72 : 222.58 : 57.70 → 219 + 222 + 57 = 498, and the two left go to the largest
     // remainders (a .72, c .70): 220, 222, 58.
     expect(t.subtotal).toBe(3998 + 4500 + 1050);
-    expect(t.lines.map((l) => [l.id, l.discount, l.net])).toEqual([["a", 220, 3778], ["b", 672, 3828], ["c", 58, 992]]);
+    expect(t.lines.map((l) => [l.id, l.discount, l.net])).toEqual([
+      ["a", 220, 3778],
+      ["b", 672, 3828],
+      ["c", 58, 992],
+    ]);
     expect(t.discounts).toBe(450 + 500);
     expect(t.shipping).toBe(999); // 2 × 500 g + 1200 g = 2.2 kg
-    expect(t.availableShippingRates).toEqual([{ id: "std", title: "Standard", amount: 999 }, { id: "exp", title: "Express", amount: 1999 }]);
+    expect(t.availableShippingRates).toEqual([
+      { id: "std", title: "Standard", amount: 999 },
+      { id: "exp", title: "Express", amount: 1999 },
+    ]);
     // NY 8.88% on taxable lines and on shipping: 3778 → 335.49 → 335, 3828 → 339.93 → 340, shipping 999 → 88.71 → 89
     expect(t.lines.map((l) => l.tax)).toEqual([335, 340, 0]);
     expect(t.tax).toBe(335 + 340 + 89);
@@ -40,7 +59,15 @@ describe("totals pipeline", () => {
   });
 
   it("carves tax out of tax-inclusive prices", () => {
-    const t = calculateTotals({ ...base, currency: "EUR", pricesIncludeTax: true, destination: { country: "DE" }, taxRules: [{ country: "DE", basisPoints: 1900, shipping: true }], lineDiscounts: [], orderDiscounts: [] });
+    const t = calculateTotals({
+      ...base,
+      currency: "EUR",
+      pricesIncludeTax: true,
+      destination: { country: "DE" },
+      taxRules: [{ country: "DE", basisPoints: 1900, shipping: true }],
+      lineDiscounts: [],
+      orderDiscounts: [],
+    });
     expect(t.taxIncluded).toBe(true);
     expect(t.lines[0].tax).toBe(638); // 3998 − 3998 / 1.19 = 638.3
     expect(t.grandTotal).toBe(t.subtotal + t.shipping);
@@ -92,7 +119,14 @@ const cart = fc
     basisPoints: fc.integer({ min: 0, max: 3_000 }),
     shippingTaxed: fc.boolean(),
     flat: fc.integer({ min: 0, max: 5_000 }),
-    shippingDiscounts: fc.array(fc.record({ code: fc.string({ minLength: 1, maxLength: 6 }), value: discount, maximumShippingPrice: fc.option(fc.integer({ min: 0, max: 5_000 }), { nil: undefined }) }), { maxLength: 2 }),
+    shippingDiscounts: fc.array(
+      fc.record({
+        code: fc.string({ minLength: 1, maxLength: 6 }),
+        value: discount,
+        maximumShippingPrice: fc.option(fc.integer({ min: 0, max: 5_000 }), { nil: undefined }),
+      }),
+      { maxLength: 2 },
+    ),
   })
   .map((c): TotalsInput => ({
     currency: "USD",
@@ -145,7 +179,11 @@ describe("totals invariants (property tests)", () => {
         expect(calculateTotals(input)).toEqual(once);
         const shuffled = { ...input, lines: [...input.lines].sort((a, b) => ((a.id.charCodeAt(0) * seed) % 7) - ((b.id.charCodeAt(0) * seed) % 7)) };
         const other = calculateTotals(shuffled);
-        const norm = (t: typeof once) => ({ ...t, lines: [...t.lines].sort((a, b) => (a.id < b.id ? -1 : 1)), adjustments: [...t.adjustments].map((a) => JSON.stringify(a)).sort() });
+        const norm = (t: typeof once) => ({
+          ...t,
+          lines: [...t.lines].sort((a, b) => (a.id < b.id ? -1 : 1)),
+          adjustments: [...t.adjustments].map((a) => JSON.stringify(a)).sort(),
+        });
         expect(norm(other)).toEqual(norm(once));
       }),
       { numRuns: 200 },

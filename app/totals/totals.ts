@@ -16,16 +16,32 @@ export interface TotalsLine {
 
 /** percent in basis points (1000 = 10%), amount in minor units. */
 export type DiscountValue = { kind: "percent"; basisPoints: number } | { kind: "amount"; amount: Minor };
-export interface LineDiscount { code: string; lineId: string; value: DiscountValue }
-export interface OrderDiscount { code: string; value: DiscountValue }
+export interface LineDiscount {
+  code: string;
+  lineId: string;
+  value: DiscountValue;
+}
+export interface OrderDiscount {
+  code: string;
+  value: DiscountValue;
+}
 /** Off the chosen shipping rate; only when the rate costs at most `maximumShippingPrice` (if given). */
-export interface ShippingDiscount { code: string; value: DiscountValue; maximumShippingPrice?: Minor }
+export interface ShippingDiscount {
+  code: string;
+  value: DiscountValue;
+  maximumShippingPrice?: Minor;
+}
 
 export type ShippingRate =
   | { id: string; title: string; kind: "flat"; amount: Minor; freeOver?: Minor }
   | { id: string; title: string; kind: "weight"; bands: { upToGrams: number; amount: Minor }[]; freeOver?: Minor };
 
-export interface TaxRule { country: string; province?: string; basisPoints: number; shipping: boolean }
+export interface TaxRule {
+  country: string;
+  province?: string;
+  basisPoints: number;
+  shipping: boolean;
+}
 
 export interface TotalsInput {
   currency: string;
@@ -49,7 +65,13 @@ export interface Adjustment {
   reason: string;
 }
 
-export interface LineTotals { id: string; subtotal: Minor; discount: Minor; net: Minor; tax: Minor }
+export interface LineTotals {
+  id: string;
+  subtotal: Minor;
+  discount: Minor;
+  net: Minor;
+  tax: Minor;
+}
 
 export interface Totals {
   currency: string;
@@ -91,7 +113,10 @@ const lineSubtotals: Step = (s) => {
   return {
     ...s,
     lines: lines.map((l) => ({ ...l, net: l.subtotal })),
-    adjustments: [...s.adjustments, ...lines.map((l) => ({ step: "line" as const, source: `line:${l.id}`, lineId: l.id, amount: l.subtotal, reason: "unit price × quantity" }))],
+    adjustments: [
+      ...s.adjustments,
+      ...lines.map((l) => ({ step: "line" as const, source: `line:${l.id}`, lineId: l.id, amount: l.subtotal, reason: "unit price × quantity" })),
+    ],
   };
 };
 
@@ -105,7 +130,13 @@ const lineDiscounts: Step = (s) => {
       const off = discountOf(d.value, net);
       if (!off) continue;
       net -= off;
-      adjustments.push({ step: "line_discount", source: `discount:${d.code}`, lineId: line.id, amount: -off, reason: d.value.kind === "percent" ? `${d.value.basisPoints / 100}% off this line` : "amount off this line" });
+      adjustments.push({
+        step: "line_discount",
+        source: `discount:${d.code}`,
+        lineId: line.id,
+        amount: -off,
+        reason: d.value.kind === "percent" ? `${d.value.basisPoints / 100}% off this line` : "amount off this line",
+      });
     }
     return { ...line, discount: line.subtotal - net, net };
   });
@@ -121,12 +152,21 @@ const orderDiscounts: Step = (s) => {
     const off = discountOf(d.value, base);
     if (!off) continue;
     const ordered = byId(lines);
-    const shares = allocate(off, ordered.map((l) => l.net));
+    const shares = allocate(
+      off,
+      ordered.map((l) => l.net),
+    );
     const shareOf = new Map(ordered.map((l, i) => [l.id, shares[i]]));
     lines = lines.map((l) => ({ ...l, discount: l.discount + shareOf.get(l.id)!, net: l.net - shareOf.get(l.id)! }));
     for (const l of ordered)
       if (shareOf.get(l.id))
-        adjustments.push({ step: "order_discount", source: `discount:${d.code}`, lineId: l.id, amount: -shareOf.get(l.id)!, reason: d.value.kind === "percent" ? `${d.value.basisPoints / 100}% off the order, this line's share` : "amount off the order, this line's share" });
+        adjustments.push({
+          step: "order_discount",
+          source: `discount:${d.code}`,
+          lineId: l.id,
+          amount: -shareOf.get(l.id)!,
+          reason: d.value.kind === "percent" ? `${d.value.basisPoints / 100}% off the order, this line's share` : "amount off the order, this line's share",
+        });
   }
   return { ...s, lines, adjustments };
 };
@@ -152,7 +192,15 @@ const shipping: Step = (s) => {
   if (!chosen) return { ...s, availableShippingRates: available };
   const adjustments: Adjustment[] = [
     ...s.adjustments,
-    { step: "shipping", source: `shipping:${chosen.id}`, amount: chosen.amount, reason: chosen.amount === 0 && s.input.shippingRates?.find((r) => r.id === chosen.id)?.freeOver !== undefined ? `${chosen.title}: free over the threshold` : chosen.title },
+    {
+      step: "shipping",
+      source: `shipping:${chosen.id}`,
+      amount: chosen.amount,
+      reason:
+        chosen.amount === 0 && s.input.shippingRates?.find((r) => r.id === chosen.id)?.freeOver !== undefined
+          ? `${chosen.title}: free over the threshold`
+          : chosen.title,
+    },
   ];
   let net = chosen.amount;
   for (const d of [...(s.input.shippingDiscounts ?? [])].sort((a, b) => (a.code < b.code ? -1 : 1))) {
@@ -160,7 +208,12 @@ const shipping: Step = (s) => {
     const off = discountOf(d.value, net);
     if (!off) continue;
     net -= off;
-    adjustments.push({ step: "shipping", source: `discount:${d.code}`, amount: -off, reason: off === chosen.amount ? "free shipping" : d.value.kind === "percent" ? `${d.value.basisPoints / 100}% off shipping` : "amount off shipping" });
+    adjustments.push({
+      step: "shipping",
+      source: `discount:${d.code}`,
+      amount: -off,
+      reason: off === chosen.amount ? "free shipping" : d.value.kind === "percent" ? `${d.value.basisPoints / 100}% off shipping` : "amount off shipping",
+    });
   }
   return { ...s, availableShippingRates: available, shipping: net, shippingRate: { id: chosen.id, title: chosen.title }, adjustments };
 };
@@ -177,17 +230,31 @@ const tax: Step = (s) => {
   const rule = taxRuleFor(s);
   if (!rule) return s;
   const inclusive = Boolean(s.input.pricesIncludeTax);
-  const taxOn = (amount: Minor) => (inclusive ? amount - mulDivRound(amount, 10_000, 10_000 + rule.basisPoints) : mulDivRound(amount, rule.basisPoints, 10_000));
+  const taxOn = (amount: Minor) =>
+    inclusive ? amount - mulDivRound(amount, 10_000, 10_000 + rule.basisPoints) : mulDivRound(amount, rule.basisPoints, 10_000);
   const region = rule.province ? `${rule.country}-${rule.province}` : rule.country;
   const adjustments = [...s.adjustments];
   const taxable = new Set(s.input.lines.filter((l) => l.taxable).map((l) => l.id));
   const lines = s.lines.map((l) => {
     const t = taxable.has(l.id) ? taxOn(l.net) : 0;
-    if (t) adjustments.push({ step: "tax", source: `tax:${region}`, lineId: l.id, amount: t, reason: `${rule.basisPoints / 100}% ${inclusive ? "included in the price" : "on this line"}` });
+    if (t)
+      adjustments.push({
+        step: "tax",
+        source: `tax:${region}`,
+        lineId: l.id,
+        amount: t,
+        reason: `${rule.basisPoints / 100}% ${inclusive ? "included in the price" : "on this line"}`,
+      });
     return { ...l, tax: t };
   });
   const shippingTax = rule.shipping ? taxOn(s.shipping) : 0;
-  if (shippingTax) adjustments.push({ step: "tax", source: `tax:${region}`, amount: shippingTax, reason: `${rule.basisPoints / 100}% ${inclusive ? "included in shipping" : "on shipping"}` });
+  if (shippingTax)
+    adjustments.push({
+      step: "tax",
+      source: `tax:${region}`,
+      amount: shippingTax,
+      reason: `${rule.basisPoints / 100}% ${inclusive ? "included in shipping" : "on shipping"}`,
+    });
   return { ...s, lines, shippingTax, adjustments, taxRule: rule };
 };
 
@@ -208,11 +275,16 @@ function validate(input: TotalsInput) {
   }
   for (const d of [...(input.lineDiscounts ?? []), ...(input.orderDiscounts ?? []), ...(input.shippingDiscounts ?? [])]) {
     const v = d.value;
-    if (v.kind === "percent" ? !Number.isSafeInteger(v.basisPoints) || v.basisPoints < 0 || v.basisPoints > 10_000 : !Number.isSafeInteger(v.amount) || v.amount < 0)
+    if (
+      v.kind === "percent"
+        ? !Number.isSafeInteger(v.basisPoints) || v.basisPoints < 0 || v.basisPoints > 10_000
+        : !Number.isSafeInteger(v.amount) || v.amount < 0
+    )
       throw new TotalsInputError(`discount ${d.code}: ${v.kind === "percent" ? "basis points must be 0–10000" : "amount must be whole minor units ≥ 0"}`);
   }
   for (const r of input.taxRules ?? [])
-    if (!Number.isSafeInteger(r.basisPoints) || r.basisPoints < 0 || r.basisPoints > 10_000) throw new TotalsInputError(`tax rule ${r.country}: basis points must be 0–10000`);
+    if (!Number.isSafeInteger(r.basisPoints) || r.basisPoints < 0 || r.basisPoints > 10_000)
+      throw new TotalsInputError(`tax rule ${r.country}: basis points must be 0–10000`);
 }
 
 export function calculateTotals(input: TotalsInput): Totals {
@@ -234,7 +306,16 @@ export function calculateTotals(input: TotalsInput): Totals {
     availableShippingRates: s.availableShippingRates,
     tax: taxTotal,
     taxIncluded: inclusive,
-    taxLines: s.taxRule && taxTotal ? [{ title: `${s.taxRule.province ? `${s.taxRule.country}-${s.taxRule.province}` : s.taxRule.country} tax`, basisPoints: s.taxRule.basisPoints, amount: taxTotal }] : [],
+    taxLines:
+      s.taxRule && taxTotal
+        ? [
+            {
+              title: `${s.taxRule.province ? `${s.taxRule.country}-${s.taxRule.province}` : s.taxRule.country} tax`,
+              basisPoints: s.taxRule.basisPoints,
+              amount: taxTotal,
+            },
+          ]
+        : [],
     grandTotal: assertMinor(subtotal - discounts + s.shipping + (inclusive ? 0 : taxTotal), "grand total"),
     adjustments: s.adjustments,
   };

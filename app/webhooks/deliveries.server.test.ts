@@ -29,7 +29,11 @@ describe("webhook claims", () => {
     expect(await deliveries.processDeliveryOnce({ shop: SHOP, topic: "inventory_levels/update", webhookId: "w-previous-life" }, handler)).toBe("processed");
     expect(await deliveries.processDeliveryOnce({ shop: SHOP, topic: "inventory_levels/update", webhookId: "w-other-instance" }, handler)).toBe("in_progress");
     expect(ran).toBe(1);
-    expect(await t.db.webhookEvent.findFirstOrThrow({ where: { shop: SHOP, webhookId: "w-previous-life" } })).toMatchObject({ outcome: "processed", claimedBy: deliveries.claimer, attempts: 2 });
+    expect(await t.db.webhookEvent.findFirstOrThrow({ where: { shop: SHOP, webhookId: "w-previous-life" } })).toMatchObject({
+      outcome: "processed",
+      claimedBy: deliveries.claimer,
+      attempts: 2,
+    });
     // This life's own claim in progress is not taken twice.
     await stuckClaim("w-this-life", deliveries.claimer);
     expect(await deliveries.processDeliveryOnce({ shop: SHOP, topic: "inventory_levels/update", webhookId: "w-this-life" }, handler)).toBe("in_progress");

@@ -28,12 +28,20 @@ const life = randomUUID();
 export const claimer = `${instance ?? life}#${life}`;
 const previousLives = instance ? { claimedBy: { startsWith: `${instance}#`, not: claimer } } : null;
 
-
 async function claim(d: WebhookDelivery): Promise<DeliveryOutcome | "claimed"> {
   const triggeredAt = d.triggeredAt && !Number.isNaN(Date.parse(d.triggeredAt)) ? new Date(d.triggeredAt) : null;
   try {
     await db.webhookEvent.create({
-      data: { shop: d.shop, topic: d.topic, webhookId: d.webhookId, eventId: d.eventId ?? null, apiVersion: d.apiVersion ?? null, triggeredAt, outcome: "processing", claimedBy: claimer },
+      data: {
+        shop: d.shop,
+        topic: d.topic,
+        webhookId: d.webhookId,
+        eventId: d.eventId ?? null,
+        apiVersion: d.apiVersion ?? null,
+        triggeredAt,
+        outcome: "processing",
+        claimedBy: claimer,
+      },
     });
     return "claimed";
   } catch (error) {

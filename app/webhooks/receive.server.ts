@@ -6,11 +6,7 @@ import { processDeliveryOnce } from "./deliveries.server";
 
 type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
 
-export async function receiveWebhook(
-  request: Request,
-  expectedTopic: string,
-  handle: (webhook: WebhookContext) => Promise<void>,
-): Promise<Response> {
+export async function receiveWebhook(request: Request, expectedTopic: string, handle: (webhook: WebhookContext) => Promise<void>): Promise<Response> {
   const webhook = await authenticate.webhook(request);
   if (webhook.topic !== expectedTopic) {
     return new Response(`This endpoint receives ${expectedTopic}, not ${webhook.topic}`, { status: 400 });
@@ -18,19 +14,20 @@ export async function receiveWebhook(
   let outcome;
   try {
     outcome = await processDeliveryOnce(
-    {
-      shop: webhook.shop,
-      topic: webhook.topic,
-      webhookId: webhook.webhookId,
-      eventId: "eventId" in webhook ? webhook.eventId : null,
-      apiVersion: webhook.apiVersion,
-      triggeredAt: webhook.triggeredAt,
-    },
-    () => handle(webhook),
+      {
+        shop: webhook.shop,
+        topic: webhook.topic,
+        webhookId: webhook.webhookId,
+        eventId: "eventId" in webhook ? webhook.eventId : null,
+        apiVersion: webhook.apiVersion,
+        triggeredAt: webhook.triggeredAt,
+      },
+      () => handle(webhook),
     );
   } catch (error) {
     // A payload that does not parse will not parse on a retry either: say so, with a 400.
-    if (error instanceof ZodError) return new Response(`Malformed ${webhook.topic} payload: ${error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`, { status: 400 });
+    if (error instanceof ZodError)
+      return new Response(`Malformed ${webhook.topic} payload: ${error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`, { status: 400 });
     throw error;
   }
   // Another worker is processing this very delivery: let Shopify retry later.

@@ -35,7 +35,11 @@ async function deliver(path: string, topic: string, payload: unknown, o: { secre
 }
 
 const dataRequest = (id: number, customerId = 42, email = "ann@example.com") => ({
-  shop_id: 1, shop_domain: DEFAULT_SHOP, orders_requested: [1001], customer: { id: customerId, email, phone: null }, data_request: { id },
+  shop_id: 1,
+  shop_domain: DEFAULT_SHOP,
+  orders_requested: [1001],
+  customer: { id: customerId, email, phone: null },
+  data_request: { id },
 });
 
 describe("webhooks", () => {
@@ -118,9 +122,18 @@ describe("webhooks", () => {
     await t.store.sendWebhook(OTHER, "customers/data_request", { ...dataRequest(9003, 42, "ann@example.com"), shop_domain: OTHER });
     const rows = await t.db.customerDataRequest.findMany({ where: { dataRequestId: { in: ["9001", "9002", "9003"] } } });
     expect(rows).toHaveLength(3);
-    expect(rows.find((r) => r.dataRequestId === "9001")).toMatchObject({ shop: DEFAULT_SHOP, customerId: "42", email: "ann@example.com", ordersRequested: '["1001"]' });
+    expect(rows.find((r) => r.dataRequestId === "9001")).toMatchObject({
+      shop: DEFAULT_SHOP,
+      customerId: "42",
+      email: "ann@example.com",
+      ordersRequested: '["1001"]',
+    });
 
-    const [redact] = await t.store.sendWebhook(DEFAULT_SHOP, "customers/redact", { shop_domain: DEFAULT_SHOP, customer: { id: 42, email: "ann@example.com" }, orders_to_redact: [] });
+    const [redact] = await t.store.sendWebhook(DEFAULT_SHOP, "customers/redact", {
+      shop_domain: DEFAULT_SHOP,
+      customer: { id: 42, email: "ann@example.com" },
+      orders_to_redact: [],
+    });
     expect(redact.delivered).toBe(true);
     const left = await t.db.customerDataRequest.findMany({ where: { dataRequestId: { in: ["9001", "9002", "9003"] } } });
     expect(left.map((r) => r.dataRequestId).sort()).toEqual(["9002", "9003"]);
@@ -141,7 +154,12 @@ describe("webhooks", () => {
   });
 
   it("app/scopes_update records the shop's current scopes", async () => {
-    const [d] = await t.store.sendWebhook(DEFAULT_SHOP, "app/scopes_update", { id: 1, previous: ["read_products"], current: ["read_products", "write_inventory"], updated_at: new Date().toISOString() });
+    const [d] = await t.store.sendWebhook(DEFAULT_SHOP, "app/scopes_update", {
+      id: 1,
+      previous: ["read_products"],
+      current: ["read_products", "write_inventory"],
+      updated_at: new Date().toISOString(),
+    });
     expect(d.delivered).toBe(true);
     expect((await t.db.shop.findUnique({ where: { domain: DEFAULT_SHOP } }))?.scopes).toBe("read_products,write_inventory");
     expect((await t.db.session.findFirst({ where: { shop: DEFAULT_SHOP } }))?.scope).toBe("read_products,write_inventory");

@@ -44,10 +44,26 @@ beforeAll(async () => {
   adminUrl = await startDemo();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--headless",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   // Headless Chromium names itself HeadlessChrome, which the Shopify library turns away as a bot.
-  const userAgent = (await browser.newContext().then(async (c) => { const p = await c.newPage(); const ua = await p.evaluate(() => navigator.userAgent); await c.close(); return ua; })).replace("HeadlessChrome", "Chrome");
+  const userAgent = (
+    await browser.newContext().then(async (c) => {
+      const p = await c.newPage();
+      const ua = await p.evaluate(() => navigator.userAgent);
+      await c.close();
+      return ua;
+    })
+  ).replace("HeadlessChrome", "Chrome");
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent });
   // Nothing leaves this machine: Shopify's CDN (App Bridge) is out of reach here.
   await page.route(/^https:\/\//, (route) => route.abort());

@@ -20,7 +20,10 @@ export function appRegistrationFromToml(o: { apiKey: string; apiSecret: string; 
     apiKey: o.apiKey,
     apiSecret: o.apiSecret,
     appUrl: o.appUrl,
-    scopes: (toml.access_scopes?.scopes ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    scopes: (toml.access_scopes?.scopes ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     webhooks: (toml.webhooks?.subscriptions ?? []).map((s) => ({
       topics: [...(s.topics ?? []), ...(s.compliance_topics ?? [])],
       uri: s.uri,

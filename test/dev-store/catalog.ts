@@ -1,32 +1,54 @@
 // A deterministic seeded catalog: products, variants, inventory items, two locations and
 // inventory levels by state. The same seed always yields the same store.
 
-export const INVENTORY_STATES = [
-  "available",
-  "committed",
-  "reserved",
-  "damaged",
-  "safety_stock",
-  "quality_control",
-  "incoming",
-] as const;
+export const INVENTORY_STATES = ["available", "committed", "reserved", "damaged", "safety_stock", "quality_control", "incoming"] as const;
 export type InventoryState = (typeof INVENTORY_STATES)[number];
 /** States that make up on_hand (incoming is not on hand yet). */
 export const ON_HAND_STATES: InventoryState[] = ["available", "committed", "reserved", "damaged", "safety_stock", "quality_control"];
 
-export interface Location { id: number; name: string; isActive: boolean; fulfillsOnlineOrders: boolean }
+export interface Location {
+  id: number;
+  name: string;
+  isActive: boolean;
+  fulfillsOnlineOrders: boolean;
+}
 export interface Product {
-  id: number; title: string; handle: string; vendor: string; productType: string; tags: string[];
-  status: "ACTIVE" | "DRAFT" | "ARCHIVED"; createdAt: string; updatedAt: string; variantIds: number[];
+  id: number;
+  title: string;
+  handle: string;
+  vendor: string;
+  productType: string;
+  tags: string[];
+  status: "ACTIVE" | "DRAFT" | "ARCHIVED";
+  createdAt: string;
+  updatedAt: string;
+  variantIds: number[];
 }
 export interface Variant {
-  id: number; productId: number; title: string; sku: string; price: string; compareAtPrice: string | null;
-  inventoryItemId: number; inventoryPolicy: "DENY" | "CONTINUE"; requiresShipping: boolean; weightGrams: number;
+  id: number;
+  productId: number;
+  title: string;
+  sku: string;
+  price: string;
+  compareAtPrice: string | null;
+  inventoryItemId: number;
+  inventoryPolicy: "DENY" | "CONTINUE";
+  requiresShipping: boolean;
+  weightGrams: number;
 }
-export interface InventoryItem { id: number; variantId: number; sku: string; tracked: boolean; requiresShipping: boolean }
+export interface InventoryItem {
+  id: number;
+  variantId: number;
+  sku: string;
+  tracked: boolean;
+  requiresShipping: boolean;
+}
 export interface InventoryLevel {
-  inventoryItemId: number; locationId: number; quantities: Record<InventoryState, number>;
-  createdAt: string; updatedAt: string;
+  inventoryItemId: number;
+  locationId: number;
+  quantities: Record<InventoryState, number>;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface Catalog {
@@ -49,7 +71,26 @@ function prng(seed: number) {
   };
 }
 
-const NOUNS = ["Anchor", "Rope", "Lantern", "Compass", "Sail", "Cleat", "Buoy", "Hook", "Knot", "Oar", "Deck Brush", "Chart", "Flag", "Bell", "Net", "Keel Cap", "Tide Clock", "Sea Chest"];
+const NOUNS = [
+  "Anchor",
+  "Rope",
+  "Lantern",
+  "Compass",
+  "Sail",
+  "Cleat",
+  "Buoy",
+  "Hook",
+  "Knot",
+  "Oar",
+  "Deck Brush",
+  "Chart",
+  "Flag",
+  "Bell",
+  "Net",
+  "Keel Cap",
+  "Tide Clock",
+  "Sea Chest",
+];
 const ADJECTIVES = ["Classic", "Heavy", "Coastal", "Harbor", "Storm", "Mariner's", "Tidal", "Salt"];
 const SIZES = ["Small", "Medium", "Large"];
 const COLORS = ["Navy", "Sand", "Red"];
@@ -69,17 +110,31 @@ export function seedCatalog(seed = 1, productCount = 30): Catalog {
     const productId = 8001 + i;
     const options = i % 3 === 0 ? SIZES : i % 3 === 1 ? COLORS : ["Default Title"];
     const product: Product = {
-      id: productId, title, handle: `${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${i + 1}`,
-      vendor: "Holdfast Supply", productType: NOUNS[i % NOUNS.length], tags: i % 4 === 0 ? ["scarce"] : [],
-      status: "ACTIVE", createdAt: at, updatedAt: at, variantIds: [],
+      id: productId,
+      title,
+      handle: `${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${i + 1}`,
+      vendor: "Holdfast Supply",
+      productType: NOUNS[i % NOUNS.length],
+      tags: i % 4 === 0 ? ["scarce"] : [],
+      status: "ACTIVE",
+      createdAt: at,
+      updatedAt: at,
+      variantIds: [],
     };
     for (const option of options) {
       const id = variantId++;
       const cents = int(5, 240) * 100 + (random() < 0.5 ? 99 : 0);
       const variant: Variant = {
-        id, productId, title: option, sku: `HF-${productId}-${option.slice(0, 3).toUpperCase()}`,
-        price: (cents / 100).toFixed(2), compareAtPrice: null, inventoryItemId: 50000 + (id - 40000),
-        inventoryPolicy: "DENY", requiresShipping: true, weightGrams: int(100, 5000),
+        id,
+        productId,
+        title: option,
+        sku: `HF-${productId}-${option.slice(0, 3).toUpperCase()}`,
+        price: (cents / 100).toFixed(2),
+        compareAtPrice: null,
+        inventoryItemId: 50000 + (id - 40000),
+        inventoryPolicy: "DENY",
+        requiresShipping: true,
+        weightGrams: int(100, 5000),
       };
       product.variantIds.push(id);
       catalog.variants.push(variant);
@@ -88,9 +143,11 @@ export function seedCatalog(seed = 1, productCount = 30): Catalog {
         // Every fourth product is scarce: a handful of units, so contention shows.
         const available = product.tags.includes("scarce") ? int(0, 3) : int(5, 60);
         catalog.levels.push({
-          inventoryItemId: variant.inventoryItemId, locationId: location.id,
+          inventoryItemId: variant.inventoryItemId,
+          locationId: location.id,
           quantities: { available, committed: 0, reserved: 0, damaged: 0, safety_stock: 0, quality_control: 0, incoming: 0 },
-          createdAt: at, updatedAt: at,
+          createdAt: at,
+          updatedAt: at,
         });
       }
     }

@@ -30,7 +30,9 @@ beforeEach(() => {
 
 describe("dev store Admin API", () => {
   it("answers a valid query with data and its cost", async () => {
-    const { status, body } = await admin(`{ shop { name myshopifyDomain currencyCode } products(first: 5) { nodes { id title variants(first: 3) { nodes { sku price } } } } }`);
+    const { status, body } = await admin(
+      `{ shop { name myshopifyDomain currencyCode } products(first: 5) { nodes { id title variants(first: 3) { nodes { sku price } } } } }`,
+    );
     expect(status).toBe(200);
     expect(body.data.shop).toEqual({ name: "Holdfast Dev", myshopifyDomain: DEFAULT_SHOP, currencyCode: "USD" });
     expect(body.data.products.nodes).toHaveLength(5);
@@ -43,7 +45,10 @@ describe("dev store Admin API", () => {
     const { status, body } = await admin(`{ shop { name notAField } }`);
     expect(status).toBe(200);
     expect(body.data).toBeUndefined();
-    expect(body.errors[0]).toMatchObject({ message: "Field 'notAField' doesn't exist on type 'Shop'", extensions: { code: "undefinedField", typeName: "Shop", fieldName: "notAField" } });
+    expect(body.errors[0]).toMatchObject({
+      message: "Field 'notAField' doesn't exist on type 'Shop'",
+      extensions: { code: "undefinedField", typeName: "Shop", fieldName: "notAField" },
+    });
     const missingArg = await admin(`{ product { id } }`);
     expect(missingArg.body.errors[0].extensions.code).toBe("missingRequiredArguments");
     const syntax = await admin(`{ shop { name }`);
@@ -81,7 +86,9 @@ describe("dev store Admin API", () => {
 
   it("pages through connections with cursors and requires first or last", async () => {
     const first = await admin(`{ products(first: 10) { pageInfo { hasNextPage endCursor } nodes { id } } }`);
-    const next = await admin(`query($after: String) { products(first: 10, after: $after) { pageInfo { hasPreviousPage } nodes { id } } }`, { after: first.body.data.products.pageInfo.endCursor });
+    const next = await admin(`query($after: String) { products(first: 10, after: $after) { pageInfo { hasPreviousPage } nodes { id } } }`, {
+      after: first.body.data.products.pageInfo.endCursor,
+    });
     expect(first.body.data.products.pageInfo.hasNextPage).toBe(true);
     expect(next.body.data.products.pageInfo.hasPreviousPage).toBe(true);
     const ids = new Set([...first.body.data.products.nodes, ...next.body.data.products.nodes].map((n: { id: string }) => n.id));
@@ -91,7 +98,9 @@ describe("dev store Admin API", () => {
   });
 
   it("reports inventory quantities by state, with on_hand their sum", async () => {
-    const { body } = await admin(`{ inventoryItems(first: 1) { nodes { id inventoryLevels(first: 5) { nodes { location { name } quantities(names: ["available", "reserved", "committed", "on_hand"]) { name quantity } } } } } }`);
+    const { body } = await admin(
+      `{ inventoryItems(first: 1) { nodes { id inventoryLevels(first: 5) { nodes { location { name } quantities(names: ["available", "reserved", "committed", "on_hand"]) { name quantity } } } } } }`,
+    );
     const levels = body.data.inventoryItems.nodes[0].inventoryLevels.nodes;
     expect(levels).toHaveLength(2);
     for (const level of levels) {
@@ -126,13 +135,17 @@ describe("dev store Admin API", () => {
 
 describe("dev store Storefront API", () => {
   it("serves product facts to a storefront token created through the Admin API", async () => {
-    const created = await admin(`mutation { storefrontAccessTokenCreate(input: { title: "headless" }) { storefrontAccessToken { accessToken } userErrors { message } } }`);
+    const created = await admin(
+      `mutation { storefrontAccessTokenCreate(input: { title: "headless" }) { storefrontAccessToken { accessToken } userErrors { message } } }`,
+    );
     const sfToken = created.body.data.storefrontAccessTokenCreate.storefrontAccessToken.accessToken;
     const query = (t: string) =>
       fetch(`${store.url}/shops/${DEFAULT_SHOP}/api/2026-10/graphql.json`, {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-Shopify-Storefront-Access-Token": t },
-        body: JSON.stringify({ query: `{ products(first: 1) { nodes { title variants(first: 1) { nodes { price { amount currencyCode } availableForSale requiresShipping } } } } }` }),
+        body: JSON.stringify({
+          query: `{ products(first: 1) { nodes { title variants(first: 1) { nodes { price { amount currencyCode } availableForSale requiresShipping } } } } }`,
+        }),
       });
     const res = await query(sfToken);
     const body = await res.json();
@@ -152,12 +165,20 @@ describe("dev store inventoryMoveQuantities", () => {
   const input = (l: ReturnType<typeof level>, over: Record<string, unknown> = {}) => ({
     reason: "reserved",
     referenceDocumentUri: "gid://holdfast/Hold/abc",
-    changes: [{
-      inventoryItemId: `gid://shopify/InventoryItem/${l.inventoryItemId}`, quantity: 2,
-      from: { locationId: "gid://shopify/Location/1001", name: "available", changeFromQuantity: l.quantities.available },
-      to: { locationId: "gid://shopify/Location/1001", name: "reserved", changeFromQuantity: l.quantities.reserved, ledgerDocumentUri: "gid://holdfast/Hold/abc" },
-      ...over,
-    }],
+    changes: [
+      {
+        inventoryItemId: `gid://shopify/InventoryItem/${l.inventoryItemId}`,
+        quantity: 2,
+        from: { locationId: "gid://shopify/Location/1001", name: "available", changeFromQuantity: l.quantities.available },
+        to: {
+          locationId: "gid://shopify/Location/1001",
+          name: "reserved",
+          changeFromQuantity: l.quantities.reserved,
+          ledgerDocumentUri: "gid://holdfast/Hold/abc",
+        },
+        ...over,
+      },
+    ],
   });
 
   it("moves between states atomically and replays a repeated key; a changed request under that key is refused", async () => {
@@ -221,11 +242,21 @@ describe("dev store orders (orderCreate, orderCancel)", () => {
   }`;
   const withKey = (key: string) => ORDER_CREATE.replace("KEY", JSON.stringify(key));
   const orderFor = (variantId: number, quantity: number, price = "10.00") => ({
-    currency: "USD", email: "ann@example.com", sourceIdentifier: "holdfast-run-1",
+    currency: "USD",
+    email: "ann@example.com",
+    sourceIdentifier: "holdfast-run-1",
     lineItems: [{ variantId: `gid://shopify/ProductVariant/${variantId}`, quantity, priceSet: { shopMoney: { amount: price, currencyCode: "USD" } } }],
     shippingLines: [{ title: "Standard", priceSet: { shopMoney: { amount: "7.00", currencyCode: "USD" } } }],
     taxLines: [{ title: "Tax", rate: "0.05", priceSet: { shopMoney: { amount: "1.35", currencyCode: "USD" } } }],
-    transactions: [{ kind: "AUTHORIZATION", status: "SUCCESS", gateway: "stripe", authorizationCode: "pi_123", amountSet: { shopMoney: { amount: "28.35", currencyCode: "USD" } } }],
+    transactions: [
+      {
+        kind: "AUTHORIZATION",
+        status: "SUCCESS",
+        gateway: "stripe",
+        authorizationCode: "pi_123",
+        amountSet: { shopMoney: { amount: "28.35", currencyCode: "USD" } },
+      },
+    ],
   });
 
   it("creates an order that commits stock once per @idempotent key, refuses what Shopify refuses, and cancels with a restock", async () => {
@@ -239,7 +270,10 @@ describe("dev store orders (orderCreate, orderCancel)", () => {
     const variables = { order: orderFor(variant.id, 2), options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } };
     const first = await admin(withKey("order-1"), variables, writer);
     expect(first.body.data.orderCreate.userErrors).toEqual([]);
-    expect(first.body.data.orderCreate.order).toMatchObject({ displayFinancialStatus: "AUTHORIZED", totalPriceSet: { shopMoney: { amount: "28.35", currencyCode: "USD" } } });
+    expect(first.body.data.orderCreate.order).toMatchObject({
+      displayFinancialStatus: "AUTHORIZED",
+      totalPriceSet: { shopMoney: { amount: "28.35", currencyCode: "USD" } },
+    });
     expect(available()).toBe(before - 2);
     // The same key again: the same order, no second commit; another request under it: refused.
     const again = await admin(withKey("order-1"), variables, writer);
@@ -248,11 +282,19 @@ describe("dev store orders (orderCreate, orderCancel)", () => {
     const changed = await admin(withKey("order-1"), { ...variables, order: orderFor(variant.id, 3) }, writer);
     expect(changed.body.data.orderCreate.userErrors[0].code).toBe("INVALID");
     // Not enough stock, obeying the policy: refused, nothing committed.
-    const tooMany = await admin(withKey("order-2"), { order: orderFor(variant.id, before + 5), options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY" } }, writer);
+    const tooMany = await admin(
+      withKey("order-2"),
+      { order: orderFor(variant.id, before + 5), options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY" } },
+      writer,
+    );
     expect(tooMany.body.data.orderCreate).toMatchObject({ order: null, userErrors: [{ code: "INVENTORY_CLAIM_FAILED" }] });
     expect(available()).toBe(before - 2);
     // Cancelled with a restock: the units come back.
-    const cancel = await admin(`mutation($id: ID!) { orderCancel(orderId: $id, reason: DECLINED, refund: false, restock: true) { job { id done } orderCancelUserErrors { code message } } }`, { id: first.body.data.orderCreate.order.id }, writer);
+    const cancel = await admin(
+      `mutation($id: ID!) { orderCancel(orderId: $id, reason: DECLINED, refund: false, restock: true) { job { id done } orderCancelUserErrors { code message } } }`,
+      { id: first.body.data.orderCreate.order.id },
+      writer,
+    );
     expect(cancel.body.data.orderCancel.orderCancelUserErrors).toEqual([]);
     expect(available()).toBe(before);
     // Without write_orders Shopify refuses the mutation.

@@ -1,9 +1,25 @@
 // What Shopify's GraphQL endpoints do around execution: validate against the schema with
 // Shopify-shaped errors, compute a query's cost, and page through connections.
 import {
-  GraphQLError, getNamedType, getNullableType, isCompositeType, isListType, isObjectType, isInterfaceType,
-  Kind, parse, validate, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType,
-  type GraphQLField, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, valueFromASTUntyped,
+  GraphQLError,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  valueFromASTUntyped,
 } from "graphql";
 
 export interface ShopifyGraphQLError {
@@ -20,7 +36,15 @@ export function parseAndValidate(schema: GraphQLSchema, source: string): { docum
     document = parse(source);
   } catch (error) {
     const e = error as GraphQLError;
-    return { errors: [{ message: e.message.replace(/^Syntax Error: /, "syntax error, "), locations: e.locations ? [...e.locations] : undefined, extensions: { code: "parseError" } }] };
+    return {
+      errors: [
+        {
+          message: e.message.replace(/^Syntax Error: /, "syntax error, "),
+          locations: e.locations ? [...e.locations] : undefined,
+          extensions: { code: "parseError" },
+        },
+      ],
+    };
   }
   const errors = validate(schema, document);
   if (errors.length) return { errors: errors.map(shopifyValidationError) };
@@ -31,13 +55,29 @@ export function parseAndValidate(schema: GraphQLSchema, source: string): { docum
 function shopifyValidationError(e: GraphQLError): ShopifyGraphQLError {
   const locations = e.locations ? [...e.locations] : undefined;
   let m = /^Cannot query field "(.+?)" on type "(.+?)"\./.exec(e.message);
-  if (m) return { message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`, locations, extensions: { code: "undefinedField", typeName: m[2], fieldName: m[1] } };
+  if (m)
+    return { message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`, locations, extensions: { code: "undefinedField", typeName: m[2], fieldName: m[1] } };
   m = /^Unknown argument "(.+?)" on field "(.+?)\.(.+?)"\./.exec(e.message);
-  if (m) return { message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`, locations, extensions: { code: "argumentNotAccepted", name: m[3], typeName: "Field", argumentName: m[1] } };
+  if (m)
+    return {
+      message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`,
+      locations,
+      extensions: { code: "argumentNotAccepted", name: m[3], typeName: "Field", argumentName: m[1] },
+    };
   m = /^Field "(.+?)" argument "(.+?)" of type "(.+?)" is required, but it was not provided\./.exec(e.message);
-  if (m) return { message: `Field '${m[1]}' is missing required arguments: ${m[2]}`, locations, extensions: { code: "missingRequiredArguments", className: "Field", name: m[1], arguments: m[2] } };
+  if (m)
+    return {
+      message: `Field '${m[1]}' is missing required arguments: ${m[2]}`,
+      locations,
+      extensions: { code: "missingRequiredArguments", className: "Field", name: m[1], arguments: m[2] },
+    };
   m = /^Variable "\$(.+?)" of required type "(.+?)" was not provided\./.exec(e.message);
-  if (m) return { message: `Variable $${m[1]} of type ${m[2]} was provided invalid value`, locations, extensions: { value: null, problems: [{ path: [], explanation: "Expected value to not be null" }] } };
+  if (m)
+    return {
+      message: `Variable $${m[1]} of type ${m[2]} was provided invalid value`,
+      locations,
+      extensions: { value: null, problems: [{ path: [], explanation: "Expected value to not be null" }] },
+    };
   return { message: e.message, locations, extensions: { code: "invalidQuery" } };
 }
 
@@ -76,8 +116,7 @@ export function requestedQueryCost(schema: GraphQLSchema, document: DocumentNode
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
         if (sel.name.value.startsWith("__")) continue;
-        const fieldDef: GraphQLField<unknown, unknown> | undefined =
-          isObjectType(type) || isInterfaceType(type) ? type.getFields()[sel.name.value] : undefined;
+        const fieldDef: GraphQLField<unknown, unknown> | undefined = isObjectType(type) || isInterfaceType(type) ? type.getFields()[sel.name.value] : undefined;
         if (!fieldDef) continue;
         total += fieldCost(sel, fieldDef);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
@@ -122,7 +161,13 @@ export interface Page<T> {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-export interface PageArgs { first?: number | null; last?: number | null; after?: string | null; before?: string | null; reverse?: boolean | null }
+export interface PageArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+  reverse?: boolean | null;
+}
 
 const encodeCursor = (index: number) => Buffer.from(JSON.stringify({ last_id: index })).toString("base64");
 const decodeCursor = (cursor: string): number => {

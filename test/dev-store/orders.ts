@@ -42,20 +42,45 @@ const cents = (amount: string) => {
 const decimal = (c: number) => `${Math.trunc(c / 100)}.${String(Math.abs(c % 100)).padStart(2, "0")}`;
 
 type OrderInput = {
-  currency?: string; email?: string; lineItems?: { variantId?: string; quantity: number; priceSet?: MoneyBag; title?: string; taxLines?: { title: string; rate: string; priceSet?: MoneyBag }[] }[];
-  shippingLines?: { title: string; code?: string; priceSet: MoneyBag }[]; taxLines?: { title: string; rate: string; priceSet?: MoneyBag }[];
+  currency?: string;
+  email?: string;
+  lineItems?: {
+    variantId?: string;
+    quantity: number;
+    priceSet?: MoneyBag;
+    title?: string;
+    taxLines?: { title: string; rate: string; priceSet?: MoneyBag }[];
+  }[];
+  shippingLines?: { title: string; code?: string; priceSet: MoneyBag }[];
+  taxLines?: { title: string; rate: string; priceSet?: MoneyBag }[];
   transactions?: { kind?: string; status?: string; gateway?: string; amountSet: MoneyBag; authorizationCode?: string }[];
-  financialStatus?: string; sourceIdentifier?: string; sourceName?: string; taxesIncluded?: boolean;
-  discountCode?: { itemFixedDiscountCode?: { code: string; amountSet?: MoneyBag }; itemPercentageDiscountCode?: { code: string; percentage?: number }; freeShippingDiscountCode?: { code: string } };
+  financialStatus?: string;
+  sourceIdentifier?: string;
+  sourceName?: string;
+  taxesIncluded?: boolean;
+  discountCode?: {
+    itemFixedDiscountCode?: { code: string; amountSet?: MoneyBag };
+    itemPercentageDiscountCode?: { code: string; percentage?: number };
+    freeShippingDiscountCode?: { code: string };
+  };
 };
 type UserError = { field: string[]; message: string; code: string };
 
-export function createOrder(state: DevStoreState, shop: ShopState, order: OrderInput, options: { inventoryBehaviour?: string } | null, key: string | undefined): { order: DevOrder | null; userErrors: UserError[] } {
-  const fingerprint = createHash("sha256").update(JSON.stringify([order, options])).digest("hex");
+export function createOrder(
+  state: DevStoreState,
+  shop: ShopState,
+  order: OrderInput,
+  options: { inventoryBehaviour?: string } | null,
+  key: string | undefined,
+): { order: DevOrder | null; userErrors: UserError[] } {
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify([order, options]))
+    .digest("hex");
   if (key) {
     const previous = shop.orderIdempotency.get(key);
     if (previous) {
-      if (previous.fingerprint !== fingerprint) return { order: null, userErrors: [{ field: ["order"], message: "The idempotency key was already used with different parameters.", code: "INVALID" }] };
+      if (previous.fingerprint !== fingerprint)
+        return { order: null, userErrors: [{ field: ["order"], message: "The idempotency key was already used with different parameters.", code: "INVALID" }] };
       return { order: previous.order, userErrors: previous.userErrors };
     }
   }
@@ -71,9 +96,15 @@ function placeOrder(state: DevStoreState, shop: ShopState, input: OrderInput, be
   const lines = (input.lineItems ?? []).map((l, i) => {
     const variant = l.variantId ? catalog.variants.find((v) => v.id === parseGid(l.variantId, "ProductVariant")) : undefined;
     if (l.variantId && !variant) errors.push({ field: ["order", "lineItems", String(i), "variantId"], message: "Variant does not exist", code: "INVALID" });
-    if (!Number.isInteger(l.quantity) || l.quantity < 1) errors.push({ field: ["order", "lineItems", String(i), "quantity"], message: "Quantity must be greater than or equal to 1", code: "INVALID" });
+    if (!Number.isInteger(l.quantity) || l.quantity < 1)
+      errors.push({ field: ["order", "lineItems", String(i), "quantity"], message: "Quantity must be greater than or equal to 1", code: "INVALID" });
     const product = variant && catalog.products.find((p) => p.id === variant.productId);
-    return { input: l, variant, title: l.title ?? (product ? (variant!.title === "Default Title" ? product.title : `${product.title} - ${variant!.title}`) : "Custom item"), price: l.priceSet?.shopMoney.amount ?? variant?.price ?? "0.00" };
+    return {
+      input: l,
+      variant,
+      title: l.title ?? (product ? (variant!.title === "Default Title" ? product.title : `${product.title} - ${variant!.title}`) : "Custom item"),
+      price: l.priceSet?.shopMoney.amount ?? variant?.price ?? "0.00",
+    };
   });
   if (!lines.length) errors.push({ field: ["order", "lineItems"], message: "Line items must have at least one item", code: "INVALID" });
   for (const tl of [...(input.taxLines ?? []), ...(input.lineItems ?? []).flatMap((l) => l.taxLines ?? [])])
@@ -85,11 +116,18 @@ function placeOrder(state: DevStoreState, shop: ShopState, input: OrderInput, be
   if (behaviour !== "BYPASS") {
     for (const line of lines) {
       if (!line.variant) continue;
-      const levels = catalog.levels.filter((x) => x.inventoryItemId === line.variant!.inventoryItemId).sort((a, b) => b.quantities.available - a.quantities.available);
+      const levels = catalog.levels
+        .filter((x) => x.inventoryItemId === line.variant!.inventoryItemId)
+        .sort((a, b) => b.quantities.available - a.quantities.available);
       const level = levels[0];
       if (!level) continue;
       if (behaviour === "DECREMENT_OBEYING_POLICY" && line.variant.inventoryPolicy === "DENY" && level.quantities.available < line.input.quantity)
-        return { order: null, userErrors: [{ field: ["order", "lineItems"], message: `Unable to reserve inventory for ${line.title}: not enough available`, code: "INVENTORY_CLAIM_FAILED" }] };
+        return {
+          order: null,
+          userErrors: [
+            { field: ["order", "lineItems"], message: `Unable to reserve inventory for ${line.title}: not enough available`, code: "INVENTORY_CLAIM_FAILED" },
+          ],
+        };
       committed.push({ level, quantity: line.input.quantity });
     }
     for (const c of committed) {
@@ -97,12 +135,20 @@ function placeOrder(state: DevStoreState, shop: ShopState, input: OrderInput, be
       c.level.quantities.committed += c.quantity;
       c.level.updatedAt = new Date().toISOString();
     }
-    if (committed.length) state.events.emit("inventoryChanged", shop.domain, committed.map((c) => c.level));
+    if (committed.length)
+      state.events.emit(
+        "inventoryChanged",
+        shop.domain,
+        committed.map((c) => c.level),
+      );
   }
 
   const lineTaxes = (input.lineItems ?? []).flatMap((l) => l.taxLines ?? []);
-  const taxLines = [...(input.taxLines ?? []), ...lineTaxes, ...(input.shippingLines ?? []).flatMap((s) => (s as { taxLines?: OrderInput["taxLines"] }).taxLines ?? [])]
-    .map((t) => ({ title: t.title, rate: t.rate, price: t.priceSet?.shopMoney.amount ?? "0.00" }));
+  const taxLines = [
+    ...(input.taxLines ?? []),
+    ...lineTaxes,
+    ...(input.shippingLines ?? []).flatMap((s) => (s as { taxLines?: OrderInput["taxLines"] }).taxLines ?? []),
+  ].map((t) => ({ title: t.title, rate: t.rate, price: t.priceSet?.shopMoney.amount ?? "0.00" }));
   const subtotal = lines.reduce((s, l) => s + cents(l.price) * l.input.quantity, 0);
   const shipping = (input.shippingLines ?? []).reduce((s, l) => s + cents(l.priceSet.shopMoney.amount), 0);
   const tax = taxLines.reduce((s, t) => s + cents(t.price), 0);
@@ -115,17 +161,41 @@ function placeOrder(state: DevStoreState, shop: ShopState, input: OrderInput, be
   const shippingAfter = code?.freeShippingDiscountCode ? 0 : shipping;
   const id = shop.nextId++;
   const order: DevOrder = {
-    id, name: `#${1000 + shop.orders.length + 1}`, email: input.email ?? null, currency,
-    lineItems: lines.map((l, i) => ({ id: id * 100 + i, variantId: l.variant?.id ?? 0, title: l.title, quantity: l.input.quantity, price: l.price, taxLines: (l.input.taxLines ?? []).map((t) => ({ title: t.title, rate: t.rate, price: t.priceSet?.shopMoney.amount ?? "0.00" })) })),
+    id,
+    name: `#${1000 + shop.orders.length + 1}`,
+    email: input.email ?? null,
+    currency,
+    lineItems: lines.map((l, i) => ({
+      id: id * 100 + i,
+      variantId: l.variant?.id ?? 0,
+      title: l.title,
+      quantity: l.input.quantity,
+      price: l.price,
+      taxLines: (l.input.taxLines ?? []).map((t) => ({ title: t.title, rate: t.rate, price: t.priceSet?.shopMoney.amount ?? "0.00" })),
+    })),
     shippingLines: (input.shippingLines ?? []).map((s) => ({ title: s.title, price: s.priceSet.shopMoney.amount, code: s.code ?? null })),
     taxLines,
-    transactions: (input.transactions ?? []).map((t) => ({ kind: t.kind ?? "SALE", status: t.status ?? "SUCCESS", gateway: t.gateway ?? "manual", amount: t.amountSet.shopMoney.amount, authorizationCode: t.authorizationCode ?? null })),
-    financialStatus: input.financialStatus ?? ((input.transactions ?? []).some((t) => t.kind === "AUTHORIZATION") ? "AUTHORIZED" : (input.transactions ?? []).length ? "PAID" : "PENDING"),
-    sourceIdentifier: input.sourceIdentifier ?? null, sourceName: input.sourceName ?? null,
-    createdAt: new Date().toISOString(), cancelledAt: null, cancelReason: null,
-    subtotal: decimal(subtotal - discount), totalTax: decimal(tax), totalShipping: decimal(shippingAfter),
+    transactions: (input.transactions ?? []).map((t) => ({
+      kind: t.kind ?? "SALE",
+      status: t.status ?? "SUCCESS",
+      gateway: t.gateway ?? "manual",
+      amount: t.amountSet.shopMoney.amount,
+      authorizationCode: t.authorizationCode ?? null,
+    })),
+    financialStatus:
+      input.financialStatus ??
+      ((input.transactions ?? []).some((t) => t.kind === "AUTHORIZATION") ? "AUTHORIZED" : (input.transactions ?? []).length ? "PAID" : "PENDING"),
+    sourceIdentifier: input.sourceIdentifier ?? null,
+    sourceName: input.sourceName ?? null,
+    createdAt: new Date().toISOString(),
+    cancelledAt: null,
+    cancelReason: null,
+    subtotal: decimal(subtotal - discount),
+    totalTax: decimal(tax),
+    totalShipping: decimal(shippingAfter),
     // As Shopify: tax already inside the prices is not added again.
-    total: decimal(subtotal - discount + shippingAfter + (input.taxesIncluded ? 0 : tax)), taxesIncluded: Boolean(input.taxesIncluded),
+    total: decimal(subtotal - discount + shippingAfter + (input.taxesIncluded ? 0 : tax)),
+    taxesIncluded: Boolean(input.taxesIncluded),
     committed,
   };
   shop.orders.push(order);
@@ -135,8 +205,18 @@ function placeOrder(state: DevStoreState, shop: ShopState, input: OrderInput, be
 
 export function cancelOrder(state: DevStoreState, shop: ShopState, orderId: unknown, reason: string, restock: boolean) {
   const order = shop.orders.find((o) => o.id === parseGid(orderId, "Order"));
-  if (!order) return { job: null, orderCancelUserErrors: [{ field: ["orderId"], message: "Order does not exist", code: "NOT_FOUND" }], userErrors: [{ field: ["orderId"], message: "Order does not exist" }] };
-  if (order.cancelledAt) return { job: null, orderCancelUserErrors: [{ field: ["orderId"], message: "Order has already been cancelled", code: "INVALID" }], userErrors: [{ field: ["orderId"], message: "Order has already been cancelled" }] };
+  if (!order)
+    return {
+      job: null,
+      orderCancelUserErrors: [{ field: ["orderId"], message: "Order does not exist", code: "NOT_FOUND" }],
+      userErrors: [{ field: ["orderId"], message: "Order does not exist" }],
+    };
+  if (order.cancelledAt)
+    return {
+      job: null,
+      orderCancelUserErrors: [{ field: ["orderId"], message: "Order has already been cancelled", code: "INVALID" }],
+      userErrors: [{ field: ["orderId"], message: "Order has already been cancelled" }],
+    };
   order.cancelledAt = new Date().toISOString();
   order.cancelReason = reason;
   if (restock && order.committed.length) {
@@ -144,7 +224,11 @@ export function cancelOrder(state: DevStoreState, shop: ShopState, orderId: unkn
       c.level.quantities.committed -= c.quantity;
       c.level.quantities.available += c.quantity;
     }
-    state.events.emit("inventoryChanged", shop.domain, order.committed.map((c) => c.level));
+    state.events.emit(
+      "inventoryChanged",
+      shop.domain,
+      order.committed.map((c) => c.level),
+    );
   }
   return { job: { __typename: "Job", id: gid("Job", shop.nextId++), done: true }, orderCancelUserErrors: [], userErrors: [] };
 }
@@ -155,24 +239,68 @@ const bag = (amount: string, currencyCode: string) => ({ shopMoney: { amount, cu
 export function orderView(order: DevOrder) {
   const c = order.currency;
   return {
-    __typename: "Order", id: gid("Order", order.id), name: order.name, email: order.email, currencyCode: c, createdAt: order.createdAt,
-    cancelledAt: order.cancelledAt, cancelReason: order.cancelReason, displayFinancialStatus: order.financialStatus, sourceIdentifier: order.sourceIdentifier, sourceName: order.sourceName,
-    subtotalPriceSet: bag(order.subtotal, c), totalTaxSet: bag(order.totalTax, c), totalShippingPriceSet: bag(order.totalShipping, c), totalPriceSet: bag(order.total, c), currentTotalPriceSet: bag(order.total, c),
-    taxLines: order.taxLines.map((t) => ({ title: t.title, rate: Number(t.rate), priceSet: bag(t.price, c) })), taxesIncluded: order.taxesIncluded,
+    __typename: "Order",
+    id: gid("Order", order.id),
+    name: order.name,
+    email: order.email,
+    currencyCode: c,
+    createdAt: order.createdAt,
+    cancelledAt: order.cancelledAt,
+    cancelReason: order.cancelReason,
+    displayFinancialStatus: order.financialStatus,
+    sourceIdentifier: order.sourceIdentifier,
+    sourceName: order.sourceName,
+    subtotalPriceSet: bag(order.subtotal, c),
+    totalTaxSet: bag(order.totalTax, c),
+    totalShippingPriceSet: bag(order.totalShipping, c),
+    totalPriceSet: bag(order.total, c),
+    currentTotalPriceSet: bag(order.total, c),
+    taxLines: order.taxLines.map((t) => ({ title: t.title, rate: Number(t.rate), priceSet: bag(t.price, c) })),
+    taxesIncluded: order.taxesIncluded,
     lineItems: (args: { first?: number }) => {
-      const nodes = order.lineItems.slice(0, args.first ?? 50).map((l) => ({ __typename: "LineItem", id: gid("LineItem", l.id), title: l.title, quantity: l.quantity, variant: l.variantId ? { __typename: "ProductVariant", id: gid("ProductVariant", l.variantId) } : null, originalUnitPriceSet: bag(l.price, c) }));
-      return { nodes, edges: nodes.map((node, i) => ({ node, cursor: String(i) })), pageInfo: { hasNextPage: order.lineItems.length > nodes.length, hasPreviousPage: false, startCursor: null, endCursor: null } };
+      const nodes = order.lineItems.slice(0, args.first ?? 50).map((l) => ({
+        __typename: "LineItem",
+        id: gid("LineItem", l.id),
+        title: l.title,
+        quantity: l.quantity,
+        variant: l.variantId ? { __typename: "ProductVariant", id: gid("ProductVariant", l.variantId) } : null,
+        originalUnitPriceSet: bag(l.price, c),
+      }));
+      return {
+        nodes,
+        edges: nodes.map((node, i) => ({ node, cursor: String(i) })),
+        pageInfo: { hasNextPage: order.lineItems.length > nodes.length, hasPreviousPage: false, startCursor: null, endCursor: null },
+      };
     },
-    transactions: () => order.transactions.map((t, i) => ({ __typename: "OrderTransaction", id: gid("OrderTransaction", order.id * 100 + i), kind: t.kind, status: t.status, gateway: t.gateway, authorizationCode: t.authorizationCode, amountSet: bag(t.amount, c) })),
+    transactions: () =>
+      order.transactions.map((t, i) => ({
+        __typename: "OrderTransaction",
+        id: gid("OrderTransaction", order.id * 100 + i),
+        kind: t.kind,
+        status: t.status,
+        gateway: t.gateway,
+        authorizationCode: t.authorizationCode,
+        amountSet: bag(t.amount, c),
+      })),
   };
 }
 
 /** orders/create as Shopify sends it (REST shape). */
 export function orderWebhookPayload(order: DevOrder) {
   return {
-    id: order.id, admin_graphql_api_id: gid("Order", order.id), name: order.name, email: order.email, currency: order.currency,
-    created_at: order.createdAt, financial_status: order.financialStatus.toLowerCase(), source_identifier: order.sourceIdentifier, source_name: order.sourceName,
-    checkout_token: null, subtotal_price: order.subtotal, total_tax: order.totalTax, total_price: order.total,
+    id: order.id,
+    admin_graphql_api_id: gid("Order", order.id),
+    name: order.name,
+    email: order.email,
+    currency: order.currency,
+    created_at: order.createdAt,
+    financial_status: order.financialStatus.toLowerCase(),
+    source_identifier: order.sourceIdentifier,
+    source_name: order.sourceName,
+    checkout_token: null,
+    subtotal_price: order.subtotal,
+    total_tax: order.totalTax,
+    total_price: order.total,
     line_items: order.lineItems.map((l) => ({ id: l.id, variant_id: l.variantId || null, title: l.title, quantity: l.quantity, price: l.price })),
   };
 }

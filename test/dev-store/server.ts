@@ -24,7 +24,15 @@ export const DEFAULT_SHOP = "holdfast-dev.myshopify.com";
 const COMPLIANCE_TOPICS = new Set(["customers/data_request", "customers/redact", "shop/redact"]);
 
 /** A fault on matching paths: delay, answer an error status, never answer, or (dropResponse) do the work and then answer 502. */
-export interface Fault { path: string; bodyPattern?: string; latencyMs?: number; status?: number; timeout?: boolean; dropResponse?: boolean; times?: number }
+export interface Fault {
+  path: string;
+  bodyPattern?: string;
+  latencyMs?: number;
+  status?: number;
+  timeout?: boolean;
+  dropResponse?: boolean;
+  times?: number;
+}
 
 export interface DevStoreOptions extends StoreOptions {
   app: AppRegistration;
@@ -50,7 +58,10 @@ export interface DevStore {
 }
 
 class HttpError extends Error {
-  constructor(public status: number, public body: unknown) {
+  constructor(
+    public status: number,
+    public body: unknown,
+  ) {
     super(typeof body === "string" ? body : JSON.stringify(body));
   }
 }
@@ -86,7 +97,11 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 /** Shopify's query-string HMAC: hex SHA-256 over the sorted params other than hmac. */
 export function queryHmac(params: Record<string, string>, secret: string): string {
-  const message = Object.keys(params).filter((k) => k !== "hmac" && k !== "signature").sort().map((k) => `${k}=${params[k]}`).join("&");
+  const message = Object.keys(params)
+    .filter((k) => k !== "hmac" && k !== "signature")
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join("&");
   return createHmac("sha256", secret).update(message).digest("hex");
 }
 
@@ -113,8 +128,11 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
   state.events.on("inventoryChanged", (domain: string, levels: import("./catalog").InventoryLevel[]) => {
     for (const level of levels)
       void sendWebhook(domain, "inventory_levels/update", {
-        inventory_item_id: level.inventoryItemId, location_id: level.locationId, available: level.quantities.available,
-        updated_at: level.updatedAt, admin_graphql_api_id: `gid://shopify/InventoryLevel/${level.locationId}?inventory_item_id=${level.inventoryItemId}`,
+        inventory_item_id: level.inventoryItemId,
+        location_id: level.locationId,
+        available: level.quantities.available,
+        updated_at: level.updatedAt,
+        admin_graphql_api_id: `gid://shopify/InventoryLevel/${level.locationId}?inventory_item_id=${level.inventoryItemId}`,
       }).catch((error) => log(`inventory_levels/update not sent: ${(error as Error).message}`));
   });
   const admin = shopifySchema("admin");
@@ -144,7 +162,12 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     shop.installedScopes = null;
     state.revokeShopTokens(domain);
     return sendWebhook(domain, "app/uninstalled", {
-      id: shop.id, name: shop.name, email: shop.email, domain: shop.domain, myshopify_domain: shop.domain, currency: shop.currencyCode,
+      id: shop.id,
+      name: shop.name,
+      email: shop.email,
+      domain: shop.domain,
+      myshopify_domain: shop.domain,
+      currency: shop.currencyCode,
     });
   }
 
@@ -160,8 +183,11 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     const code = randomBytes(16).toString("hex");
     state.authorizationCodes.set(code, { shop: shop.domain, scope: p.scope ?? options.app.scopes.join(","), expiresAt: Date.now() + 60_000 });
     const back: Record<string, string> = {
-      code, host: Buffer.from(`admin.shopify.com/store/${shop.domain.replace(".myshopify.com", "")}`).toString("base64url"),
-      shop: shop.domain, state: p.state ?? "", timestamp: String(Math.floor(Date.now() / 1000)),
+      code,
+      host: Buffer.from(`admin.shopify.com/store/${shop.domain.replace(".myshopify.com", "")}`).toString("base64url"),
+      shop: shop.domain,
+      state: p.state ?? "",
+      timestamp: String(Math.floor(Date.now() / 1000)),
     };
     back.hmac = queryHmac(back, options.app.apiSecret);
     const redirect = new URL(p.redirect_uri);
@@ -184,7 +210,22 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
         const online = p.requested_token_type === "urn:shopify:params:oauth:token-type:online-access-token";
         install(shop, scope);
         const { token, refresh } = state.issueAccessToken(shop.domain, scope, { expiring, online, userId: Number(payload.sub) });
-        return tokenResponse(token, refresh, online ? { id: Number(payload.sub), first_name: "Dev", last_name: "Merchant", email: shop.email, email_verified: true, account_owner: true, locale: "en", collaborator: false } : undefined);
+        return tokenResponse(
+          token,
+          refresh,
+          online
+            ? {
+                id: Number(payload.sub),
+                first_name: "Dev",
+                last_name: "Merchant",
+                email: shop.email,
+                email_verified: true,
+                account_owner: true,
+                locale: "en",
+                collaborator: false,
+              }
+            : undefined,
+        );
       } catch {
         throw new HttpError(400, { error: "invalid_subject_token", error_description: "The subject token is invalid or expired" });
       }
@@ -209,7 +250,11 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     throw new HttpError(400, { error: "unsupported_grant_type" });
   }
 
-  function tokenResponse(token: { token: string; scope: string; expiresAt: number | null }, refresh?: { token: string; expiresAt: number }, associatedUser?: Record<string, unknown>) {
+  function tokenResponse(
+    token: { token: string; scope: string; expiresAt: number | null },
+    refresh?: { token: string; expiresAt: number },
+    associatedUser?: Record<string, unknown>,
+  ) {
     const seconds = (at: number) => Math.max(0, Math.floor((at - Date.now()) / 1000));
     return {
       access_token: token.token,
@@ -237,7 +282,14 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     if (costed) {
       const cost = requestedQueryCost(schema, document, op, variables);
       if (cost > shop.bucket.maximum)
-        return { errors: [{ message: `Query cost is ${cost}, which exceeds the single query max cost limit (${shop.bucket.maximum}).`, extensions: { code: "MAX_COST_EXCEEDED", cost, maxCost: shop.bucket.maximum } }] };
+        return {
+          errors: [
+            {
+              message: `Query cost is ${cost}, which exceeds the single query max cost limit (${shop.bucket.maximum}).`,
+              extensions: { code: "MAX_COST_EXCEEDED", cost, maxCost: shop.bucket.maximum },
+            },
+          ],
+        };
       if (!shop.bucket.take(cost))
         return {
           errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
@@ -248,7 +300,9 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     const result = await execute({ schema, document, rootValue, variableValues: variables, operationName: body.operationName });
     return {
       ...(result.data !== undefined && { data: result.data }),
-      ...(result.errors?.length && { errors: result.errors.map((e) => ({ message: e.message, locations: e.locations, path: e.path, extensions: e.extensions })) }),
+      ...(result.errors?.length && {
+        errors: result.errors.map((e) => ({ message: e.message, locations: e.locations, path: e.path, extensions: e.extensions })),
+      }),
       ...(extensions && { extensions }),
     };
   }
@@ -256,7 +310,10 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
   /** Faults before the work: by path alone, or (given the request body) by path and body. */
   async function applyFaults(path: string, res: ServerResponse, body?: string): Promise<boolean> {
     const fault = faults.find(
-      (f) => new RegExp(f.path).test(path) && (f.times === undefined || f.times > 0) && !f.dropResponse &&
+      (f) =>
+        new RegExp(f.path).test(path) &&
+        (f.times === undefined || f.times > 0) &&
+        !f.dropResponse &&
         (body === undefined ? !f.bodyPattern : Boolean(f.bodyPattern) && new RegExp(f.bodyPattern!).test(body)),
     );
     if (!fault) return false;
@@ -271,7 +328,7 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
   }
 
   async function handleControl(req: IncomingMessage, url: URL, res: ServerResponse) {
-    const p = req.method === "POST" ? parseParams(req, await readBody(req)) as Record<string, any> : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const p = req.method === "POST" ? (parseParams(req, await readBody(req)) as Record<string, any>) : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
     const path = url.pathname.slice("/_dev".length);
     if (path === "/health") return send(res, 200, { ok: true, shops: [...state.shops.keys()] });
     if (path === "/shops" && req.method === "POST") {
@@ -291,7 +348,15 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     m = /^\/shops\/([^/]+)\/inventory$/.exec(path);
     if (m) return send(res, 200, { levels: requireShop(m[1]).catalog.levels });
     if (path === "/faults" && req.method === "POST") {
-      faults.push({ path: String(p.path), latencyMs: p.latencyMs, status: p.status, timeout: p.timeout, dropResponse: p.dropResponse, bodyPattern: p.bodyPattern, times: p.times });
+      faults.push({
+        path: String(p.path),
+        latencyMs: p.latencyMs,
+        status: p.status,
+        timeout: p.timeout,
+        dropResponse: p.dropResponse,
+        bodyPattern: p.bodyPattern,
+        times: p.times,
+      });
       return send(res, 201, { faults });
     }
     if (path === "/faults" && req.method === "DELETE") {
@@ -333,7 +398,10 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       if (await applyFaults(path, res, body)) return;
       const result = await runGraphQL(admin, adminRoot(state, shop, token.scope.split(",")), body, shop, true);
       await options.onApplied?.({ shop: domain, path, body });
-      const drop = faults.find((f) => f.dropResponse && new RegExp(f.path).test(path) && (!f.bodyPattern || new RegExp(f.bodyPattern).test(body)) && (f.times === undefined || f.times > 0));
+      const drop = faults.find(
+        (f) =>
+          f.dropResponse && new RegExp(f.path).test(path) && (!f.bodyPattern || new RegExp(f.bodyPattern).test(body)) && (f.times === undefined || f.times > 0),
+      );
       if (drop) {
         if (drop.times !== undefined) drop.times--;
         return send(res, 502, { errors: "Bad Gateway (response dropped by the dev store after doing the work)" });
@@ -348,9 +416,13 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       const publicToken = req.headers["x-shopify-storefront-access-token"];
       const privateToken = req.headers["shopify-storefront-private-token"];
       const app = typeof privateToken === "string" ? state.authorize(domain, privateToken) : undefined;
-      const allowed = (typeof publicToken === "string" && shop.storefrontTokens.has(publicToken)) || Boolean(app?.scope.split(",").includes("unauthenticated_read_product_listings"));
+      const allowed =
+        (typeof publicToken === "string" && shop.storefrontTokens.has(publicToken)) ||
+        Boolean(app?.scope.split(",").includes("unauthenticated_read_product_listings"));
       if (!allowed) throw new HttpError(401, { errors: [{ message: "", extensions: { code: "UNAUTHORIZED" } }] });
-      const granted = app ? app.scope.split(",") : ["unauthenticated_read_product_listings", "unauthenticated_read_customers", "unauthenticated_write_customers"];
+      const granted = app
+        ? app.scope.split(",")
+        : ["unauthenticated_read_product_listings", "unauthenticated_read_customers", "unauthenticated_write_customers"];
       return send(res, 200, await runGraphQL(storefront, storefrontRoot(shop, granted), await readBody(req), shop, false));
     }
     throw new HttpError(404, { errors: "Not Found" });

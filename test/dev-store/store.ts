@@ -14,15 +14,39 @@ export interface AppRegistration {
   webhooks: { topics: string[]; uri: string; apiVersion: string }[];
 }
 
-export interface AccessToken { token: string; shop: string; scope: string; expiresAt: number | null; online: boolean; userId?: number }
-export interface RefreshToken { token: string; shop: string; expiresAt: number }
+export interface AccessToken {
+  token: string;
+  shop: string;
+  scope: string;
+  expiresAt: number | null;
+  online: boolean;
+  userId?: number;
+}
+export interface RefreshToken {
+  token: string;
+  shop: string;
+  expiresAt: number;
+}
 
-export interface WebhookSubscription { id: number; topic: string; uri: string; format: "JSON"; createdAt: string; updatedAt: string; includeFields: string[]; filter: string | null }
+export interface WebhookSubscription {
+  id: number;
+  topic: string;
+  uri: string;
+  format: "JSON";
+  createdAt: string;
+  updatedAt: string;
+  includeFields: string[];
+  filter: string | null;
+}
 
 export class LeakyBucket {
   private available: number;
   private at: number;
-  constructor(public maximum: number, public restoreRate: number, private now: () => number = Date.now) {
+  constructor(
+    public maximum: number,
+    public restoreRate: number,
+    private now: () => number = Date.now,
+  ) {
     this.available = maximum;
     this.at = now();
   }
@@ -63,7 +87,10 @@ export interface ShopState {
   customers: DevCustomer[];
   /** Orders made through orderCreate, and the outcome remembered per @idempotent key. */
   orders: import("./orders").DevOrder[];
-  orderIdempotency: Map<string, { fingerprint: string; order: import("./orders").DevOrder | null; userErrors: { field: string[]; message: string; code: string }[] }>;
+  orderIdempotency: Map<
+    string,
+    { fingerprint: string; order: import("./orders").DevOrder | null; userErrors: { field: string[]; message: string; code: string }[] }
+  >;
   customerTokens: Map<string, { customerId: number; expiresAt: number }>;
   installedScopes: string[] | null;
   webhookSubscriptions: WebhookSubscription[];
@@ -72,10 +99,19 @@ export interface ShopState {
   nextId: number;
   /** inventoryMoveQuantities' adjustment groups, and the outcome remembered per @idempotent key. */
   adjustmentGroups: import("./admin").AdjustmentGroup[];
-  idempotency: Map<string, { fingerprint: string; result: { group: import("./admin").AdjustmentGroup | null; userErrors: { field: string[]; message: string; code: string }[] } }>;
+  idempotency: Map<
+    string,
+    { fingerprint: string; result: { group: import("./admin").AdjustmentGroup | null; userErrors: { field: string[]; message: string; code: string }[] } }
+  >;
 }
 
-export interface DevCustomer { id: number; email: string; password: string; firstName: string; lastName: string }
+export interface DevCustomer {
+  id: number;
+  email: string;
+  password: string;
+  firstName: string;
+  lastName: string;
+}
 
 export interface StoreOptions {
   bucketSize?: number;
@@ -93,7 +129,10 @@ export class DevStoreState {
   readonly authorizationCodes = new Map<string, { shop: string; scope: string; expiresAt: number }>();
   /** "inventoryChanged" (shop, levels): the server turns it into inventory_levels/update webhooks. */
   readonly events = new EventEmitter();
-  constructor(readonly app: AppRegistration, readonly options: Required<StoreOptions>) {}
+  constructor(
+    readonly app: AppRegistration,
+    readonly options: Required<StoreOptions>,
+  ) {}
 
   addShop(domain: string, opts: { name?: string; currencyCode?: string; taxesIncluded?: boolean; seed?: number } = {}): ShopState {
     const existing = this.shops.get(domain);
@@ -102,7 +141,12 @@ export class DevStoreState {
     const shop: ShopState = {
       domain,
       id: 60000000 + this.shops.size + 1,
-      name: opts.name ?? domain.replace(".myshopify.com", "").replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
+      name:
+        opts.name ??
+        domain
+          .replace(".myshopify.com", "")
+          .replace(/-/g, " ")
+          .replace(/\b\w/g, (c) => c.toUpperCase()),
       email: `owner@${domain}`,
       currencyCode: opts.currencyCode ?? "USD",
       taxesIncluded: opts.taxesIncluded ?? false,
@@ -135,7 +179,11 @@ export class DevStoreState {
 
   issueAccessToken(shop: string, scope: string, opts: { expiring: boolean; online?: boolean; userId?: number }) {
     const token: AccessToken = {
-      token: newToken("shpat"), shop, scope, online: Boolean(opts.online), userId: opts.userId,
+      token: newToken("shpat"),
+      shop,
+      scope,
+      online: Boolean(opts.online),
+      userId: opts.userId,
       expiresAt: opts.expiring || opts.online ? Date.now() + 3600_000 : null,
     };
     this.accessTokens.set(token.token, token);

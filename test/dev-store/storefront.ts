@@ -8,9 +8,17 @@ const CUSTOMER_TOKEN_TTL_MS = 30 * 24 * 3600_000;
 
 export function storefrontRoot(shop: ShopState, granted: string[]) {
   const need = (scope: string, field: string) => {
-    if (!granted.includes(scope)) throw new GraphQLError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, { extensions: { code: "ACCESS_DENIED" } });
+    if (!granted.includes(scope))
+      throw new GraphQLError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, { extensions: { code: "ACCESS_DENIED" } });
   };
-  const customerView = (c: DevCustomer) => ({ __typename: "Customer", id: gid("Customer", c.id), email: c.email, firstName: c.firstName, lastName: c.lastName, displayName: `${c.firstName} ${c.lastName}` });
+  const customerView = (c: DevCustomer) => ({
+    __typename: "Customer",
+    id: gid("Customer", c.id),
+    email: c.email,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    displayName: `${c.firstName} ${c.lastName}`,
+  });
   const { catalog } = shop;
   const money = (amount: string) => ({ amount, currencyCode: shop.currencyCode });
   const available = (v: Variant) => catalog.levels.filter((l) => l.inventoryItemId === v.inventoryItemId).reduce((s, l) => s + l.quantities.available, 0);
@@ -20,23 +28,47 @@ export function storefrontRoot(shop: ShopState, granted: string[]) {
     const p = catalog.products.find((x) => x.id === v.productId)!;
     const quantity = available(v);
     return {
-      __typename: "ProductVariant", id: gid("ProductVariant", v.id), title: v.title, sku: v.sku, price: money(v.price),
-      compareAtPrice: v.compareAtPrice ? money(v.compareAtPrice) : null, quantityAvailable: quantity,
-      availableForSale: v.inventoryPolicy === "CONTINUE" || quantity > 0, currentlyNotInStock: quantity <= 0,
-      requiresShipping: v.requiresShipping, weight: v.weightGrams, weightUnit: "GRAMS", product: () => product(p),
+      __typename: "ProductVariant",
+      id: gid("ProductVariant", v.id),
+      title: v.title,
+      sku: v.sku,
+      price: money(v.price),
+      compareAtPrice: v.compareAtPrice ? money(v.compareAtPrice) : null,
+      quantityAvailable: quantity,
+      availableForSale: v.inventoryPolicy === "CONTINUE" || quantity > 0,
+      currentlyNotInStock: quantity <= 0,
+      requiresShipping: v.requiresShipping,
+      weight: v.weightGrams,
+      weightUnit: "GRAMS",
+      product: () => product(p),
     };
   };
   const product = (p: Product) => ({
-    __typename: "Product", id: gid("Product", p.id), title: p.title, handle: p.handle, vendor: p.vendor,
-    productType: p.productType, tags: p.tags,
+    __typename: "Product",
+    id: gid("Product", p.id),
+    title: p.title,
+    handle: p.handle,
+    vendor: p.vendor,
+    productType: p.productType,
+    tags: p.tags,
     availableForSale: p.variantIds.some((id) => variant(catalog.variants.find((v) => v.id === id)!).availableForSale),
-    variants: (args: PageArgs) => paginate(p.variantIds.map((id) => variant(catalog.variants.find((v) => v.id === id)!)), args),
+    variants: (args: PageArgs) =>
+      paginate(
+        p.variantIds.map((id) => variant(catalog.variants.find((v) => v.id === id)!)),
+        args,
+      ),
   });
   const node = (id: unknown) => {
     const m = typeof id === "string" ? /^gid:\/\/shopify\/(\w+)\/(\d+)$/.exec(id) : null;
     if (!m) return null;
-    if (m[1] === "Product") { const p = published.find((x) => x.id === Number(m[2])); return p ? product(p) : null; }
-    if (m[1] === "ProductVariant") { const v = catalog.variants.find((x) => x.id === Number(m[2])); return v ? variant(v) : null; }
+    if (m[1] === "Product") {
+      const p = published.find((x) => x.id === Number(m[2]));
+      return p ? product(p) : null;
+    }
+    if (m[1] === "ProductVariant") {
+      const v = catalog.variants.find((x) => x.id === Number(m[2]));
+      return v ? variant(v) : null;
+    }
     return null;
   };
   return {
@@ -51,11 +83,20 @@ export function storefrontRoot(shop: ShopState, granted: string[]) {
     customerAccessTokenCreate: ({ input }: { input: { email: string; password: string } }) => {
       need("unauthenticated_write_customers", "customerAccessTokenCreate");
       const c = shop.customers.find((x) => x.email.toLowerCase() === input.email.trim().toLowerCase() && x.password === input.password);
-      if (!c) return { customerAccessToken: null, customerUserErrors: [{ __typename: "CustomerUserError", field: ["input"], message: "Unidentified customer", code: "UNIDENTIFIED_CUSTOMER" }], userErrors: [{ field: ["input"], message: "Unidentified customer" }] };
+      if (!c)
+        return {
+          customerAccessToken: null,
+          customerUserErrors: [{ __typename: "CustomerUserError", field: ["input"], message: "Unidentified customer", code: "UNIDENTIFIED_CUSTOMER" }],
+          userErrors: [{ field: ["input"], message: "Unidentified customer" }],
+        };
       const accessToken = newToken("shcat").replace("shcat_", "");
       const expiresAt = Date.now() + CUSTOMER_TOKEN_TTL_MS;
       shop.customerTokens.set(accessToken, { customerId: c.id, expiresAt });
-      return { customerAccessToken: { __typename: "CustomerAccessToken", accessToken, expiresAt: new Date(expiresAt).toISOString() }, customerUserErrors: [], userErrors: [] };
+      return {
+        customerAccessToken: { __typename: "CustomerAccessToken", accessToken, expiresAt: new Date(expiresAt).toISOString() },
+        customerUserErrors: [],
+        userErrors: [],
+      };
     },
     customerAccessTokenDelete: ({ customerAccessToken }: { customerAccessToken: string }) => {
       const existed = shop.customerTokens.delete(customerAccessToken);

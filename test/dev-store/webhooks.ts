@@ -32,8 +32,14 @@ export class WebhookSender {
   /** Sends one delivery (retrying in the background) and resolves when the first attempt is done. */
   async send(shop: string, topic: string, uri: string, payload: unknown, ids: { webhookId?: string; eventId?: string } = {}): Promise<Delivery> {
     const delivery: Delivery = {
-      webhookId: ids.webhookId ?? randomUUID(), eventId: ids.eventId ?? randomUUID(), topic, shop, uri,
-      body: JSON.stringify(payload), attempts: [], delivered: false,
+      webhookId: ids.webhookId ?? randomUUID(),
+      eventId: ids.eventId ?? randomUUID(),
+      topic,
+      shop,
+      uri,
+      body: JSON.stringify(payload),
+      attempts: [],
+      delivered: false,
     };
     this.deliveries.push(delivery);
     const first = this.attempt(delivery);

@@ -11,17 +11,30 @@ import { startStack, type Stack } from "./stack";
 let s: Stack;
 let cartId: string;
 let lineId: string;
-const headers = (extra: Record<string, string> = {}) => ({ "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0", "X-Holdfast-Storefront-Key": s.key, ...extra });
+const headers = (extra: Record<string, string> = {}) => ({
+  "Content-Type": "application/json",
+  "User-Agent": "HydrogenStorefront/1.0",
+  "X-Holdfast-Storefront-Key": s.key,
+  ...extra,
+});
 
 /** A request exactly as written: the path and the body's bytes are not normalised by a URL parser. */
-function raw(method: string, path: string, body?: Buffer | string, extra: Record<string, string> = {}): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+function raw(
+  method: string,
+  path: string,
+  body?: Buffer | string,
+  extra: Record<string, string> = {},
+): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8");
-    const req = http.request({ host: "127.0.0.1", port: s.port, method, path, headers: { ...headers(extra), ...(payload ? { "Content-Length": String(payload.length) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port: s.port, method, path, headers: { ...headers(extra), ...(payload ? { "Content-Length": String(payload.length) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
+      },
+    );
     req.on("error", reject);
     if (payload) req.write(payload);
     req.end();
@@ -33,7 +46,13 @@ beforeAll(async () => {
   cartId = (await (await fetch(`${s.url}/api/v1/carts`, { method: "POST", headers: headers(), body: "{}" })).json()).cart.id;
   const { catalog } = s.store.shop();
   const v = catalog.variants.find((x) => catalog.levels.some((l) => l.inventoryItemId === x.inventoryItemId && l.quantities.available > 0))!;
-  const added = await (await fetch(`${s.url}/api/v1/carts/${cartId}/lines`, { method: "POST", headers: headers(), body: JSON.stringify({ variantId: `gid://shopify/ProductVariant/${v.id}`, quantity: 1 }) })).json();
+  const added = await (
+    await fetch(`${s.url}/api/v1/carts/${cartId}/lines`, {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({ variantId: `gid://shopify/ProductVariant/${v.id}`, quantity: 1 }),
+    })
+  ).json();
   lineId = added.lines[0].id;
 });
 afterAll(async () => s?.close());
@@ -61,18 +80,19 @@ async function expectRefusedCleanly(answer: { status: number; text: string }, be
   }
 }
 
-const writes = () => [
-  ["POST", `/api/v1/carts/${cartId}/lines`],
-  ["DELETE", `/api/v1/carts/${cartId}/lines`],
-  ["PATCH", `/api/v1/carts/${cartId}/lines/${lineId}`],
-  ["DELETE", `/api/v1/carts/${cartId}/lines/${lineId}`],
-  ["PUT", `/api/v1/carts/${cartId}/contact`],
-  ["PUT", `/api/v1/carts/${cartId}/addresses`],
-  ["PUT", `/api/v1/carts/${cartId}/shipping-rates`],
-  ["POST", `/api/v1/carts/${cartId}/discount-codes`],
-  ["POST", `/api/v1/carts`],
-  ["POST", `/api/v1/checkouts`],
-] as const;
+const writes = () =>
+  [
+    ["POST", `/api/v1/carts/${cartId}/lines`],
+    ["DELETE", `/api/v1/carts/${cartId}/lines`],
+    ["PATCH", `/api/v1/carts/${cartId}/lines/${lineId}`],
+    ["DELETE", `/api/v1/carts/${cartId}/lines/${lineId}`],
+    ["PUT", `/api/v1/carts/${cartId}/contact`],
+    ["PUT", `/api/v1/carts/${cartId}/addresses`],
+    ["PUT", `/api/v1/carts/${cartId}/shipping-rates`],
+    ["POST", `/api/v1/carts/${cartId}/discount-codes`],
+    ["POST", `/api/v1/carts`],
+    ["POST", `/api/v1/checkouts`],
+  ] as const;
 
 // Text no field accepts: lone surrogates, NUL and other controls, bidi overrides mixed in.
 const hostileText = fc.oneof(
@@ -90,7 +110,11 @@ const nearly = fc.record(
     cartToken: fc.oneof(fc.uuid(), fc.integer(), fc.boolean(), fc.object(), hostileText),
     cartId: fc.oneof(fc.uuid(), hostileText),
     expectedTotal: fc.oneof(fc.integer(), fc.string()),
-    shippingAddress: fc.oneof(fc.object(), fc.constant(null), fc.record({ lastName: fc.oneof(fc.string(), hostileText), address1: fc.string(), city: fc.string(), country: fc.string({ maxLength: 3 }) })),
+    shippingAddress: fc.oneof(
+      fc.object(),
+      fc.constant(null),
+      fc.record({ lastName: fc.oneof(fc.string(), hostileText), address1: fc.string(), city: fc.string(), country: fc.string({ maxLength: 3 }) }),
+    ),
   },
   { requiredKeys: [] },
 );
@@ -99,13 +123,30 @@ const body = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string(),
   fc.constantFrom(
-    '{"lineIds":["\\ud800"]}', '{"email":"a\\u0000b@example.com"}', '{"__proto__":{"admin":true},"quantity":1}',
+    '{"lineIds":["\\ud800"]}',
+    '{"email":"a\\u0000b@example.com"}',
+    '{"__proto__":{"admin":true},"quantity":1}',
     '{"constructor":{"prototype":{"polluted":true}},"variantId":"gid://shopify/ProductVariant/40001","quantity":1}',
-    "[".repeat(20_000) + "]".repeat(20_000), '{"a":'.repeat(5_000) + "1" + "}".repeat(5_000), JSON.stringify({ email: "x".repeat(70_000) }),
+    "[".repeat(20_000) + "]".repeat(20_000),
+    '{"a":'.repeat(5_000) + "1" + "}".repeat(5_000),
+    JSON.stringify({ email: "x".repeat(70_000) }),
   ),
 );
-const invalidUtf8 = fc.constantFrom(Buffer.from([0xff, 0xfe, 0x7b]), Buffer.from('{"email":"\xff@example.com"}', "latin1"), Buffer.from([0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x3a, 0x31, 0x7d]), Buffer.from([0xc3, 0x28]));
-const contentType = fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "");
+const invalidUtf8 = fc.constantFrom(
+  Buffer.from([0xff, 0xfe, 0x7b]),
+  Buffer.from('{"email":"\xff@example.com"}', "latin1"),
+  Buffer.from([0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x3a, 0x31, 0x7d]),
+  Buffer.from([0xc3, 0x28]),
+);
+const contentType = fc.constantFrom(
+  "application/json",
+  "application/json; charset=utf-8",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/xml",
+  "",
+);
 
 describe("the API under fuzzing, through the production server", () => {
   it("answers every request below 500, and a refusal changes nothing", async () => {
@@ -120,13 +161,22 @@ describe("the API under fuzzing, through the production server", () => {
 
   it("invalid UTF-8 bodies and wrong content types: refused with a code, nothing changed", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...writes()), fc.oneof(invalidUtf8, body.map((b) => Buffer.from(b))), contentType, async ([method, path], payload, type) => {
-        const before = await snapshot();
-        const answer = await raw(method, path, payload, type ? { "Content-Type": type } : {});
-        await expectRefusedCleanly(answer, before, `${method} ${path} as ${type || "no type"}`);
-        // Refused for its type, or for its size first; checkouts refuse a missing Idempotency-Key before they read the body.
-        if (type && !/json/.test(type) && payload.toString("latin1").trim()) expect(path === "/api/v1/checkouts" ? [400, 413, 415] : [413, 415], `${method} ${path}`).toContain(answer.status);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...writes()),
+        fc.oneof(
+          invalidUtf8,
+          body.map((b) => Buffer.from(b)),
+        ),
+        contentType,
+        async ([method, path], payload, type) => {
+          const before = await snapshot();
+          const answer = await raw(method, path, payload, type ? { "Content-Type": type } : {});
+          await expectRefusedCleanly(answer, before, `${method} ${path} as ${type || "no type"}`);
+          // Refused for its type, or for its size first; checkouts refuse a missing Idempotency-Key before they read the body.
+          if (type && !/json/.test(type) && payload.toString("latin1").trim())
+            expect(path === "/api/v1/checkouts" ? [400, 413, 415] : [413, 415], `${method} ${path}`).toContain(answer.status);
+        },
+      ),
       { numRuns: 120 },
     );
   });
@@ -136,10 +186,16 @@ describe("the API under fuzzing, through the production server", () => {
     const before = await snapshot();
     for (const seg of segments) {
       for (const [method, path] of [
-        ["PATCH", `/api/v1/carts/${cartId}/lines/${seg}`], ["DELETE", `/api/v1/carts/${cartId}/lines/${seg}`], ["GET", `/api/v1/carts/${seg}`],
-        ["POST", `/api/v1/checkouts/${seg}/confirm`], ["GET", `/api/v1/checkouts/${seg}`], ["DELETE", `/api/v1/carts/${cartId}/discount-codes/${seg}`],
+        ["PATCH", `/api/v1/carts/${cartId}/lines/${seg}`],
+        ["DELETE", `/api/v1/carts/${cartId}/lines/${seg}`],
+        ["GET", `/api/v1/carts/${seg}`],
+        ["POST", `/api/v1/checkouts/${seg}/confirm`],
+        ["GET", `/api/v1/checkouts/${seg}`],
+        ["DELETE", `/api/v1/carts/${cartId}/discount-codes/${seg}`],
       ] as const) {
-        const answer = await raw(method, path, method === "GET" || method === "DELETE" ? undefined : JSON.stringify({ quantity: 2 }), { "Idempotency-Key": `p-${seg.slice(0, 20)}` });
+        const answer = await raw(method, path, method === "GET" || method === "DELETE" ? undefined : JSON.stringify({ quantity: 2 }), {
+          "Idempotency-Key": `p-${seg.slice(0, 20)}`,
+        });
         await expectRefusedCleanly(answer, before, `${method} ${path.slice(0, 120)}`);
         expect(answer.status, `${method} ${path.slice(0, 120)}`).toBeGreaterThanOrEqual(400);
       }

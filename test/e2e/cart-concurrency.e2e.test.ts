@@ -32,7 +32,9 @@ describe("concurrent writes to one cart, through the production server", () => {
     const cart = await newCart();
     const [v] = variants(1);
     expect((await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 2 })).status).toBe(201);
-    const answers = await parallel(N, (i) => api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 1 }, { "Idempotency-Key": `add-${cart}-${i}` }));
+    const answers = await parallel(N, (i) =>
+      api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 1 }, { "Idempotency-Key": `add-${cart}-${i}` }),
+    );
     no5xx(answers);
     expect(answers.map((a) => a.status)).toEqual(Array(N).fill(201));
     expect((await lines(cart)).map((l) => l.quantity)).toEqual([2 + N]);
@@ -41,7 +43,9 @@ describe("concurrent writes to one cart, through the production server", () => {
   it("adds that race to create the line: one line, every unit counted, no unique-violation 500", async () => {
     const cart = await newCart();
     const [v] = variants(1);
-    const answers = await parallel(N, (i) => api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 1 + (i % 3) }, { "Idempotency-Key": `race-${cart}-${i}` }));
+    const answers = await parallel(N, (i) =>
+      api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 1 + (i % 3) }, { "Idempotency-Key": `race-${cart}-${i}` }),
+    );
     no5xx(answers);
     expect(answers.map((a) => a.status)).toEqual(Array(N).fill(201));
     const expected = Array.from({ length: N }, (_, i) => 1 + (i % 3)).reduce((a, b) => a + b, 0);
@@ -59,7 +63,9 @@ describe("concurrent writes to one cart, through the production server", () => {
   it("the same add sent twenty times with one key: applied once; the rest replay it or are told to wait", async () => {
     const cart = await newCart();
     const [v] = variants(1);
-    const answers = await parallel(N, () => api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 3 }, { "Idempotency-Key": `once-${cart}` }));
+    const answers = await parallel(N, () =>
+      api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 3 }, { "Idempotency-Key": `once-${cart}` }),
+    );
     no5xx(answers);
     for (const a of answers) expect([201, 409]).toContain(a.status);
     for (const a of answers.filter((x) => x.status === 409)) expect(a.headers.get("retry-after")).toMatch(/^\d+$/);
@@ -73,7 +79,9 @@ describe("concurrent writes to one cart, through the production server", () => {
   it("adds of different variants at once: every line there once", async () => {
     const cart = await newCart();
     const vs = variants(10);
-    const answers = await parallel(vs.length * 2, (i) => api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(vs[i % vs.length].id), quantity: 1 }, { "Idempotency-Key": `multi-${cart}-${i}` }));
+    const answers = await parallel(vs.length * 2, (i) =>
+      api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(vs[i % vs.length].id), quantity: 1 }, { "Idempotency-Key": `multi-${cart}-${i}` }),
+    );
     no5xx(answers);
     const got = await lines(cart);
     expect(got).toHaveLength(vs.length);
@@ -86,7 +94,9 @@ describe("concurrent writes to one cart, through the production server", () => {
     await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 1 });
     const [line] = await lines(cart);
     const before = await version(cart);
-    const answers = await parallel(N, (i) => api("PATCH", `/api/v1/carts/${cart}/lines/${line.id}`, { quantity: i + 1 }, { "Idempotency-Key": `set-${cart}-${i}` }));
+    const answers = await parallel(N, (i) =>
+      api("PATCH", `/api/v1/carts/${cart}/lines/${line.id}`, { quantity: i + 1 }, { "Idempotency-Key": `set-${cart}-${i}` }),
+    );
     no5xx(answers);
     expect(answers.map((a) => a.status)).toEqual(Array(N).fill(200));
     const [after] = await lines(cart);
@@ -100,7 +110,11 @@ describe("concurrent writes to one cart, through the production server", () => {
     const [v] = variants(1);
     await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 1 });
     const [line] = await lines(cart);
-    const answers = await parallel(N, (i) => api("DELETE", i % 2 ? `/api/v1/carts/${cart}/lines/${line.id}` : `/api/v1/carts/${cart}/lines`, i % 2 ? undefined : { lineIds: [line.id] }, { "Idempotency-Key": `rm-${cart}-${i}` }));
+    const answers = await parallel(N, (i) =>
+      api("DELETE", i % 2 ? `/api/v1/carts/${cart}/lines/${line.id}` : `/api/v1/carts/${cart}/lines`, i % 2 ? undefined : { lineIds: [line.id] }, {
+        "Idempotency-Key": `rm-${cart}-${i}`,
+      }),
+    );
     no5xx(answers);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 404)).toHaveLength(N - 1);
@@ -113,8 +127,9 @@ describe("concurrent writes to one cart, through the production server", () => {
     await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(b.id), quantity: 1 });
     const [lineB] = await lines(cart);
     const answers = await parallel(N, (i) =>
-      i === 7 ? api("DELETE", `/api/v1/carts/${cart}/lines/${lineB.id}`, undefined, { "Idempotency-Key": `mix-${cart}-${i}` })
-      : api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(a.id), quantity: 1 }, { "Idempotency-Key": `mix-${cart}-${i}` }),
+      i === 7
+        ? api("DELETE", `/api/v1/carts/${cart}/lines/${lineB.id}`, undefined, { "Idempotency-Key": `mix-${cart}-${i}` })
+        : api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(a.id), quantity: 1 }, { "Idempotency-Key": `mix-${cart}-${i}` }),
     );
     no5xx(answers);
     expect(await lines(cart)).toEqual([expect.objectContaining({ variantId: gid(a.id), quantity: N - 1 })]);
@@ -128,9 +143,16 @@ describe("concurrent writes to one cart, through the production server", () => {
     const rates = (await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.rates as { id: string }[];
     const before = await version(cart);
     const answers = await parallel(N, (i) =>
-      i % 3 === 0 ? api("PUT", `/api/v1/carts/${cart}/contact`, { email: `shopper${i}@example.com` }, { "Idempotency-Key": `c-${cart}-${i}` })
-      : i % 3 === 1 ? api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: { lastName: `Lee${i}`, address1: "1 Dock St", city: "Portland", country: "US" } }, { "Idempotency-Key": `a-${cart}-${i}` })
-      : api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: rates[0].id }, { "Idempotency-Key": `r-${cart}-${i}` }),
+      i % 3 === 0
+        ? api("PUT", `/api/v1/carts/${cart}/contact`, { email: `shopper${i}@example.com` }, { "Idempotency-Key": `c-${cart}-${i}` })
+        : i % 3 === 1
+          ? api(
+              "PUT",
+              `/api/v1/carts/${cart}/addresses`,
+              { shippingAddress: { lastName: `Lee${i}`, address1: "1 Dock St", city: "Portland", country: "US" } },
+              { "Idempotency-Key": `a-${cart}-${i}` },
+            )
+          : api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: rates[0].id }, { "Idempotency-Key": `r-${cart}-${i}` }),
     );
     no5xx(answers);
     expect(answers.map((a) => a.status)).toEqual(Array(N).fill(200));
@@ -151,12 +173,16 @@ describe("concurrent writes to one cart, through the production server", () => {
     const cart = await newCart();
     const [v] = variants(1);
     await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 3 });
-    const applied = await parallel(N, (i) => api("POST", `/api/v1/carts/${cart}/discount-codes`, { code: "WELCOME10" }, { "Idempotency-Key": `code-${cart}-${i}` }));
+    const applied = await parallel(N, (i) =>
+      api("POST", `/api/v1/carts/${cart}/discount-codes`, { code: "WELCOME10" }, { "Idempotency-Key": `code-${cart}-${i}` }),
+    );
     no5xx(applied);
     expect(applied.map((a) => a.status)).toEqual(Array(N).fill(200));
     const codes = async () => ((await api("GET", `/api/v1/carts/${cart}`)).body.totals.discountCodes as { code: string }[]).map((c) => c.code);
     expect(await codes()).toEqual(["WELCOME10"]);
-    const removed = await parallel(N, (i) => api("DELETE", `/api/v1/carts/${cart}/discount-codes/WELCOME10`, undefined, { "Idempotency-Key": `uncode-${cart}-${i}` }));
+    const removed = await parallel(N, (i) =>
+      api("DELETE", `/api/v1/carts/${cart}/discount-codes/WELCOME10`, undefined, { "Idempotency-Key": `uncode-${cart}-${i}` }),
+    );
     no5xx(removed);
     expect(await codes()).toEqual([]);
   });
@@ -167,7 +193,9 @@ describe("concurrent writes to one cart, through the production server", () => {
     await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(v.id), quantity: 3 });
     // An order, a product and a shipping discount: each combines with the other two.
     const wanted = ["WELCOME10", "DECK20", "FREESHIP"];
-    const answers = await parallel(12, (i) => api("POST", `/api/v1/carts/${cart}/discount-codes`, { code: wanted[i % 3] }, { "Idempotency-Key": `codes-${cart}-${i}` }));
+    const answers = await parallel(12, (i) =>
+      api("POST", `/api/v1/carts/${cart}/discount-codes`, { code: wanted[i % 3] }, { "Idempotency-Key": `codes-${cart}-${i}` }),
+    );
     no5xx(answers);
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
     const codes = ((await api("GET", `/api/v1/carts/${cart}`)).body.totals.discountCodes as { code: string }[]).map((c) => c.code);
@@ -182,7 +210,9 @@ describe("concurrent writes to one cart, through the production server", () => {
     await api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: { lastName: "Kim", address1: "2 Quay Rd", city: "Portland", country: "US" } });
     const rates = (await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.rates as { id: string }[];
     const total = (await api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: rates[0].id })).body.totals.grandTotal as number;
-    const answers = await parallel(N, (i) => api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: total }, { "Idempotency-Key": i % 2 ? `co-${cart}` : `co-${cart}-${i}` }));
+    const answers = await parallel(N, (i) =>
+      api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: total }, { "Idempotency-Key": i % 2 ? `co-${cart}` : `co-${cart}-${i}` }),
+    );
     no5xx(answers);
     const ids = new Set(answers.filter((a) => a.status === 202).map((a) => a.body.checkout.id));
     expect(ids.size).toBe(1);

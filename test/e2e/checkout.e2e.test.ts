@@ -18,7 +18,16 @@ async function readyCart() {
   const level = catalog.levels.find((l) => l.quantities.available >= 5 && catalog.variants.some((v) => v.inventoryItemId === l.inventoryItemId))!;
   const variant = catalog.variants.find((v) => v.inventoryItemId === level.inventoryItemId)!;
   const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id as string;
-  expect((await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: `gid://shopify/ProductVariant/${variant.id}`, quantity: 2 }, { "Idempotency-Key": `l-${cart}` })).status).toBe(201);
+  expect(
+    (
+      await api(
+        "POST",
+        `/api/v1/carts/${cart}/lines`,
+        { variantId: `gid://shopify/ProductVariant/${variant.id}`, quantity: 2 },
+        { "Idempotency-Key": `l-${cart}` },
+      )
+    ).status,
+  ).toBe(201);
   await api("PUT", `/api/v1/carts/${cart}/contact`, { email: "ann@example.com" });
   await api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: { lastName: "Lee", address1: "1 Dock St", city: "Portland", country: "US" } });
   const rates = (await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.rates as { id: string }[];
@@ -49,28 +58,59 @@ describe("checkout through the production server", () => {
     // The browser confirms with Stripe (Payment Element), then tells us.
     const pi = String(started.body.checkout.clientSecret).split("_secret_")[0];
     const confirmedWithStripe = await fetch(`${s.sim.url}/v1/payment_intents/${pi}/confirm`, {
-      method: "POST", headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" }, body: "payment_method=pm_card_visa",
+      method: "POST",
+      headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "payment_method=pm_card_visa",
     });
     expect(confirmedWithStripe.status).toBe(200);
     const confirmed = await api("POST", `/api/v1/checkouts/${id}/confirm`, {}, { "Idempotency-Key": `cf-${id}` });
     expect(confirmed.status, confirmed.text).toBe(200);
-    const done = await until(() => api("GET", `/api/v1/checkouts/${id}`), (r) => ["completed", "failed"].includes(r.body.checkout?.state), "the checkout to end");
+    const done = await until(
+      () => api("GET", `/api/v1/checkouts/${id}`),
+      (r) => ["completed", "failed"].includes(r.body.checkout?.state),
+      "the checkout to end",
+    );
     expect(done.body.checkout.state).toBe("completed");
     expect(s.sim.paymentIntents.get(pi)).toMatchObject({ status: "succeeded", amount_received: grandTotal });
     expect(s.store.shop().orders.filter((o) => o.sourceIdentifier === `${id}:shopify order`)).toHaveLength(1);
 
     // Every event Stripe sent about this payment reached the app and was answered 2xx, first time.
-    const deliveries = await until(async () => s.sim.deliveries.filter((d) => s.sim.events.some((e) => e.id === d.eventId && JSON.stringify(e).includes(pi))), (d) => d.length >= 2 && d.every((x) => x.delivered), "Stripe's deliveries");
+    const deliveries = await until(
+      async () => s.sim.deliveries.filter((d) => s.sim.events.some((e) => e.id === d.eventId && JSON.stringify(e).includes(pi))),
+      (d) => d.length >= 2 && d.every((x) => x.delivered),
+      "Stripe's deliveries",
+    );
     for (const d of deliveries) expect(d.statuses, d.type).toEqual([200]);
     // Shopify's webhooks about the order and the stock it took reached the app and were processed.
-    const shopify = await until(async () => s.store.webhooks.deliveries.filter((d) => d.topic === "orders/create" || d.topic === "inventory_levels/update"), (d) => d.length >= 2 && d.every((x) => x.delivered), "Shopify's deliveries");
-    for (const d of shopify) expect(d.attempts.map((a) => a.status), d.topic).toEqual([200]);
+    const shopify = await until(
+      async () => s.store.webhooks.deliveries.filter((d) => d.topic === "orders/create" || d.topic === "inventory_levels/update"),
+      (d) => d.length >= 2 && d.every((x) => x.delivered),
+      "Shopify's deliveries",
+    );
+    for (const d of shopify)
+      expect(
+        d.attempts.map((a) => a.status),
+        d.topic,
+      ).toEqual([200]);
   });
 
   it("answers a validly signed Stripe event with 200 JSON, and a duplicate as one", async () => {
-    const event = { id: "evt_e2e_unrelated", object: "event", type: "customer.created", created: Math.floor(Date.now() / 1000), data: { object: { id: "cus_1", object: "customer" } }, livemode: false, api_version: "2026-10-28.endive" };
+    const event = {
+      id: "evt_e2e_unrelated",
+      object: "event",
+      type: "customer.created",
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: "cus_1", object: "customer" } },
+      livemode: false,
+      api_version: "2026-10-28.endive",
+    };
     const payload = JSON.stringify(event);
-    const send = () => fetch(`${s.url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": s.sim.sign(payload, s.env.STRIPE_WEBHOOK_SECRET), "User-Agent": "Stripe/1.0" }, body: payload });
+    const send = () =>
+      fetch(`${s.url}/webhooks/stripe`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Stripe-Signature": s.sim.sign(payload, s.env.STRIPE_WEBHOOK_SECRET), "User-Agent": "Stripe/1.0" },
+        body: payload,
+      });
     const first = await send();
     expect(first.status, await first.clone().text()).toBe(200);
     expect(await first.json()).toMatchObject({ received: true });
@@ -78,7 +118,11 @@ describe("checkout through the production server", () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ received: true, duplicate: true });
     // A bad signature changes nothing and says so.
-    const forged = await fetch(`${s.url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": "t=1,v1=00" }, body: payload });
+    const forged = await fetch(`${s.url}/webhooks/stripe`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Stripe-Signature": "t=1,v1=00" },
+      body: payload,
+    });
     expect(forged.status).toBe(400);
   });
 

@@ -19,22 +19,33 @@ const stocked = () => {
   const { catalog } = s.store.shop();
   return catalog.variants.filter((v) => catalog.levels.some((l) => l.inventoryItemId === v.inventoryItemId && l.quantities.available > 3));
 };
-const cartRows = async (cart: string) => JSON.stringify({ cart: await s.db.cart.findUnique({ where: { id: cart } }), lines: await s.db.cartLine.findMany({ where: { cartId: cart } }) });
+const cartRows = async (cart: string) =>
+  JSON.stringify({ cart: await s.db.cart.findUnique({ where: { id: cart } }), lines: await s.db.cartLine.findMany({ where: { cartId: cart } }) });
 
 describe("requests the server refuses itself", () => {
   it("after a 413 for an oversized body, the kept-alive connection still serves the client's next request", async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const send = (method: string, path: string, body?: string) =>
       new Promise<{ status: number; text: string; socket: unknown }>((resolve, reject) => {
-        const req = http.request({ host: "127.0.0.1", port: s.port, method, path, agent, headers: { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0", "X-Holdfast-Storefront-Key": s.key } }, (res) => {
-          let text = "";
-          res.on("data", (c) => (text += c));
-          res.on("end", () => resolve({ status: res.statusCode!, text, socket: req.socket }));
-        });
+        const req = http.request(
+          {
+            host: "127.0.0.1",
+            port: s.port,
+            method,
+            path,
+            agent,
+            headers: { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0", "X-Holdfast-Storefront-Key": s.key },
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (c) => (text += c));
+            res.on("end", () => resolve({ status: res.statusCode!, text, socket: req.socket }));
+          },
+        );
         req.on("error", reject);
         req.end(body);
       });
-    const cart = (JSON.parse((await send("POST", "/api/v1/carts", "{}")).text)).cart.id as string;
+    const cart = JSON.parse((await send("POST", "/api/v1/carts", "{}")).text).cart.id as string;
     // Sizes either side of what the server reads and drops (1 MiB): beyond it the 413 closes the connection.
     for (const size of [70_000, 1_000_000, 3_000_000, 10_000_000]) {
       const refused = await send("PUT", `/api/v1/carts/${cart}/contact`, JSON.stringify({ email: "x".repeat(size) }));
@@ -44,10 +55,25 @@ describe("requests the server refuses itself", () => {
       expect(next.status, `the request after a ${size}-byte body`).toBe(200);
     }
     const chunked = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port: s.port, method: "PUT", path: `/api/v1/carts/${cart}/contact`, agent, headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "X-Holdfast-Storefront-Key": s.key, "User-Agent": "HydrogenStorefront/1.0" } }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode!));
-      });
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port: s.port,
+          method: "PUT",
+          path: `/api/v1/carts/${cart}/contact`,
+          agent,
+          headers: {
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+            "X-Holdfast-Storefront-Key": s.key,
+            "User-Agent": "HydrogenStorefront/1.0",
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode!));
+        },
+      );
       req.on("error", reject);
       for (let i = 0; i < 20; i++) req.write("x".repeat(8_192));
       req.end();
@@ -94,16 +120,38 @@ describe("requests the server refuses itself", () => {
 
   it("every API route answers a CORS preflight, and a method it does not serve with a JSON 405", async () => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id as string;
-    const routes = ["/api/v1/carts", `/api/v1/carts/${cart}`, `/api/v1/carts/${cart}/lines`, `/api/v1/carts/${cart}/lines/l1`, `/api/v1/carts/${cart}/contact`, `/api/v1/carts/${cart}/addresses`,
-      `/api/v1/carts/${cart}/shipping-rates`, `/api/v1/carts/${cart}/discount-codes`, `/api/v1/carts/${cart}/discount-codes/X`, `/api/v1/carts/${cart}/totals`, `/api/v1/carts/${cart}/events`,
-      "/api/v1/checkouts", "/api/v1/checkouts/c1", "/api/v1/checkouts/c1/confirm"];
+    const routes = [
+      "/api/v1/carts",
+      `/api/v1/carts/${cart}`,
+      `/api/v1/carts/${cart}/lines`,
+      `/api/v1/carts/${cart}/lines/l1`,
+      `/api/v1/carts/${cart}/contact`,
+      `/api/v1/carts/${cart}/addresses`,
+      `/api/v1/carts/${cart}/shipping-rates`,
+      `/api/v1/carts/${cart}/discount-codes`,
+      `/api/v1/carts/${cart}/discount-codes/X`,
+      `/api/v1/carts/${cart}/totals`,
+      `/api/v1/carts/${cart}/events`,
+      "/api/v1/checkouts",
+      "/api/v1/checkouts/c1",
+      "/api/v1/checkouts/c1/confirm",
+    ];
     for (const path of routes) {
-      const preflight = await fetch(`${s.url}${path}`, { method: "OPTIONS", headers: { Origin: "https://shop.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,idempotency-key" } });
+      const preflight = await fetch(`${s.url}${path}`, {
+        method: "OPTIONS",
+        headers: { Origin: "https://shop.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,idempotency-key" },
+      });
       expect(preflight.status, path).toBe(204);
       expect(preflight.headers.get("access-control-allow-origin"), path).toBe("https://shop.example");
       expect(preflight.headers.get("access-control-allow-headers"), path).toMatch(/Idempotency-Key/);
     }
-    for (const [method, path] of [["GET", "/api/v1/carts"], ["GET", "/api/v1/checkouts"], ["POST", "/api/v1/checkouts/c1"], ["POST", `/api/v1/carts/${cart}/totals`], ["GET", `/api/v1/carts/${cart}/contact`]]) {
+    for (const [method, path] of [
+      ["GET", "/api/v1/carts"],
+      ["GET", "/api/v1/checkouts"],
+      ["POST", "/api/v1/checkouts/c1"],
+      ["POST", `/api/v1/carts/${cart}/totals`],
+      ["GET", `/api/v1/carts/${cart}/contact`],
+    ]) {
       const answer = await api(method, path, method === "POST" ? {} : undefined);
       expect(answer.status, `${method} ${path}`).toBe(405);
       expect(answer.body.error.code).toBe("method_not_allowed");
@@ -112,7 +160,8 @@ describe("requests the server refuses itself", () => {
 });
 
 describe("Shopify or Stripe failing: 503 with Retry-After and a code, in every route family", () => {
-  const expect503 = (answer: { status: number; headers: Headers; body: Record<string, any> }, code: string) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const expect503 = (answer: { status: number; headers: Headers; body: Record<string, any> }, code: string) => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(503);
     expect(Number(answer.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(answer.body.error.code).toBe(code);
@@ -123,13 +172,18 @@ describe("Shopify or Stripe failing: 503 with Retry-After and a code, in every r
     const before = await cartRows(cart);
     s.store.faults.push({ path: "^/api/[^/]+/graphql\\.json$", status: 503, times: 10 });
     try {
-      expect503(await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(stocked()[5].id), quantity: 1 }, { "Idempotency-Key": `down-${cart}` }), "shopify_unavailable");
+      expect503(
+        await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(stocked()[5].id), quantity: 1 }, { "Idempotency-Key": `down-${cart}` }),
+        "shopify_unavailable",
+      );
     } finally {
       s.store.faults.length = 0;
     }
     expect(await cartRows(cart)).toBe(before);
     // The key was not spent on the failure: the retry is judged afresh and works.
-    expect((await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(stocked()[5].id), quantity: 1 }, { "Idempotency-Key": `down-${cart}` })).status).toBe(201);
+    expect(
+      (await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(stocked()[5].id), quantity: 1 }, { "Idempotency-Key": `down-${cart}` })).status,
+    ).toBe(201);
   });
 
   it("the Cart API: a discount code looked up while Shopify throttles past what a request may wait", async () => {
@@ -170,7 +224,8 @@ describe("Shopify or Stripe failing: 503 with Retry-After and a code, in every r
     s.store.faults.push({ path: "^/admin/api/[^/]+/graphql\\.json$", status: 503, times: 50 });
     try {
       const res = await fetch(`${s.url}/api/checkout/holds`, {
-        method: "POST", headers: { "Content-Type": "application/json", "User-Agent": UA, Origin: "https://extensions.shopifycdn.com", Authorization: `Bearer ${token}` },
+        method: "POST",
+        headers: { "Content-Type": "application/json", "User-Agent": UA, Origin: "https://extensions.shopifycdn.com", Authorization: `Bearer ${token}` },
         body: JSON.stringify({ checkoutToken: "co_down", lines: [{ variantId: gid(stocked()[2].id), quantity: 1 }] }),
       });
       expect503({ status: res.status, headers: res.headers, body: await res.json() }, "shopify_unavailable");
@@ -196,12 +251,27 @@ describe("Shopify or Stripe failing: 503 with Retry-After and a code, in every r
 describe("stopping on SIGTERM", () => {
   it("finishes the request in flight, takes no new connection, stops the jobs, closes the pool and exits 0", async () => {
     const port = await freePort();
-    const server = await startProductionServer({ port, env: { ...s.env, SHOPIFY_APP_URL: `http://127.0.0.1:${port}`, HOLDFAST_INSTANCE_ID: "e2e-shutdown", HOLDFAST_SHUTDOWN_GRACE_MS: "5000" } });
+    const server = await startProductionServer({
+      port,
+      env: { ...s.env, SHOPIFY_APP_URL: `http://127.0.0.1:${port}`, HOLDFAST_INSTANCE_ID: "e2e-shutdown", HOLDFAST_SHUTDOWN_GRACE_MS: "5000" },
+    });
     const url = `http://127.0.0.1:${port}`;
-    const cart = (await (await fetch(`${url}/api/v1/carts`, { method: "POST", headers: { "Content-Type": "application/json", "X-Holdfast-Storefront-Key": s.key, "User-Agent": "HydrogenStorefront/1.0" }, body: "{}" })).json()).cart.id as string;
+    const cart = (
+      await (
+        await fetch(`${url}/api/v1/carts`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Holdfast-Storefront-Key": s.key, "User-Agent": "HydrogenStorefront/1.0" },
+          body: "{}",
+        })
+      ).json()
+    ).cart.id as string;
     // The Storefront API answers slowly: the add is still in flight when the stop comes.
     s.store.faults.push({ path: "^/api/[^/]+/graphql\\.json$", latencyMs: 1_500, times: 1 });
-    const inFlight = fetch(`${url}/api/v1/carts/${cart}/lines`, { method: "POST", headers: { "Content-Type": "application/json", "X-Holdfast-Storefront-Key": s.key, "User-Agent": "HydrogenStorefront/1.0" }, body: JSON.stringify({ variantId: gid(stocked()[7].id), quantity: 2 }) });
+    const inFlight = fetch(`${url}/api/v1/carts/${cart}/lines`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Holdfast-Storefront-Key": s.key, "User-Agent": "HydrogenStorefront/1.0" },
+      body: JSON.stringify({ variantId: gid(stocked()[7].id), quantity: 2 }),
+    });
     await new Promise((r) => setTimeout(r, 400));
     const stopped = server.stop("SIGTERM");
     await new Promise((r) => setTimeout(r, 200));
@@ -216,7 +286,10 @@ describe("stopping on SIGTERM", () => {
 
   it("cuts a long-lived event stream once the grace period is over, then exits 0", async () => {
     const port = await freePort();
-    const server = await startProductionServer({ port, env: { ...s.env, SHOPIFY_APP_URL: `http://127.0.0.1:${port}`, HOLDFAST_INSTANCE_ID: "e2e-shutdown-2", HOLDFAST_SHUTDOWN_GRACE_MS: "500" } });
+    const server = await startProductionServer({
+      port,
+      env: { ...s.env, SHOPIFY_APP_URL: `http://127.0.0.1:${port}`, HOLDFAST_INSTANCE_ID: "e2e-shutdown-2", HOLDFAST_SHUTDOWN_GRACE_MS: "500" },
+    });
     const url = `http://127.0.0.1:${port}`;
     const headers = { "Content-Type": "application/json", "X-Holdfast-Storefront-Key": s.key, "User-Agent": "HydrogenStorefront/1.0" };
     const cart = (await (await fetch(`${url}/api/v1/carts`, { method: "POST", headers, body: "{}" })).json()).cart.id as string;

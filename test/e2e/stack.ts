@@ -38,9 +38,16 @@ export async function startStack(o: { env?: Record<string, string> } = {}): Prom
   const store = await startDevStore({ app: appRegistrationFromToml({ apiKey, apiSecret, appUrl: url }), webhookRetryDelaysMs: [100, 300] });
   const sim = await startStripeSimulator({ webhookRetryDelaysMs: [100, 300] });
   const env: Record<string, string> = {
-    SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: apiSecret, SHOPIFY_APP_URL: url, DATABASE_URL: database.url, SHOPIFY_DEV_STORE_URL: store.url,
-    STRIPE_SECRET_KEY: "sk_test_holdfast_platform", STRIPE_API_BASE: sim.url, STRIPE_WEBHOOK_SECRET: sim.addWebhookEndpoint(`${url}/webhooks/stripe`),
-    HOLDFAST_INSTANCE_ID: `e2e-${port}`, ...o.env,
+    SHOPIFY_API_KEY: apiKey,
+    SHOPIFY_API_SECRET: apiSecret,
+    SHOPIFY_APP_URL: url,
+    DATABASE_URL: database.url,
+    SHOPIFY_DEV_STORE_URL: store.url,
+    STRIPE_SECRET_KEY: "sk_test_holdfast_platform",
+    STRIPE_API_BASE: sim.url,
+    STRIPE_WEBHOOK_SECRET: sim.addWebhookEndpoint(`${url}/webhooks/stripe`),
+    HOLDFAST_INSTANCE_ID: `e2e-${port}`,
+    ...o.env,
   };
   // The test process's own view of the database (the server has its own connection).
   process.env.DATABASE_URL = database.url;
@@ -70,10 +77,16 @@ export async function startStack(o: { env?: Record<string, string> } = {}): Prom
   };
 
   // The merchant's set-up, through the admin pages: a storefront key, a shipping rate, Stripe.
-  const created = await adminData("/app/storefront-keys", "routes/app.storefront-keys", { method: "POST", body: new URLSearchParams({ intent: "create", name: "web", allowedOrigins: "" }) });
+  const created = await adminData("/app/storefront-keys", "routes/app.storefront-keys", {
+    method: "POST",
+    body: new URLSearchParams({ intent: "create", name: "web", allowedOrigins: "" }),
+  });
   const key = ((await created.json()) as { secret?: string }).secret;
   if (!key) throw new Error("no storefront key was created");
-  const rate = await adminData("/app/shipping", "routes/app.shipping", { method: "POST", body: new URLSearchParams({ intent: "create-rate", kind: "flat", title: "Standard", amount: "7.00" }) });
+  const rate = await adminData("/app/shipping", "routes/app.shipping", {
+    method: "POST",
+    body: new URLSearchParams({ intent: "create-rate", kind: "flat", title: "Standard", amount: "7.00" }),
+  });
   if (rate.status >= 300) throw new Error(`shipping rate: ${rate.status} ${await rate.text()}`);
   // Stripe, as the merchant connects it: the Payments page sends them through Stripe's onboarding.
   const connect = await adminData("/app/payments", "routes/app.payments", { method: "POST", body: new URLSearchParams({}) });
@@ -82,7 +95,16 @@ export async function startStack(o: { env?: Record<string, string> } = {}): Prom
   await fetch(onboarding, { redirect: "manual" });
 
   return {
-    url, port, server, store, sim, database, db, key, env, adminData,
+    url,
+    port,
+    server,
+    store,
+    sim,
+    database,
+    db,
+    key,
+    env,
+    adminData,
     async close() {
       await server.stop();
       await store.webhooks.settle();

@@ -15,15 +15,40 @@ import { parse as parseQuery } from "node:querystring";
 type Json = Record<string, unknown>;
 
 export interface PaymentIntent {
-  id: string; object: "payment_intent"; amount: number; amount_capturable: number; amount_received: number; currency: string;
+  id: string;
+  object: "payment_intent";
+  amount: number;
+  amount_capturable: number;
+  amount_received: number;
+  currency: string;
   status: "requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "requires_capture" | "succeeded" | "canceled";
-  capture_method: "automatic" | "automatic_async" | "manual"; client_secret: string; created: number; livemode: false;
-  metadata: Record<string, string>; payment_method: string | null; latest_charge: string | null; description: string | null;
-  last_payment_error: Json | null; next_action: Json | null; cancellation_reason: string | null; canceled_at: number | null;
-  payment_method_types: string[]; confirmation_method: "automatic"; on_behalf_of: string | null; transfer_data: Json | null;
+  capture_method: "automatic" | "automatic_async" | "manual";
+  client_secret: string;
+  created: number;
+  livemode: false;
+  metadata: Record<string, string>;
+  payment_method: string | null;
+  latest_charge: string | null;
+  description: string | null;
+  last_payment_error: Json | null;
+  next_action: Json | null;
+  cancellation_reason: string | null;
+  canceled_at: number | null;
+  payment_method_types: string[];
+  confirmation_method: "automatic";
+  on_behalf_of: string | null;
+  transfer_data: Json | null;
 }
 
-export interface Fault { path: string; method?: string; status?: 429 | 500 | 502 | 503; shouldRetry?: boolean; latencyMs?: number; dropResponse?: boolean; times?: number }
+export interface Fault {
+  path: string;
+  method?: string;
+  status?: 429 | 500 | 502 | 503;
+  shouldRetry?: boolean;
+  latencyMs?: number;
+  dropResponse?: boolean;
+  times?: number;
+}
 
 /** The test cards: what a confirmation with each does. */
 const DECLINES: Record<string, { code: string; decline_code?: string; message: string }> = {
@@ -41,7 +66,10 @@ const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url"
 const now = () => Math.floor(Date.now() / 1000);
 
 class StripeError extends Error {
-  constructor(readonly status: number, readonly body: Json) {
+  constructor(
+    readonly status: number,
+    readonly body: Json,
+  ) {
     super(String((body as { message?: string }).message));
   }
 }
@@ -65,7 +93,20 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
   const endpoints: { url: string; secret: string }[] = [];
   const faults: Fault[] = [];
   // Connected accounts (Stripe Connect): created by the platform, onboarded by the merchant.
-  const accounts = new Map<string, { id: string; object: "account"; type: string; charges_enabled: boolean; payouts_enabled: boolean; details_submitted: boolean; metadata: Record<string, string>; created: number; controller: Json | null }>();
+  const accounts = new Map<
+    string,
+    {
+      id: string;
+      object: "account";
+      type: string;
+      charges_enabled: boolean;
+      payouts_enabled: boolean;
+      details_submitted: boolean;
+      metadata: Record<string, string>;
+      created: number;
+      controller: Json | null;
+    }
+  >();
   const accountLinks = new Map<string, { account: string; return_url: string; refresh_url: string; expires_at: number }>();
   const requests: { method: string; path: string; idempotencyKey: string | null; stripeVersion: string | null; account: string | null }[] = [];
   const retryDelays = options.webhookRetryDelaysMs ?? [200, 1000, 5000];
@@ -83,7 +124,15 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
         for (let attempt = 0; attempt <= retryDelays.length; attempt++) {
           record.attempts++;
           try {
-            const res = await fetch(endpoint.url, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": sign(payload, endpoint.secret), "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)" }, body: payload });
+            const res = await fetch(endpoint.url, {
+              method: "POST",
+              headers: {
+                "Content-Type": "application/json",
+                "Stripe-Signature": sign(payload, endpoint.secret),
+                "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+              },
+              body: payload,
+            });
             record.statuses.push(res.status);
             if (res.ok) {
               record.delivered = true;
@@ -100,8 +149,16 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
 
   function emit(type: string, object: Json, account?: string) {
     const event = {
-      id: id("evt"), object: "event", api_version: "2025-09-30.clover", created: now(), type, livemode: false, pending_webhooks: endpoints.length,
-      data: { object: structuredClone(object) }, request: { id: null, idempotency_key: null }, ...(account ? { account } : {}),
+      id: id("evt"),
+      object: "event",
+      api_version: "2025-09-30.clover",
+      created: now(),
+      type,
+      livemode: false,
+      pending_webhooks: endpoints.length,
+      data: { object: structuredClone(object) },
+      request: { id: null, idempotency_key: null },
+      ...(account ? { account } : {}),
     };
     events.push(event);
     void deliver(event);
@@ -110,7 +167,8 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
 
   function requirePi(piId: string) {
     const pi = paymentIntents.get(piId);
-    if (!pi) throw new StripeError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such payment_intent: '${piId}'`, param: "intent" });
+    if (!pi)
+      throw new StripeError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such payment_intent: '${piId}'`, param: "intent" });
     return pi;
   }
 
@@ -122,7 +180,12 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
 
   function confirm(pi: PaymentIntent, paymentMethod: string | null) {
     if (!["requires_payment_method", "requires_confirmation", "requires_action"].includes(pi.status))
-      throw new StripeError(400, { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: `This PaymentIntent's status is ${pi.status}, which does not allow confirmation.`, payment_intent: pi });
+      throw new StripeError(400, {
+        type: "invalid_request_error",
+        code: "payment_intent_unexpected_state",
+        message: `This PaymentIntent's status is ${pi.status}, which does not allow confirmation.`,
+        payment_intent: pi,
+      });
     const method = paymentMethod ?? pi.payment_method;
     if (!method) throw invalid("You must provide a payment method to confirm this PaymentIntent.", "payment_method");
     pi.payment_method = method;
@@ -171,13 +234,29 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       if (typeof p.currency !== "string" || !/^[a-z]{3}$/.test(p.currency)) throw invalid("Missing required param: currency.", "currency");
       const piId = id("pi");
       const pi: PaymentIntent = {
-        id: piId, object: "payment_intent", amount, amount_capturable: 0, amount_received: 0, currency: p.currency,
+        id: piId,
+        object: "payment_intent",
+        amount,
+        amount_capturable: 0,
+        amount_received: 0,
+        currency: p.currency,
         status: p.payment_method ? "requires_confirmation" : "requires_payment_method",
         capture_method: (p.capture_method as PaymentIntent["capture_method"]) ?? "automatic_async",
-        client_secret: `${piId}_secret_${randomBytes(12).toString("hex")}`, created: now(), livemode: false,
-        metadata: (p.metadata as Record<string, string>) ?? {}, payment_method: (p.payment_method as string) ?? null, latest_charge: null,
-        description: (p.description as string) ?? null, last_payment_error: null, next_action: null, cancellation_reason: null, canceled_at: null,
-        payment_method_types: ["card"], confirmation_method: "automatic", on_behalf_of: null, transfer_data: null,
+        client_secret: `${piId}_secret_${randomBytes(12).toString("hex")}`,
+        created: now(),
+        livemode: false,
+        metadata: (p.metadata as Record<string, string>) ?? {},
+        payment_method: (p.payment_method as string) ?? null,
+        latest_charge: null,
+        description: (p.description as string) ?? null,
+        last_payment_error: null,
+        next_action: null,
+        cancellation_reason: null,
+        canceled_at: null,
+        payment_method_types: ["card"],
+        confirmation_method: "automatic",
+        on_behalf_of: null,
+        transfer_data: null,
       };
       paymentIntents.set(piId, pi);
       emit("payment_intent.created", pi as unknown as Json);
@@ -195,7 +274,11 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       const pi = requirePi(m[1]);
       if (method === "GET") return { status: 200, body: pi as unknown as Json };
       if (["succeeded", "canceled", "processing", "requires_capture"].includes(pi.status) && p.amount !== undefined)
-        throw new StripeError(400, { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: `You cannot update the amount of a PaymentIntent with status ${pi.status}.` });
+        throw new StripeError(400, {
+          type: "invalid_request_error",
+          code: "payment_intent_unexpected_state",
+          message: `You cannot update the amount of a PaymentIntent with status ${pi.status}.`,
+        });
       if (p.amount !== undefined) pi.amount = int(p.amount, "amount");
       if (p.metadata) pi.metadata = { ...pi.metadata, ...(p.metadata as Record<string, string>) };
       if (p.payment_method) pi.payment_method = String(p.payment_method);
@@ -209,7 +292,11 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     if (method === "POST" && (m = /^\/v1\/payment_intents\/([^/]+)\/capture$/.exec(path))) {
       const pi = requirePi(m[1]);
       if (pi.status !== "requires_capture")
-        throw new StripeError(400, { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: `This PaymentIntent could not be captured because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.` });
+        throw new StripeError(400, {
+          type: "invalid_request_error",
+          code: "payment_intent_unexpected_state",
+          message: `This PaymentIntent could not be captured because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
+        });
       const amount = p.amount_to_capture !== undefined ? int(p.amount_to_capture, "amount_to_capture") : pi.amount;
       if (amount > pi.amount_capturable) throw invalid("The amount to capture is greater than the amount capturable.", "amount_to_capture");
       pi.status = "succeeded";
@@ -221,7 +308,11 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     if (method === "POST" && (m = /^\/v1\/payment_intents\/([^/]+)\/cancel$/.exec(path))) {
       const pi = requirePi(m[1]);
       if (["succeeded", "canceled", "processing"].includes(pi.status))
-        throw new StripeError(400, { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: `You cannot cancel this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.` });
+        throw new StripeError(400, {
+          type: "invalid_request_error",
+          code: "payment_intent_unexpected_state",
+          message: `You cannot cancel this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
+        });
       pi.status = "canceled";
       pi.canceled_at = now();
       pi.cancellation_reason = (p.cancellation_reason as string) ?? null;
@@ -231,26 +322,39 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     }
     if (method === "POST" && path === "/v1/accounts") {
       const account = {
-        id: `acct_${randomBytes(8).toString("hex")}`, object: "account" as const, type: (p.type as string) ?? "standard", charges_enabled: false, payouts_enabled: false,
-        details_submitted: false, metadata: (p.metadata as Record<string, string>) ?? {}, created: now(), controller: (p.controller as Json) ?? null,
+        id: `acct_${randomBytes(8).toString("hex")}`,
+        object: "account" as const,
+        type: (p.type as string) ?? "standard",
+        charges_enabled: false,
+        payouts_enabled: false,
+        details_submitted: false,
+        metadata: (p.metadata as Record<string, string>) ?? {},
+        created: now(),
+        controller: (p.controller as Json) ?? null,
       };
       accounts.set(account.id, account);
       return { status: 200, body: account as unknown as Json };
     }
     if (method === "GET" && (m = /^\/v1\/accounts\/([^/]+)$/.exec(path))) {
       const account = accounts.get(m[1]);
-      if (!account) throw new StripeError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such account: '${m[1]}'`, param: "account" });
+      if (!account)
+        throw new StripeError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such account: '${m[1]}'`, param: "account" });
       return { status: 200, body: account as unknown as Json };
     }
     if (method === "POST" && path === "/v1/account_links") {
       const account = accounts.get(String(p.account ?? ""));
       if (!account) throw invalid(`No such account: '${String(p.account)}'`, "account");
-      if (p.type !== "account_onboarding" && p.type !== "account_update") throw invalid("Invalid type: must be one of account_onboarding or account_update", "type");
-      for (const k of ["refresh_url", "return_url"]) if (typeof p[k] !== "string" || !/^https?:\/\//.test(p[k] as string)) throw invalid(`Missing required param: ${k}.`, k);
+      if (p.type !== "account_onboarding" && p.type !== "account_update")
+        throw invalid("Invalid type: must be one of account_onboarding or account_update", "type");
+      for (const k of ["refresh_url", "return_url"])
+        if (typeof p[k] !== "string" || !/^https?:\/\//.test(p[k] as string)) throw invalid(`Missing required param: ${k}.`, k);
       const token = randomBytes(12).toString("hex");
       const link = { account: account.id, return_url: String(p.return_url), refresh_url: String(p.refresh_url), expires_at: now() + 300 };
       accountLinks.set(token, link);
-      return { status: 200, body: { object: "account_link", created: now(), expires_at: link.expires_at, url: `http://127.0.0.1:${port}/_sim/connect/onboard/${token}` } };
+      return {
+        status: 200,
+        body: { object: "account_link", created: now(), expires_at: link.expires_at, url: `http://127.0.0.1:${port}/_sim/connect/onboard/${token}` },
+      };
     }
     if (method === "GET" && path === "/v1/refunds") {
       const data = [...refunds.values()].filter((r) => !p.payment_intent || r.payment_intent === p.payment_intent);
@@ -258,16 +362,39 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     }
     if (method === "POST" && path === "/v1/refunds") {
       const pi = requirePi(String(p.payment_intent ?? ""));
-      if (pi.status !== "succeeded" || !pi.latest_charge) throw new StripeError(400, { type: "invalid_request_error", code: "charge_not_refundable", message: "This PaymentIntent has no successful charge to refund." });
+      if (pi.status !== "succeeded" || !pi.latest_charge)
+        throw new StripeError(400, {
+          type: "invalid_request_error",
+          code: "charge_not_refundable",
+          message: "This PaymentIntent has no successful charge to refund.",
+        });
       const ch = charges.get(pi.latest_charge)!;
       const amount = p.amount !== undefined ? int(p.amount, "amount") : pi.amount_received - ch.amount_refunded;
       if (amount <= 0 || ch.amount_refunded + amount > pi.amount_received)
         throw new StripeError(400, { type: "invalid_request_error", code: "charge_already_refunded", message: `Charge ${ch.id} has already been refunded.` });
       ch.amount_refunded += amount;
       ch.refunded = ch.amount_refunded === pi.amount_received;
-      const refund = { id: id("re"), object: "refund", amount, currency: pi.currency, charge: ch.id, payment_intent: pi.id, status: "succeeded", created: now(), metadata: p.metadata ?? {} };
+      const refund = {
+        id: id("re"),
+        object: "refund",
+        amount,
+        currency: pi.currency,
+        charge: ch.id,
+        payment_intent: pi.id,
+        status: "succeeded",
+        created: now(),
+        metadata: p.metadata ?? {},
+      };
       refunds.set(refund.id, refund);
-      emit("charge.refunded", { id: ch.id, object: "charge", amount: ch.amount, amount_refunded: ch.amount_refunded, refunded: ch.refunded, payment_intent: pi.id, currency: pi.currency });
+      emit("charge.refunded", {
+        id: ch.id,
+        object: "charge",
+        amount: ch.amount,
+        amount_refunded: ch.amount_refunded,
+        refunded: ch.refunded,
+        payment_intent: pi.id,
+        currency: pi.currency,
+      });
       return { status: 200, body: refund };
     }
     throw new StripeError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path}).` });
@@ -321,16 +448,29 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     const raw = req.method === "GET" ? url.search.slice(1) : await readBody(req);
     const params = nested(parseQuery(raw) as Record<string, unknown>);
     const key = typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : null;
-    requests.push({ method: req.method ?? "GET", path: url.pathname, idempotencyKey: key, stripeVersion: (req.headers["stripe-version"] as string) ?? null, account: (req.headers["stripe-account"] as string) ?? null });
+    requests.push({
+      method: req.method ?? "GET",
+      path: url.pathname,
+      idempotencyKey: key,
+      stripeVersion: (req.headers["stripe-version"] as string) ?? null,
+      account: (req.headers["stripe-account"] as string) ?? null,
+    });
 
     const fault = faults.find((f) => new RegExp(f.path).test(url.pathname) && (!f.method || f.method === req.method) && (f.times === undefined || f.times > 0));
     if (fault && !fault.dropResponse) {
       if (fault.times !== undefined) fault.times--;
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.status) {
-        const body = fault.status === 429
-          ? { error: { type: "invalid_request_error", code: "rate_limit", message: "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests." } }
-          : { error: { type: "api_error", message: "An unknown error occurred" } };
+        const body =
+          fault.status === 429
+            ? {
+                error: {
+                  type: "invalid_request_error",
+                  code: "rate_limit",
+                  message: "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
+                },
+              }
+            : { error: { type: "api_error", message: "An unknown error occurred" } };
         return send(fault.status, body, fault.shouldRetry === undefined ? {} : { "Stripe-Should-Retry": String(fault.shouldRetry) });
       }
     }
@@ -340,7 +480,12 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       const previous = idempotency.get(key);
       if (previous) {
         if (previous.fingerprint !== fingerprint)
-          return send(400, { error: { type: "idempotency_error", message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.` } });
+          return send(400, {
+            error: {
+              type: "idempotency_error",
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+            },
+          });
         return send(previous.status, previous.body, { "Idempotent-Replayed": "true", "Original-Request": id("req") });
       }
     }
@@ -379,7 +524,11 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       if (body.outcome === "fail") {
         pi.status = "requires_payment_method";
         pi.next_action = null;
-        pi.last_payment_error = { type: "card_error", code: "payment_intent_authentication_failure", message: "We are unable to authenticate your payment method. Please choose a different payment method and try again." };
+        pi.last_payment_error = {
+          type: "card_error",
+          code: "payment_intent_authentication_failure",
+          message: "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
+        };
         emit("payment_intent.payment_failed", pi as unknown as Json);
       } else authorized(pi);
       return send(200, pi);
@@ -390,7 +539,8 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error) => {
       options.log?.(`stripe simulator: ${(error as Error).stack}`);
-      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { type: "api_error", message: "simulator failure" } }));
+      if (!res.headersSent)
+        res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { type: "api_error", message: "simulator failure" } }));
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
@@ -400,7 +550,14 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     url: `http://127.0.0.1:${port}`,
     host: "127.0.0.1",
     port,
-    paymentIntents, charges, refunds, events, deliveries, faults, requests, accounts,
+    paymentIntents,
+    charges,
+    refunds,
+    events,
+    deliveries,
+    faults,
+    requests,
+    accounts,
     /** Registers a webhook endpoint; returns its signing secret. */
     addWebhookEndpoint(url: string, secret?: string) {
       const s = secret ?? webhookSigningSecret();
@@ -415,12 +572,20 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       if (outcome === "fail") {
         pi.status = "requires_payment_method";
         pi.next_action = null;
-        pi.last_payment_error = { type: "card_error", code: "payment_intent_authentication_failure", message: "We are unable to authenticate your payment method." };
+        pi.last_payment_error = {
+          type: "card_error",
+          code: "payment_intent_authentication_failure",
+          message: "We are unable to authenticate your payment method.",
+        };
         emit("payment_intent.payment_failed", pi as unknown as Json);
       } else authorized(pi);
       return pi;
     },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
