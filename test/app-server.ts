@@ -14,8 +14,14 @@ const ROOT = process.cwd();
 
 type ManifestRoute = { id: string; parentId?: string; path?: string; index?: boolean; caseSensitive?: boolean };
 
-/** The client assets manifest that the current build/index.js serves. */
+let manifest: ServerBuild["assets"] | undefined;
+
+/** The client assets manifest that the current build/index.js serves (read once: a test run builds once). */
 export function builtAssetsManifest(): ServerBuild["assets"] {
+  return (manifest ??= readAssetsManifest());
+}
+
+function readAssetsManifest(): ServerBuild["assets"] {
   const serverBuild = join(ROOT, "build", "index.js");
   if (!existsSync(serverBuild)) throw new Error("no build/index.js: the test setup runs `remix build` first");
   const url = /url: "(\/build\/manifest-[0-9A-Z]+\.js)"/.exec(readFileSync(serverBuild, "utf8"))?.[1];
