@@ -46,6 +46,8 @@ const schema = z.object({
     }, "DATABASE_URL must be a SQLite file URL (file:./prisma/dev.db) or a PostgreSQL URL (postgresql://user@host:5432/db)"),
   SHOPIFY_DEV_STORE_URL: url("SHOPIFY_DEV_STORE_URL").optional(),
   SHOP_CUSTOM_DOMAIN: z.string().trim().optional(),
+  // The longest a request to Shopify may take (longer than a saga step's own limit, 15 s).
+  SHOPIFY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100, "SHOPIFY_REQUEST_TIMEOUT_MS must be at least 100").default(20_000),
   // Optional until a shop takes payments; stripe.server.ts says clearly when one is missing.
   STRIPE_SECRET_KEY: z
     .string()

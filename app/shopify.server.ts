@@ -4,11 +4,11 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { appConfig } from "./config.server";
 import db from "./db.server";
 import { SHOPIFY_API_VERSION } from "./shopify/api-version";
-import { routeShopifyTrafficToDevStore } from "./shopify/dev-store-routing.server";
+import { installShopifyFetch } from "./shopify/dev-store-routing.server";
 import { recordInstall } from "./shop/shops.server";
 
 const config = appConfig();
-if (config.SHOPIFY_DEV_STORE_URL) routeShopifyTrafficToDevStore(config.SHOPIFY_DEV_STORE_URL);
+installShopifyFetch({ timeoutMs: config.SHOPIFY_REQUEST_TIMEOUT_MS, devStoreUrl: config.SHOPIFY_DEV_STORE_URL });
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,

@@ -10,7 +10,8 @@ import { startStack, storefront, UA, type Stack } from "./stack";
 
 let s: Stack;
 beforeAll(async () => {
-  s = await startStack();
+  // A short limit on each request to Shopify, so that "Shopify never answers" is quick to show.
+  s = await startStack({ env: { SHOPIFY_REQUEST_TIMEOUT_MS: "3000" } });
 });
 afterAll(async () => s?.close());
 const api = storefront(() => s);
@@ -184,6 +185,20 @@ describe("Shopify or Stripe failing: 503 with Retry-After and a code, in every r
     expect(
       (await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(stocked()[5].id), quantity: 1 }, { "Idempotency-Key": `down-${cart}` })).status,
     ).toBe(201);
+  });
+
+  it("the Cart API: the Storefront API never answers (the request's time limit)", async () => {
+    const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id as string;
+    const before = await cartRows(cart);
+    s.store.faults.push({ path: "^/api/[^/]+/graphql\\.json$", timeout: true, times: 5 });
+    const t0 = Date.now();
+    try {
+      expect503(await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(stocked()[6].id), quantity: 1 }), "shopify_unavailable");
+    } finally {
+      s.store.faults.length = 0;
+    }
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(await cartRows(cart)).toBe(before);
   });
 
   it("the Cart API: a discount code looked up while Shopify throttles past what a request may wait", async () => {
