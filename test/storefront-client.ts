@@ -10,8 +10,15 @@ export function storefrontClient(baseUrl: () => string, key: () => string, check
       headers: { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0", "X-Holdfast-Storefront-Key": key(), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const parsed = await res.json();
+    const text = await res.text();
+    // A non-JSON answer is kept as such, so the test's assertion on the status shows it.
+    let parsed: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = { notJson: text.slice(0, 200) };
+    }
     check?.(path.split("?")[0], method, res.status, parsed);
-    return { status: res.status, headers: res.headers, body: parsed };
+    return { status: res.status, headers: res.headers, text, body: parsed };
   };
 }

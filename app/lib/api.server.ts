@@ -11,10 +11,10 @@ const DRAIN_LIMIT = 1024 * 1024;
 
 /** Reads a JSON body of at most `limit` bytes; refusals are Responses to return as they are. */
 export async function readJsonBody(request: Request, limit = 64 * 1024, options: { emptyAs?: unknown } = {}): Promise<unknown> {
-  const tooLarge = () => apiError(413, "body_too_large", `The body is larger than ${limit} bytes`);
+  const tooLarge = (close = false) => apiError(413, "body_too_large", `The body is larger than ${limit} bytes`, {}, close ? { Connection: "close" } : {});
   const declared = Number(request.headers.get("Content-Length") ?? 0);
   // Far too large: refused at once, and the connection closes (reading it all would be the attack).
-  if (declared > DRAIN_LIMIT) throw apiError(413, "body_too_large", `The body is larger than ${limit} bytes`, {}, { Connection: "close" });
+  if (declared > DRAIN_LIMIT) throw tooLarge(true);
   // Read as it arrives and stop keeping it at the limit: a chunked body has no length to check
   // up front. The rest is still read (and dropped, up to DRAIN_LIMIT), so the 413 leaves the
   // kept-alive connection usable for the client's next request.
@@ -23,7 +23,7 @@ export async function readJsonBody(request: Request, limit = 64 * 1024, options:
   if (request.body) {
     for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.byteLength;
-      if (size > DRAIN_LIMIT) throw apiError(413, "body_too_large", `The body is larger than ${limit} bytes`, {}, { Connection: "close" });
+      if (size > DRAIN_LIMIT) throw tooLarge(true);
       if (size <= limit) chunks.push(chunk);
     }
   }

@@ -9,6 +9,7 @@ import { startDevStore, DEFAULT_SHOP, type DevStore } from "../dev-store/server"
 import { appRegistrationFromToml } from "../dev-store/app-toml";
 import { startStripeSimulator, type StripeSimulator } from "../stripe-sim/server";
 import { freePort, startProductionServer, type ProductionServer } from "../production-server";
+import { storefrontClient } from "../storefront-client";
 
 export interface Stack {
   url: string;
@@ -116,21 +117,9 @@ export async function startStack(o: { env?: Record<string, string> } = {}): Prom
   };
 }
 
-/** A headless storefront's call: the storefront key, JSON in and out, and the raw text kept. */
-export function storefront(stack: () => Stack) {
-  return async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const res = await fetch(`${stack().url}${path}`, {
-      method,
-      headers: { "Content-Type": "application/json", "User-Agent": "HydrogenStorefront/1.0", "X-Holdfast-Storefront-Key": stack().key, ...headers },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = { notJson: text.slice(0, 200) };
-    }
-    return { status: res.status, headers: res.headers, text, body: parsed as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
-}
+/** A headless storefront's calls to this stack (the suite's storefront client). */
+export const storefront = (stack: () => Stack) =>
+  storefrontClient(
+    () => stack().url,
+    () => stack().key,
+  );
