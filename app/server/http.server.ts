@@ -7,7 +7,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { checkText } from "../lib/text";
 import { guardUpstreamFailures } from "./upstream-guard.server";
@@ -105,6 +105,55 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket) {
   );
 }
 
+/** How long, and how much, an unread request body is still read after its answer went out. */
+const LINGER_MS = 3_000;
+const LINGER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A route may answer before it has read the request's body (a 401 or 404 found from the path,
+ * a 413 for a body far too large). Remix's request adapter still holds the body stream, so
+ * Node does not drain it as it would otherwise: the client could never finish sending, and
+ * its connection would hang. So after such an answer the rest of the body is read and
+ * dropped, and a kept-alive connection serves the client's next request.
+ *
+ * An answer that closes the connection lingers, as nginx does: the socket sends its end but
+ * keeps reading for a moment. Closing at once makes the kernel reset the connection, and a
+ * client still writing its body sees EPIPE instead of the answer. A body that goes on for
+ * longer than LINGER_MS or LINGER_BYTES after the answer is cut off.
+ */
+function drainUnreadBodies(server: Server) {
+  const inFlight = new WeakMap<Socket, IncomingMessage>();
+  const drain = (req: IncomingMessage) => {
+    if (req.complete || (req as { holdfastDraining?: boolean }).holdfastDraining) return;
+    (req as { holdfastDraining?: boolean }).holdfastDraining = true;
+    let dropped = 0;
+    const cut = setTimeout(() => req.socket.destroy(), LINGER_MS);
+    cut.unref();
+    req.removeAllListeners("data");
+    req.on("data", (chunk: Buffer) => {
+      dropped += chunk.byteLength;
+      if (dropped > LINGER_BYTES) req.socket.destroy();
+    });
+    req.once("end", () => clearTimeout(cut));
+    req.socket.once("close", () => clearTimeout(cut));
+    req.resume();
+  };
+  server.on("request", (req: IncomingMessage, res) => {
+    inFlight.set(req.socket, req);
+    res.once("finish", () => drain(req));
+  });
+  server.on("connection", (socket: Socket) => {
+    const destroySoon = socket.destroySoon.bind(socket);
+    socket.destroySoon = () => {
+      const req = inFlight.get(socket);
+      if (!req || req.complete || socket.destroyed) return destroySoon();
+      socket.once("end", () => socket.destroy());
+      socket.end();
+      drain(req);
+    };
+  });
+}
+
 export interface HttpServerOptions {
   /** Where the client build is served from and lies (remix.config.js's defaults). */
   publicPath?: string;
@@ -136,6 +185,7 @@ export function createHoldfastHttpServer(build: ServerBuild | (() => Promise<Ser
 
   const server = createServer(app);
   server.on("clientError", answerClientError);
+  drainUnreadBodies(server);
   // Idle kept-alive sockets close a little after a load balancer's (typically 60 s) would.
   server.keepAliveTimeout = 65_000;
 
