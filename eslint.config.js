@@ -2,6 +2,13 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 
+const noResponseJson = { selector: "MemberExpression[object.name='Response'][property.name='json']", message: "Use json() from @remix-run/node." };
+// Every variable the app reads is in app/config.server.ts's validated schema, read through it.
+const noProcessEnv = {
+  selector: "MemberExpression[object.name='process'][property.name='env']",
+  message: "Read configuration through app/config.server.ts (appConfig() or one of its sections).",
+};
+
 export default tseslint.config(
   { ignores: ["build/**", "public/build/**", "node_modules/**", "prisma/generated/**", ".cache/**", "test-artifacts/**"] },
   js.configs.recommended,
@@ -10,13 +17,13 @@ export default tseslint.config(
   {
     // Remix's own fetch globals (remix-serve, `remix dev`) have no static Response.json: the
     // checkout answered 500 under them once (issue 11). json() from @remix-run/node works under any.
-    files: ["app/**/*.{ts,tsx}"],
-    rules: {
-      "no-restricted-syntax": [
-        "error",
-        { selector: "MemberExpression[object.name='Response'][property.name='json']", message: "Use json() from @remix-run/node." },
-      ],
-    },
+    files: ["app/**/*.{ts,tsx}", "server.ts"],
+    rules: { "no-restricted-syntax": ["error", noResponseJson, noProcessEnv] },
+  },
+  {
+    // Configuration is read in one place (issue 12); tests set the environment up for the app.
+    files: ["app/config.server.ts", "app/**/*.test.{ts,tsx}"],
+    rules: { "no-restricted-syntax": ["error", noResponseJson] },
   },
   {
     files: ["**/*.{ts,tsx}"],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_SCOPES, parseConfig } from "./config.server";
+import { readFileSync } from "node:fs";
+import { CONFIG_VARIABLES, ConfigError, DEFAULT_SCOPES, parseConfig } from "./config.server";
 import { webhookSigningSecret } from "../test/stripe-sim/server";
 
 const valid = {
@@ -71,5 +72,13 @@ describe("configuration", () => {
     expect(problems({ ...valid, PORT: "eighty" })).toContain("PORT must be a port number");
     expect(problems({ ...valid, HOLDFAST_WORKERS: "maybe" })).toContain("HOLDFAST_WORKERS must be on or off");
     expect(problems({ ...valid, HOLDFAST_MIRROR_EVERY_MS: "5" })).toContain("HOLDFAST_MIRROR_EVERY_MS must be at least 50");
+  });
+
+  it("documents every variable it reads, in .env.example and in the README's table", () => {
+    const example = readFileSync(".env.example", "utf8");
+    const readme = readFileSync("README.md", "utf8");
+    const undocumented = CONFIG_VARIABLES.filter((name) => !new RegExp(`^${name}=`, "m").test(example) || !readme.includes(`\`${name}\``));
+    expect(undocumented).toEqual([]);
+    expect(CONFIG_VARIABLES).toContain("HOLDFAST_INSTANCE_ID");
   });
 });

@@ -1,5 +1,7 @@
 // Holdfast's configuration, read from the environment and validated once at start-up.
 // A missing or malformed variable stops the app with one message naming every problem.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { z } from "zod";
 import { databaseProvider } from "./lib/database-url";
 
@@ -61,6 +63,15 @@ const schema = z.object({
     .optional(),
   STRIPE_API_BASE: url("STRIPE_API_BASE").optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Set by `remix dev` (npm run dev): where the dev server waits to hear that the app is ready.
+  REMIX_DEV_ORIGIN: url("REMIX_DEV_ORIGIN").optional(),
+  // This instance's name across restarts (a pod or machine name): a restarted instance then
+  // retakes its previous life's saga runs and webhook claims at once (decision 016).
+  HOLDFAST_INSTANCE_ID: z
+    .string()
+    .trim()
+    .regex(/^[\w.:-]{1,100}$/, "HOLDFAST_INSTANCE_ID must be 1 to 100 letters, digits, dots, colons, dashes or underscores")
+    .optional(),
   // The production server (server.ts, decision 018).
   PORT: z.coerce
     .number({ invalid_type_error: "PORT must be a port number" })
@@ -82,6 +93,9 @@ const schema = z.object({
 
 export type AppConfig = z.infer<typeof schema>;
 
+/** The name of every variable the app reads. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof AppConfig)[];
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Holdfast cannot start: ${problems.join("; ")}. See .env.example for every variable.`);
@@ -98,6 +112,38 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
 }
 
 let loaded: AppConfig | undefined;
+/** Every variable, validated together: the server calls this at start and stops on a problem. */
 export function appConfig(): AppConfig {
   return (loaded ??= parseConfig(process.env));
+}
+
+/**
+ * One part of the configuration, for code that also runs without the whole app (the migration
+ * scripts, the bench, a test of one module): the same schema, only the variables it names.
+ */
+function section<K extends keyof AppConfig>(...keys: K[]) {
+  let cached: Pick<AppConfig, K> | undefined;
+  const part = z.object(Object.fromEntries(keys.map((k) => [k, schema.shape[k]])));
+  return (): Pick<AppConfig, K> => {
+    if (loaded) return loaded;
+    if (cached) return cached;
+    const env = Object.fromEntries(keys.map((k) => [k, process.env[k] === "" ? undefined : process.env[k]]));
+    const result = part.safeParse(env);
+    if (!result.success) throw new ConfigError(result.error.issues.map((i) => i.message));
+    return (cached = result.data as unknown as Pick<AppConfig, K>);
+  };
+}
+
+export const databaseConfig = section("DATABASE_URL", "NODE_ENV");
+export const stripeConfig = section("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE");
+export const runtimeConfig = section("NODE_ENV", "HOLDFAST_INSTANCE_ID", "REMIX_DEV_ORIGIN");
+
+let identity: { instance: string | null; life: string } | undefined;
+/**
+ * This process's identity, one notion for every claim it makes (saga run leases, webhook
+ * deliveries): `life` is new at every start; `instance` is HOLDFAST_INSTANCE_ID, or null.
+ */
+export function processIdentity(): { instance: string | null; life: string; name: string } {
+  identity ??= { instance: runtimeConfig().HOLDFAST_INSTANCE_ID ?? null, life: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` };
+  return { ...identity, name: identity.instance ? `instance:${identity.instance}` : `life:${identity.life}` };
 }

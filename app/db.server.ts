@@ -9,6 +9,7 @@ import { transactionsOnOwnConnection } from "./lib/libsql-transactions.server";
 import { createClientWithStatementCache, type CachedClient } from "./lib/libsql-statement-cache.server";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { databaseConfig } from "./config.server";
 import { databaseProvider, pgConnectionConfig, type DatabaseProvider } from "./lib/database-url";
 
 export type Db = SqliteClient;
@@ -98,7 +99,7 @@ export function currentDatabaseProvider(): DatabaseProvider {
 }
 
 function databaseUrl(): string {
-  return process.env.DATABASE_URL ?? "file:./prisma/dev.db";
+  return databaseConfig().DATABASE_URL;
 }
 
 declare global {
@@ -107,6 +108,6 @@ declare global {
 
 // One client per process; kept on globalThis so dev-server rebuilds do not open new pools.
 const db: Db = globalThis.__holdfastDb ?? createDb(databaseUrl());
-if (process.env.NODE_ENV === "development") globalThis.__holdfastDb = db;
+if (databaseConfig().NODE_ENV === "development") globalThis.__holdfastDb = db;
 
 export default db;

@@ -8,6 +8,7 @@
 //   round of compensation; a run due long ago that no instance is moving is moved now.
 // (The holds' invariants — no hold past its expiry, held = the active holds, Shopify's reserved
 // units = the ledger — are the holds reconciler's, app/holds/reconciler.server.ts.)
+import { stripeConfig } from "../config.server";
 import db from "../db.server";
 import { stripe, withStripeBackoff } from "../payments/stripe.server";
 import { unauthenticated } from "../shopify.server";
@@ -136,6 +137,6 @@ export async function reconcileStuckCheckouts(shop: string, now = new Date()): P
 export async function reconcileCheckouts(shop: string, now = new Date()) {
   const stuck = await reconcileStuckCheckouts(shop, now);
   const orders = await reconcileCheckoutOrders(shop, now);
-  const payments = process.env.STRIPE_SECRET_KEY ? await reconcileCheckoutPayments(shop, now) : [];
+  const payments = stripeConfig().STRIPE_SECRET_KEY ? await reconcileCheckoutPayments(shop, now) : [];
   return [...stuck, ...orders, ...payments];
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
-import { startStripeSimulator, type StripeSimulator } from "../../test/stripe-sim/server";
+import { startStripeSimulator, webhookSigningSecret, type StripeSimulator } from "../../test/stripe-sim/server";
 import { openApiChecker } from "../../test/openapi-check";
 import { storefrontClient } from "../../test/storefront-client";
 import { cartApiDocument } from "../cart/openapi";
@@ -17,9 +17,11 @@ beforeAll(async () => {
   sim = await startStripeSimulator({ webhookRetryDelaysMs: [50, 100] });
   process.env.STRIPE_SECRET_KEY = "sk_test_holdfast_platform";
   process.env.STRIPE_API_BASE = sim.url;
+  // The app reads its configuration once, so the secret is chosen before it starts.
+  process.env.STRIPE_WEBHOOK_SECRET = webhookSigningSecret();
   t = await startTestApp();
   await t.install(DEFAULT_SHOP);
-  process.env.STRIPE_WEBHOOK_SECRET = sim.addWebhookEndpoint(`${t.url}/webhooks/stripe`);
+  sim.addWebhookEndpoint(`${t.url}/webhooks/stripe`, process.env.STRIPE_WEBHOOK_SECRET);
   await t.db.shop.update({ where: { domain: DEFAULT_SHOP }, data: { stripeAccountId: "acct_merchant_1" } });
   const { createStorefrontKey } = await import("../storefront/keys.server");
   key = (await createStorefrontKey(DEFAULT_SHOP, { name: "web", allowedOrigins: [] })).secret;

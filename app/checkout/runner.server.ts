@@ -1,4 +1,5 @@
 // The process's saga runner: sagas register here, and payment events reach their runs here.
+import { processIdentity, runtimeConfig } from "../config.server";
 import { SagaRunner } from "./saga.server";
 
 declare global {
@@ -6,11 +7,10 @@ declare global {
 }
 
 // One per process; kept on globalThis so dev-server rebuilds do not make a second.
-// HOLDFAST_INSTANCE_ID (optional) names this instance across restarts (a pod or machine name);
-// with it, a restarted instance resumes the runs it was moving at once (decision 016).
-const instance = process.env.HOLDFAST_INSTANCE_ID;
-export const sagaRunner: SagaRunner = globalThis.__holdfastSagaRunner ?? new SagaRunner(instance ? { owner: `instance:${instance}` } : {});
-if (process.env.NODE_ENV === "development") globalThis.__holdfastSagaRunner = sagaRunner;
+// Its lease owner is the process's identity: with HOLDFAST_INSTANCE_ID, a restarted instance
+// resumes the runs it was moving at once (decision 016).
+export const sagaRunner: SagaRunner = globalThis.__holdfastSagaRunner ?? new SagaRunner({ owner: processIdentity().name });
+if (runtimeConfig().NODE_ENV === "development") globalThis.__holdfastSagaRunner = sagaRunner;
 
 /** The event a checkout waits for: Stripe says the payment is authorised. */
 export const PAYMENT_AUTHORIZED = "payment_authorized";

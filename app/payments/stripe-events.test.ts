@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/harness";
-import { startStripeSimulator, type StripeSimulator } from "../../test/stripe-sim/server";
+import { startStripeSimulator, webhookSigningSecret, type StripeSimulator } from "../../test/stripe-sim/server";
 
 const SHOP = "pay-shop.myshopify.com";
 let t: TestApp;
@@ -15,9 +15,10 @@ beforeAll(async () => {
   sim = await startStripeSimulator({ webhookRetryDelaysMs: [50, 100] });
   process.env.STRIPE_SECRET_KEY = "sk_test_holdfast_platform";
   process.env.STRIPE_API_BASE = sim.url;
+  // The app reads its configuration once, so the secret is chosen before it starts.
+  secret = process.env.STRIPE_WEBHOOK_SECRET = webhookSigningSecret();
   t = await startTestApp({ shops: [SHOP] });
-  secret = sim.addWebhookEndpoint(`${t.url}/webhooks/stripe`);
-  process.env.STRIPE_WEBHOOK_SECRET = secret;
+  sim.addWebhookEndpoint(`${t.url}/webhooks/stripe`, secret);
   runner = await import("../checkout/runner.server");
   s = await import("../checkout/saga.server");
   payments = await import("./stripe.server");

@@ -3,6 +3,7 @@
 // that stripe-node leaves alone, shopper-facing messages per decline, and webhook signature
 // checks on the raw body. Keys come from the environment only. See docs/decisions/015-checkout-saga.md.
 import Stripe from "stripe";
+import { stripeConfig } from "../config.server";
 
 /** The API version every call is made with (stripe-node 23's own). */
 export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
@@ -15,9 +16,9 @@ let client: Stripe | undefined;
  */
 export function stripe(): Stripe {
   if (client) return client;
-  const key = process.env.STRIPE_SECRET_KEY;
+  const { STRIPE_SECRET_KEY: key, STRIPE_API_BASE } = stripeConfig();
   if (!key) throw new Error("STRIPE_SECRET_KEY is not set: Holdfast cannot take payments");
-  const base = process.env.STRIPE_API_BASE ? new URL(process.env.STRIPE_API_BASE) : null;
+  const base = STRIPE_API_BASE ? new URL(STRIPE_API_BASE) : null;
   client = new Stripe(key, {
     apiVersion: STRIPE_API_VERSION,
     maxNetworkRetries: 2, // connection errors, 409s and 5xx the API marks retryable; 429s are ours (below)
@@ -112,7 +113,7 @@ export function shopperMessage(error: { code?: string | null; decline_code?: str
 
 /** Verifies a webhook's Stripe-Signature on the exact raw body (300 s tolerance) and returns its event. */
 export function verifyWebhook(rawBody: string, signature: string | null): Stripe.Event {
-  const secret = process.env.STRIPE_WEBHOOK_SECRET;
+  const secret = stripeConfig().STRIPE_WEBHOOK_SECRET;
   if (!secret) throw new Error("STRIPE_WEBHOOK_SECRET is not set");
   if (!signature) throw new Stripe.errors.StripeSignatureVerificationError("", rawBody, { message: "No Stripe-Signature header" });
   return stripe().webhooks.constructEvent(rawBody, signature, secret, 300);

@@ -3,12 +3,13 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
+import { appConfig, stripeConfig } from "../config.server";
 import { authenticate } from "../shopify.server";
 import { onboardingLink, paymentsStatus } from "../payments/connect.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  if (!process.env.STRIPE_SECRET_KEY) return json({ configured: false as const, status: null });
+  if (!stripeConfig().STRIPE_SECRET_KEY) return json({ configured: false as const, status: null });
   return json({ configured: true as const, status: await paymentsStatus(session.shop) });
 };
 
@@ -16,7 +17,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 // comes back to this page inside the Shopify admin.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, redirect } = await authenticate.admin(request);
-  const back = `https://${session.shop}/admin/apps/${process.env.SHOPIFY_API_KEY}/app/payments`;
+  const back = `https://${session.shop}/admin/apps/${appConfig().SHOPIFY_API_KEY}/app/payments`;
   const url = await onboardingLink(session.shop, { returnUrl: back, refreshUrl: back });
   return redirect(url, { target: "_top" });
 };

@@ -40,7 +40,7 @@ export async function runProductionServer(build: ServerBuild): Promise<void> {
   const { address, port } = http.server.address() as AddressInfo;
   console.log(`Holdfast listening on http://${address.includes(":") ? `[${address}]` : address}:${port}`);
   // Under `remix dev` (npm run dev), the dev server waits for this before it reloads the browser.
-  if (config.NODE_ENV === "development") await broadcastDevReady(build);
+  if (config.REMIX_DEV_ORIGIN) await broadcastDevReady(build);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,7 +1,7 @@
 // Exactly-once processing of Shopify webhook deliveries, keyed by X-Shopify-Webhook-Id.
 // The claim is a unique insert, so two concurrent deliveries cannot both process; a failed
 // or abandoned claim can be taken again by Shopify's retry. See docs/decisions/004-webhook-dedupe.md.
-import { randomUUID } from "node:crypto";
+import { processIdentity } from "../config.server";
 import db from "../db.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
 
@@ -23,8 +23,7 @@ export const ABANDONED_CLAIM_MS = 5 * 60_000;
 // This process's name on its claims. With HOLDFAST_INSTANCE_ID (decision 016) a restarted
 // instance knows its previous life's claims: that process is gone, so they are retaken at once
 // instead of after ABANDONED_CLAIM_MS (Shopify's retries would meanwhile meet 409s).
-const instance = process.env.HOLDFAST_INSTANCE_ID;
-const life = randomUUID();
+const { instance, life } = processIdentity();
 export const claimer = `${instance ?? life}#${life}`;
 const previousLives = instance ? { claimedBy: { startsWith: `${instance}#`, not: claimer } } : null;
 
