@@ -60,9 +60,9 @@ const db = (await import("../app/db.server")).default;
 await import("../app/shopify.server");
 await serve(true);
 const { checkoutSaga, startCheckout } = await import("../app/checkout/checkout-saga.server");
-const { sagaRunner, PAYMENT_AUTHORIZED } = await import("../app/checkout/runner.server");
+const { sagaRunner, PAYMENT_AUTHORIZED } = await import("../app/checkout/checkout-runner.server");
 const { stripe } = await import("../app/payments/stripe.server");
-const { WaitFor } = await import("../app/checkout/saga.server");
+const { WaitFor } = await import("../app/saga/runner.server");
 
 // Install through token exchange, as the embedded admin does.
 const install = new URL("/app", appUrl);

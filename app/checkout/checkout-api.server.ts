@@ -9,8 +9,9 @@ import { runIdempotent, idempotencyResponse } from "../idempotency/idempotency.s
 import { isUniqueViolation } from "../lib/db-errors.server";
 import { readJsonBody, zodMessage } from "../lib/api.server";
 import { storefrontCall } from "../cart/api.server";
-import { stripe, withStripeBackoff } from "../payments/stripe.server";
-import { PAYMENT_AUTHORIZED, PAYMENT_FAILED, sagaRunner } from "./runner.server";
+import { stripePayments } from "../payments/payments.server";
+import { checkoutResults } from "./checkout-results.server";
+import { PAYMENT_AUTHORIZED, PAYMENT_FAILED, sagaRunner } from "./checkout-runner.server";
 import { checkoutSaga } from "./checkout-saga.server";
 
 const startSchema = z
@@ -23,7 +24,7 @@ const startSchema = z
 /** What the storefront needs to know about a checkout. */
 export async function checkoutView(shop: string, runId: string) {
   const run = await sagaRunner.view(shop, runId);
-  const payment = run.results["payment intent"] as { clientSecret?: string } | undefined;
+  const payment = checkoutResults(run.results)["payment intent"];
   const state =
     run.state === "completed"
       ? "completed"
@@ -112,9 +113,9 @@ export const confirmCheckoutApi = (request: Request, checkoutId: string) =>
     requireKey(request);
     const run = await db.sagaRun.findFirst({ where: { id: checkoutId, shop, saga: checkoutSaga.name } });
     if (!run) throw new CartError(404, "checkout_not_found", `No checkout ${checkoutId} in this shop`);
-    const payment = JSON.parse(run.results)["payment intent"] as { id: string; account: string } | undefined;
+    const payment = checkoutResults(run.results)["payment intent"];
     if (payment && run.state === "waiting") {
-      const pi = await withStripeBackoff(() => stripe().paymentIntents.retrieve(payment.id, {}, { stripeAccount: payment.account }));
+      const pi = await stripePayments(payment.account).retrieveIntent(payment.id);
       if (pi.status === "requires_capture" || pi.status === "succeeded")
         await sagaRunner.signal(shop, checkoutId, PAYMENT_AUTHORIZED, { paymentIntent: pi.id, status: pi.status });
     }

@@ -10,11 +10,12 @@
 // units = the ledger — are the holds reconciler's, app/holds/reconciler.server.ts.)
 import { stripeConfig } from "../config.server";
 import db from "../db.server";
-import { stripe, withStripeBackoff } from "../payments/stripe.server";
+import { stripePayments } from "../payments/payments.server";
 import { unauthenticated } from "../shopify.server";
 import { checkoutSaga, ordersMadeBy, SHOPIFY_ORDER_CANCEL } from "./checkout-saga.server";
 import { adminGraphql } from "../shopify/admin-graphql.server";
-import { sagaRunner } from "./runner.server";
+import { sagaRunner } from "./checkout-runner.server";
+import { checkoutResults } from "./checkout-results.server";
 
 export interface PaymentFinding {
   runId: string;
@@ -32,24 +33,19 @@ export async function reconcileCheckoutPayments(shop: string, now = new Date()):
   });
   const findings: PaymentFinding[] = [];
   for (const run of runs) {
-    const payment = (JSON.parse(run.results) as Record<string, unknown>)["payment intent"] as { id: string; account: string } | undefined;
+    const payment = checkoutResults(run.results)["payment intent"];
     if (!payment) continue;
-    const options = { stripeAccount: payment.account };
-    const pi = await withStripeBackoff(() => stripe().paymentIntents.retrieve(payment.id, {}, options));
+    const payments = stripePayments(payment.account);
+    const pi = await payments.retrieveIntent(payment.id);
     let finding: PaymentFinding | null = null;
     if (pi.status === "requires_capture") {
-      await withStripeBackoff(() => stripe().paymentIntents.cancel(pi.id, {}, { ...options, idempotencyKey: `${run.id}:reconcile:cancel` }));
+      await payments.cancel(pi.id, `${run.id}:reconcile:cancel`);
       finding = { runId: run.id, paymentIntent: pi.id, found: "authorised payment for a checkout that did not complete", repair: "authorisation cancelled" };
     } else if (pi.status === "succeeded") {
-      const refunds = await withStripeBackoff(() => stripe().refunds.list({ payment_intent: pi.id }, options));
-      const refunded = refunds.data.filter((r) => r.status === "succeeded" || r.status === "pending").reduce((s, r) => s + r.amount, 0);
+      const refunds = await payments.refunds(pi.id);
+      const refunded = refunds.filter((r) => r.status === "succeeded" || r.status === "pending").reduce((s, r) => s + r.amount, 0);
       if (refunded < pi.amount_received) {
-        await withStripeBackoff(() =>
-          stripe().refunds.create(
-            { payment_intent: pi.id, amount: pi.amount_received - refunded },
-            { ...options, idempotencyKey: `${run.id}:reconcile:refund` },
-          ),
-        );
+        await payments.refund(pi.id, `${run.id}:reconcile:refund`, pi.amount_received - refunded);
         finding = {
           runId: run.id,
           paymentIntent: pi.id,
@@ -80,7 +76,7 @@ export async function reconcileCheckoutOrders(shop: string, now = new Date()): P
     where: { shop, saga: checkoutSaga.name, state: "compensated", endedAt: { gte: new Date(now.getTime() - 24 * 3600_000) } },
     select: { id: true, failedStep: true, results: true },
   });
-  const reachedOrder = runs.filter((r) => r.failedStep === "shopify order" || "shopify order" in JSON.parse(r.results));
+  const reachedOrder = runs.filter((r) => r.failedStep === "shopify order" || checkoutResults(r.results)["shopify order"] !== undefined);
   if (!reachedOrder.length) return [];
   const { admin } = await unauthenticated.admin(shop);
   const findings: CheckoutFinding[] = [];
@@ -104,14 +100,8 @@ export async function reconcileStuckCheckouts(shop: string, now = new Date()): P
   const stuck = await db.sagaRun.findMany({ where: { shop, saga: checkoutSaga.name, state: "stuck" }, select: { id: true, error: true } });
   for (const run of stuck) {
     // Another full round of compensation (Shopify or Stripe may be back); parked again if not.
-    const { count } = await db.sagaRun.updateMany({
-      where: { id: run.id, state: "stuck" },
-      data: { state: "compensating", attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null },
-    });
-    if (!count) continue;
-    await sagaRunner.advance(run.id);
-    const after = await db.sagaRun.findUniqueOrThrow({ where: { id: run.id }, select: { state: true } });
-    findings.push({ kind: "saga_stuck_retried", runId: run.id, repair: `compensation retried: ${after.state}` });
+    const after = await sagaRunner.retryStuck(run.id, now);
+    if (after) findings.push({ kind: "saga_stuck_retried", runId: run.id, repair: `compensation retried: ${after}` });
   }
   const overdue = await db.sagaRun.findMany({
     where: {

@@ -4,7 +4,7 @@
 // No merchant secret is ever stored.
 import Stripe from "stripe";
 import db from "../db.server";
-import { stripe, withStripeBackoff } from "./stripe.server";
+import { stripeAccounts } from "./payments.server";
 
 export interface PaymentsStatus {
   /**
@@ -23,7 +23,7 @@ export async function paymentsStatus(shop: string): Promise<PaymentsStatus> {
   if (!row?.stripeAccountId) return { state: "not_connected", accountId: null, chargesEnabled: false, detailsSubmitted: false };
   let account: Stripe.Account;
   try {
-    account = await withStripeBackoff(() => stripe().accounts.retrieve(row.stripeAccountId!));
+    account = await stripeAccounts.retrieve(row.stripeAccountId!);
   } catch (error) {
     if (error instanceof Stripe.errors.StripePermissionError || (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === "resource_missing"))
       return { state: "unreachable", accountId: row.stripeAccountId, chargesEnabled: false, detailsSubmitted: false };
@@ -52,22 +52,17 @@ export async function onboardingLink(shop: string, urls: { returnUrl: string; re
     row = await db.shop.findUniqueOrThrow({ where: { domain: shop }, select: { stripeAccountId: true } });
   }
   if (!row.stripeAccountId) {
-    const account = await withStripeBackoff(() =>
-      stripe().accounts.create(
-        {
-          // The merchant owns the account and its Stripe dashboard, and pays Stripe's fees; Stripe covers losses.
-          controller: { fees: { payer: "account" }, losses: { payments: "stripe" }, stripe_dashboard: { type: "full" } },
-          metadata: { holdfast_shop: shop },
-        },
-        // One account per shop and per account it replaces: two clicks still make one.
-        { idempotencyKey: `connect-account:${shop}:${replacing ?? "first"}` },
-      ),
+    const account = await stripeAccounts.create(
+      {
+        // The merchant owns the account and its Stripe dashboard, and pays Stripe's fees; Stripe covers losses.
+        controller: { fees: { payer: "account" }, losses: { payments: "stripe" }, stripe_dashboard: { type: "full" } },
+        metadata: { holdfast_shop: shop },
+      },
+      // One account per shop and per account it replaces: two clicks still make one.
+      `connect-account:${shop}:${replacing ?? "first"}`,
     );
     await db.shop.updateMany({ where: { domain: shop, stripeAccountId: null }, data: { stripeAccountId: account.id } });
     row = await db.shop.findUniqueOrThrow({ where: { domain: shop }, select: { stripeAccountId: true } });
   }
-  const link = await withStripeBackoff(() =>
-    stripe().accountLinks.create({ account: row.stripeAccountId!, type: "account_onboarding", return_url: urls.returnUrl, refresh_url: urls.refreshUrl }),
-  );
-  return link.url;
+  return stripeAccounts.onboardingLink(row.stripeAccountId!, urls);
 }

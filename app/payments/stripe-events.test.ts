@@ -6,10 +6,9 @@ const SHOP = "pay-shop.myshopify.com";
 let t: TestApp;
 let sim: StripeSimulator;
 let secret: string;
-let runner: typeof import("../checkout/runner.server");
-let s: typeof import("../checkout/saga.server");
+let runner: typeof import("../checkout/checkout-runner.server");
+let s: typeof import("../saga/runner.server");
 let payments: typeof import("./stripe.server");
-let events: typeof import("./stripe-events.server");
 
 beforeAll(async () => {
   sim = await startStripeSimulator({ webhookRetryDelaysMs: [50, 100] });
@@ -19,10 +18,9 @@ beforeAll(async () => {
   secret = process.env.STRIPE_WEBHOOK_SECRET = webhookSigningSecret();
   t = await startTestApp({ shops: [SHOP] });
   sim.addWebhookEndpoint(`${t.url}/webhooks/stripe`, secret);
-  runner = await import("../checkout/runner.server");
-  s = await import("../checkout/saga.server");
+  runner = await import("../checkout/checkout-runner.server");
+  s = await import("../saga/runner.server");
   payments = await import("./stripe.server");
-  events = await import("./stripe-events.server");
 });
 afterAll(async () => {
   await t?.close();
@@ -59,7 +57,7 @@ function paymentSaga(card: string) {
             .catch(() => undefined);
       },
     }),
-    s.step("await payment", { action: async () => new s.WaitFor(events.PAYMENT_AUTHORIZED) }),
+    s.step("await payment", { action: async () => new s.WaitFor(runner.PAYMENT_AUTHORIZED) }),
     s.step("capture", {
       action: async (c) => (await payments.stripe().paymentIntents.capture(String(c.results.authorize), {}, { idempotencyKey: c.idempotencyKey })).status,
     }),

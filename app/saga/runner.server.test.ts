@@ -3,11 +3,11 @@ import { startTestApp, type TestApp } from "../../test/harness";
 
 const SHOP = "saga-shop.myshopify.com";
 let t: TestApp;
-let s: typeof import("./saga.server");
+let s: typeof import("./runner.server");
 
 beforeAll(async () => {
   t = await startTestApp({ shops: [SHOP] });
-  s = await import("./saga.server");
+  s = await import("./runner.server");
 });
 afterAll(async () => t?.close());
 
@@ -200,7 +200,14 @@ describe("saga runner", () => {
         },
       }),
     ]);
-    const runner = new s.SagaRunner({ ...fast, compensationAttempts: 3 }).register(stuck);
+    // The engine reports the stuck run through its hook; the app's hook records the finding.
+    const { recordStuckRun } = await import("../checkout/checkout-runner.server");
+    const reported: unknown[] = [];
+    const onStuck = async (r: Parameters<typeof recordStuckRun>[0]) => {
+      reported.push(r);
+      await recordStuckRun(r);
+    };
+    const runner = new s.SagaRunner({ ...fast, compensationAttempts: 3, onStuck }).register(stuck);
     const { run } = await runner.start(stuck, SHOP, "cart-6", {});
     for (let i = 0; i < 200 && (await runner.view(SHOP, run.id)).state === "compensating"; i++) {
       await new Promise((r) => setTimeout(r, 10));
@@ -209,6 +216,7 @@ describe("saga runner", () => {
     expect((await runner.view(SHOP, run.id)).state).toBe("stuck");
     const finding = await t.db.reconcileFinding.findFirstOrThrow({ where: { shop: SHOP, kind: "saga_stuck", subject: `stuck-demo:${run.id}` } });
     expect(JSON.parse(finding.detail)).toMatchObject({ step: "refundable", attempts: 3 });
+    expect(reported).toEqual([{ shop: SHOP, saga: "stuck-demo", runId: run.id, step: "refundable", error: "refunds are down", attempts: 3 }]);
   });
 
   it("several loops asked to move the same run at once, in one process, run each step once", async () => {

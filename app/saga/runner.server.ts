@@ -2,23 +2,30 @@
 // compensation. Runs and every step attempt are stored; a run moves forward one step at a time
 // under a lease, so any instance may pick up a run another left (crash recovery); a step that
 // keeps failing, or fails for good, has the completed steps compensated in reverse order; a
-// compensation that keeps failing parks the run as `stuck` with a finding for the reconciler,
-// never forgotten. Each step gets an idempotency key derived from the run and the step, to pass
+// compensation that keeps failing parks the run as `stuck` and reports it through the
+// `onStuck` hook (the app records a finding for the reconciler): never forgotten. Each step gets an idempotency key derived from the run and the step, to pass
 // downstream (Stripe Idempotency-Key, Shopify @idempotent). See docs/decisions/015-checkout-saga.md.
+//
+// The engine knows sagas, steps, runs and leases only: no payments, no Shopify, no findings.
+// Every run belongs to a shop (the tenant its rows are kept under and read back by).
 import diagnostics_channel from "node:diagnostics_channel";
 import { randomUUID } from "node:crypto";
 import db from "../db.server";
 import { isUniqueViolation } from "../lib/db-errors.server";
-import { recordAttemptAndMove } from "./saga-log.server";
+import { Leases } from "./leases.server";
+import { recordAttemptAndMove } from "./log.server";
 
 export type SagaState = "running" | "waiting" | "compensating" | "completed" | "compensated" | "stuck";
 
-export interface StepContext<I> {
+/** What each step of a saga returns, by step name: the stored results, typed. */
+export type StepResults = Record<string, unknown>;
+
+export interface StepContext<I, R extends object = StepResults> {
   shop: string;
   runId: string;
   input: I;
   /** Results of the steps before this one, by step name. */
-  results: Record<string, unknown>;
+  results: Partial<R>;
   /** `${runId}:${step}`: the same on every attempt, so downstream calls are applied once. */
   idempotencyKey: string;
   attempt: number;
@@ -42,22 +49,38 @@ export class WaitFor {
   constructor(readonly event: string) {}
 }
 
-export interface Step<I> {
+export interface Step<I, R extends object = StepResults> {
   name: string;
-  action: (ctx: StepContext<I>) => Promise<unknown>;
+  action: (ctx: StepContext<I, R>) => Promise<unknown>;
   /** Undoes the action. Runs with the action's result, or undefined when the action failed (it may have half happened). */
-  compensation?: (ctx: StepContext<I>, result: unknown) => Promise<void>;
+  compensation?(ctx: StepContext<I, R>, result: unknown): Promise<void>;
   timeoutMs?: number;
   maxAttempts?: number;
 }
 
-export interface Saga<I> {
+export interface Saga<I, R extends object = StepResults> {
   name: string;
-  steps: Step<I>[];
+  steps: Step<I, R>[];
 }
 
-export const step = <I>(name: string, definition: Omit<Step<I>, "name">): Step<I> => ({ name, ...definition });
-export const saga = <I>(name: string, steps: Step<I>[]): Saga<I> => {
+/** A step's action and compensation; the action's result is stored under the step's name. */
+export interface StepDefinition<I, R extends object, K extends keyof R> {
+  action: (ctx: StepContext<I, R>) => Promise<R[K] | WaitFor>;
+  /** Undoes the action, given its result (undefined when the action failed: it may have half happened). */
+  compensation?: (ctx: StepContext<I, R>, result: R[K] | undefined) => Promise<void>;
+  timeoutMs?: number;
+  maxAttempts?: number;
+}
+
+/**
+ * One step. With a results type (`step<Input, Results, "name">`), the name must be one of its
+ * keys and the action must return that key's type; the next steps read it typed.
+ */
+export const step = <I, R extends object = StepResults, K extends keyof R & string = keyof R & string>(
+  name: K,
+  definition: StepDefinition<I, R, K>,
+): Step<I, R> => ({ name, ...definition }) as Step<I, R>;
+export const saga = <I, R extends object = StepResults>(name: string, steps: Step<I, R>[]): Saga<I, R> => {
   if (new Set(steps.map((s) => s.name)).size !== steps.length) throw new Error(`saga ${name}: step names must be unique`);
   return { name, steps };
 };
@@ -75,8 +98,20 @@ export interface RunnerOptions {
   compensationAttempts?: number;
   random?: () => number;
   log?: (message: string) => void;
+  /** Called once when a run is parked as stuck (a compensation failed every attempt). */
+  onStuck?: (stuck: StuckRun) => Promise<void>;
   /** Test hook: called at every step boundary; throwing from it simulates a crash there. */
   onBoundary?: (boundary: { runId: string; step: string; phase: "action" | "compensation"; when: "before" | "after" }) => void;
+}
+
+/** A run parked because one of its compensations kept failing: a person must look. */
+export interface StuckRun {
+  shop: string;
+  saga: string;
+  runId: string;
+  step: string;
+  error: string;
+  attempts: number;
 }
 
 type RunRow = NonNullable<Awaited<ReturnType<typeof db.sagaRun.findUnique>>>;
@@ -91,7 +126,8 @@ const boundaryChannel = diagnostics_channel.channel(SAGA_BOUNDARY_CHANNEL);
 export class SagaRunner {
   private readonly sagas = new Map<string, Saga<unknown>>();
   private readonly owner: string;
-  private readonly o: Required<Omit<RunnerOptions, "onBoundary">> & Pick<RunnerOptions, "onBoundary">;
+  private readonly leases: Leases;
+  private readonly o: Required<Omit<RunnerOptions, "onBoundary" | "onStuck">> & Pick<RunnerOptions, "onBoundary" | "onStuck">;
 
   constructor(options: RunnerOptions = {}) {
     this.owner = options.owner ?? `runner-${randomUUID()}`;
@@ -105,11 +141,7 @@ export class SagaRunner {
       log: (m) => console.error(m),
       ...options,
     };
-  }
-
-  /** A lease for one advancing loop: this runner's name and a token of its own. */
-  private lease(): string {
-    return `${this.owner}:${randomUUID().slice(0, 8)}`;
+    this.leases = new Leases(this.owner, this.o.leaseMs);
   }
 
   /** Test hook: observes every step boundary (a crash test kills the process at one). */
@@ -132,16 +164,16 @@ export class SagaRunner {
    * moving those runs), so they are released now rather than when they run out.
    */
   async releaseLeasesOfPreviousLife(): Promise<number> {
-    const left = await db.sagaRun.findMany({ where: { leaseOwner: { startsWith: `${this.owner}:` } } });
+    const left = await this.leases.heldByPreviousLife();
     for (const run of left) {
-      const { count } = await db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: run.leaseOwner }, data: { leaseOwner: null, leaseUntil: null } });
-      if (count) await this.recordInterruption(run, "this instance restarted while moving the run");
+      if (run.leaseOwner && (await this.leases.release(run.id, run.leaseOwner)))
+        await this.recordInterruption(run, "this instance restarted while moving the run");
     }
     return left.length;
   }
 
-  register<I>(definition: Saga<I>): this {
-    this.sagas.set(definition.name, definition as Saga<unknown>);
+  register<I, R extends object>(definition: Saga<I, R>): this {
+    this.sagas.set(definition.name, definition as unknown as Saga<unknown>);
     return this;
   }
 
@@ -149,7 +181,7 @@ export class SagaRunner {
    * Starts a run for `key`, or returns the active run for it (a second start of the same
    * checkout is the same run). Then moves it as far as it can go now.
    */
-  async start<I>(definition: Saga<I>, shop: string, key: string, input: I): Promise<{ run: SagaView; created: boolean }> {
+  async start<I, R extends object>(definition: Saga<I, R>, shop: string, key: string, input: I): Promise<{ run: SagaView; created: boolean }> {
     const activeKey = `${shop}|${definition.name}|${key}`;
     let created = false;
     let id: string;
@@ -165,8 +197,8 @@ export class SagaRunner {
           activeKey,
           input: JSON.stringify(input),
           state: "running",
-          leaseOwner: this.lease(),
-          leaseUntil: new Date(Date.now() + this.o.leaseMs),
+          leaseOwner: this.leases.token(),
+          leaseUntil: this.leases.until(),
         },
       });
       id = row.id;
@@ -186,8 +218,8 @@ export class SagaRunner {
    * Creates the run for `key` (or finds the active one) without moving it: for callers that must
    * record it in their own transaction (an Idempotency-Key answer) and `advance` it after the commit.
    */
-  async createRun<I>(
-    definition: Saga<I>,
+  async createRun<I, R extends object>(
+    definition: Saga<I, R>,
     shop: string,
     key: string,
     input: I,
@@ -247,8 +279,8 @@ export class SagaRunner {
       step: run.step + 1,
       attempts: 0,
       nextAttemptAt: new Date(),
-      leaseOwner: this.lease(),
-      leaseUntil: new Date(Date.now() + this.o.leaseMs),
+      leaseOwner: this.leases.token(),
+      leaseUntil: this.leases.until(),
     };
     const now = new Date();
     const { moved } = await recordAttemptAndMove(
@@ -295,10 +327,25 @@ export class SagaRunner {
     return count > 0;
   }
 
+  /**
+   * Gives a stuck run another full round of compensation (what failed may be back) and moves it
+   * now; it is parked again if that fails too. Returns the state it ends in, or null when it was
+   * no longer stuck.
+   */
+  async retryStuck(runId: string, now = new Date()): Promise<SagaState | null> {
+    const { count } = await db.sagaRun.updateMany({
+      where: { id: runId, state: "stuck" },
+      data: { state: "compensating", attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null },
+    });
+    if (!count) return null;
+    await this.advance(runId);
+    return (await db.sagaRun.findUniqueOrThrow({ where: { id: runId }, select: { state: true } })).state as SagaState;
+  }
+
   /** Moves every run that is due and not leased (at start-up, and on a timer): crash recovery. */
   async resumeDue(now = new Date()): Promise<number> {
     const due = await db.sagaRun.findMany({
-      where: { state: { in: ["running", "compensating"] }, nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      where: { ...this.leases.free(now), nextAttemptAt: { lte: now } },
       select: { id: true },
       orderBy: { nextAttemptAt: "asc" },
       take: 100,
@@ -322,22 +369,17 @@ export class SagaRunner {
       }
     } finally {
       // Ending, waiting and parking clear the lease as they save; a run left to retry later is let go here.
-      if (run?.leaseOwner === token) await db.sagaRun.updateMany({ where: { id: runId, leaseOwner: token }, data: { leaseOwner: null, leaseUntil: null } });
+      if (run?.leaseOwner === token) await this.leases.release(runId, token);
     }
   }
 
   private async claim(runId: string): Promise<RunRow | null> {
-    const now = new Date();
-    const token = this.lease();
-    const before = await db.sagaRun.findUnique({ where: { id: runId } });
-    const { count } = await db.sagaRun.updateMany({
-      where: { id: runId, state: { in: ["running", "compensating"] }, OR: [{ leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      data: { leaseOwner: token, leaseUntil: new Date(now.getTime() + this.o.leaseMs) },
-    });
+    const claimed = await this.leases.claim(runId);
+    if (!claimed) return null;
+    const { before, token, leaseUntil } = claimed;
     // Taken over from an instance that stopped mid-way: the timeline says so.
-    if (count !== 1 || !before) return null;
     if (before.leaseOwner) await this.recordInterruption(before, `taken over after the lease of ${before.leaseOwner} ran out`);
-    return { ...before, leaseOwner: token, leaseUntil: new Date(now.getTime() + this.o.leaseMs) };
+    return { ...before, leaseOwner: token, leaseUntil };
   }
 
   private async recordInterruption(run: RunRow, note: string) {
@@ -372,7 +414,7 @@ export class SagaRunner {
 
   /** Saves a transition, only while this runner still holds the lease. */
   private async save(run: RunRow, data: RunChange): Promise<RunRow | null> {
-    const change = { ...data, leaseUntil: data.leaseOwner === null ? null : new Date(Date.now() + this.o.leaseMs) };
+    const change = { ...data, leaseUntil: data.leaseOwner === null ? null : this.leases.until() };
     const { count } = await db.sagaRun.updateMany({ where: { id: run.id, leaseOwner: run.leaseOwner ?? "" }, data: change });
     return count === 1 ? { ...run, ...change } : null;
   }
@@ -436,9 +478,8 @@ export class SagaRunner {
     const attempt = run.attempts + 1;
     this.boundary({ runId: run.id, step: current.name, phase: "compensation", when: "before" });
     const tried = { step: current.name, phase: "compensation" as const, attempt, startedAt: new Date() };
-    const compensation = current.compensation;
     const outcome = await this.withTimeout(current.timeoutMs ?? 30_000, (signal) =>
-      compensation(this.context(run, current, attempt, signal), results[current.name]),
+      current.compensation!(this.context(run, current, attempt, signal), results[current.name]),
     );
     if (outcome.ok) {
       this.boundary({ runId: run.id, step: current.name, phase: "compensation", when: "after" });
@@ -447,17 +488,9 @@ export class SagaRunner {
     const failed = { ...tried, outcome: outcome.timedOut ? "timeout" : "failed", note: outcome.message };
     if (attempt < this.o.compensationAttempts)
       return this.settle(run, failed, { attempts: attempt, nextAttemptAt: new Date(Date.now() + this.delay(attempt)) });
-    // Never forgotten: parked for the reconciler, with a finding the admin shows.
-    await this.settle(run, failed, { state: "stuck", error: `compensation ${current.name}: ${outcome.message}`, leaseOwner: null });
-    await db.reconcileFinding.create({
-      data: {
-        shop: run.shop,
-        kind: "saga_stuck",
-        subject: `${run.saga}:${run.id}`,
-        detail: JSON.stringify({ step: current.name, error: outcome.message, attempts: attempt }),
-        repaired: false,
-      },
-    });
+    // Never forgotten: parked, and reported through the hook (the app records a finding).
+    const parked = await this.settle(run, failed, { state: "stuck", error: `compensation ${current.name}: ${outcome.message}`, leaseOwner: null });
+    if (parked) await this.o.onStuck?.({ shop: run.shop, saga: run.saga, runId: run.id, step: current.name, error: outcome.message, attempts: attempt });
     this.o.log(`ALERT saga ${run.saga} ${run.id} is stuck: compensation ${current.name} failed ${attempt} times (${outcome.message})`);
     return null;
   }
@@ -491,7 +524,7 @@ export class SagaRunner {
     data: RunChange,
   ): Promise<RunRow | null> {
     const endedAt = new Date();
-    const change = { ...data, leaseUntil: data.leaseOwner === null ? null : new Date(endedAt.getTime() + this.o.leaseMs) };
+    const change = { ...data, leaseUntil: data.leaseOwner === null ? null : this.leases.until(endedAt.getTime()) };
     const { moved, signals } = await recordAttemptAndMove(
       {
         runId: run.id,

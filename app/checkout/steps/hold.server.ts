@@ -1,0 +1,37 @@
+// Step 2, hold: a hard hold on every tracked line, one atomic conditional update per line
+// (app/holds/). Compensation: the run's active hold is released.
+import { unauthenticated } from "../../shopify.server";
+import { resolveMerchandise } from "../../holds/checkout-lines.server";
+import { planHold } from "../../holds/strategy.server";
+import { readHoldPolicy } from "../../shop/hold-policy.server";
+import { activeHoldOf, holdForOwner, release } from "../../holds/holds.server";
+import { headlessCheckoutHoldOwner } from "../../holds/owners";
+import { PermanentStepFailure } from "../../saga/runner.server";
+import { checkoutStep } from "../checkout-results.server";
+
+export const holdStep = checkoutStep("hold", {
+  action: async ({ shop, runId, results }) => {
+    const priced = results.recalculate!;
+    const { admin } = await unauthenticated.admin(shop);
+    const { resolved, unknown } = await resolveMerchandise(
+      shop,
+      admin,
+      priced.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+    );
+    if (unknown.length) throw new PermanentStepFailure(`Not stocked for online orders: ${unknown.join(", ")}`, "not_available");
+    const plan = await planHold(shop, "payment", resolved);
+    if (!plan) return null; // nothing tracked to hold
+    const held = await holdForOwner(shop, {
+      owner: headlessCheckoutHoldOwner(runId),
+      kind: "hard",
+      ttlMinutes: (await readHoldPolicy(shop)).holdTtlMinutes,
+      lines: plan.lines.map(({ inventoryItemId, locationId, quantity }) => ({ inventoryItemId, locationId, quantity })),
+    });
+    if (!held.ok) throw new PermanentStepFailure("Some items sold out while you were checking out", "not_available");
+    return held.hold.id;
+  },
+  compensation: async ({ shop, runId }) => {
+    const active = await activeHoldOf(shop, headlessCheckoutHoldOwner(runId));
+    if (active) await release(shop, active.id, "checkout did not complete");
+  },
+});
