@@ -6,7 +6,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { databaseProvider, pgConnectionConfig } from "./app/lib/database-url";
+import { databaseProvider, pgConnectionConfig } from "./app/db/database-url";
 
 const url = process.env.DATABASE_URL ?? "file:./prisma/dev.db";
 process.env.DATABASE_URL = url; // the schema's env("DATABASE_URL") must resolve

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { z } from "zod";
-import { databaseProvider } from "./lib/database-url";
+import { databaseProvider } from "./db/database-url";
 
 export const DEFAULT_SCOPES =
   "read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { deployMigrations } from "../scripts/db-deploy";
-import { pgConnectionConfig } from "../app/lib/database-url";
+import { pgConnectionConfig } from "../app/db/database-url";
 
 function run(script: string, url: string) {
   const child = spawnSync("tsx", [script], { env: { ...process.env, DATABASE_URL: url, NODE_ENV: "production" }, encoding: "utf8" });

@@ -2,7 +2,7 @@
 // the database is created first when it does not exist. `npm run db:deploy`.
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { databaseProvider, pgConnectionConfig, redactUrl } from "../app/lib/database-url";
+import { databaseProvider, pgConnectionConfig, redactUrl } from "../app/db/database-url";
 import { prisma } from "./prisma-cli";
 
 export async function ensurePostgresDatabase(url: string) {

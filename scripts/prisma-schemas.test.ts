@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { providers, renderSchema, schemaPath } from "./prisma-schemas";
 import { prisma } from "./prisma-cli";
-import { databaseProvider } from "../app/lib/database-url";
+import { databaseProvider } from "../app/db/database-url";
 import { inject } from "vitest";
 
 const migrations = (provider: string) =>

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { databaseProvider, pgConnectionConfig } from "../app/lib/database-url";
+import { databaseProvider, pgConnectionConfig } from "../app/db/database-url";
 
 export interface TestDatabase {
   url: string;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { databaseProvider, pgConnectionConfig } from "../app/lib/database-url";
+import { databaseProvider, pgConnectionConfig } from "../app/db/database-url";
 import { deployMigrations } from "../scripts/db-deploy";
 
 function buildApp() {

@@ -2,9 +2,10 @@
 // Idempotency-Key on writes, and errors as a code and a message.
 import { createCookie, type Cookie } from "@remix-run/node";
 import { apiError, readJsonBody } from "../lib/api.server";
-import { upstreamFailure, upstreamFailureResponse } from "../lib/upstream.server";
+import { upstreamFailure, upstreamFailureResponse } from "../server/upstream.server";
 import { authenticateStorefrontKey, corsHeaders, type StorefrontClient } from "../storefront/keys.server";
-import { idempotencyResponse, runIdempotent, type IdempotentAnswer, type Tx } from "../idempotency/idempotency.server";
+import type { Tx } from "../db.server";
+import { idempotencyResponse, runIdempotent, type IdempotentAnswer } from "../idempotency/idempotency.server";
 import db from "../db.server";
 import { CartError, cartView, prefetchFacts, requireCartAccess, type Facts } from "./carts.server";
 import { requestCustomer } from "./customers.server";

@@ -12,7 +12,7 @@ import { combinable, evaluateDiscounts, type CodeStatus } from "./discounts";
 import { shopPricing, type ShopPricing } from "../shop/shopify-settings.server";
 import { listShippingRates } from "./shipping.server";
 import { listTaxRules } from "./tax.server";
-import type { Tx } from "../idempotency/idempotency.server";
+import type { Tx } from "../db.server";
 import { zodMessage } from "../lib/api.server";
 
 /** The database client a cart operation uses: the app's, or a transaction it is part of. */

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import db from "../db.server";
 import type { ShippingRate as EngineRate } from "../totals/totals";
-import type { Tx } from "../idempotency/idempotency.server";
+import type { Tx } from "../db.server";
 
 const minor = (what: string) =>
   z

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import db from "../db.server";
-import type { Tx } from "../idempotency/idempotency.server";
+import type { Tx } from "../db.server";
 import type { TaxRule } from "../totals/totals";
 
 export const taxRuleSchema = z.object({

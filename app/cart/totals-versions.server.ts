@@ -6,8 +6,8 @@
 import { EventEmitter } from "node:events";
 import { eventStream } from "remix-utils/sse/server";
 import db from "../db.server";
-import type { Tx } from "../idempotency/idempotency.server";
-import { isUniqueViolation } from "../lib/db-errors.server";
+import type { Tx } from "../db.server";
+import { isUniqueViolation } from "../db/errors.server";
 import { CartError, cartTotals, prefetchFacts, type CartTotalsAnswer } from "./carts.server";
 import { cartSettings, forgetCartSettings } from "../shop/cart-settings.server";
 

@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import db, { currentDatabaseProvider, postgresPool, type SqliteExecute } from "../db.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
-import { databaseMessage, isUniqueViolation } from "../lib/db-errors.server";
-import { sharedSqliteGroupCommit } from "../lib/sqlite-group-commit.server";
+import { databaseMessage, isUniqueViolation } from "../db/errors.server";
+import { sharedSqliteGroupCommit } from "../db/sqlite-group-commit.server";
 import { sharedPostgresPlacements, type ShortLine as PostgresShortLine } from "./postgres-placement.server";
 
 export type HoldKind = "soft" | "hard";

@@ -2,7 +2,7 @@
 import db from "../db.server";
 import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { ACTIVE_STATES, activeHoldsOf, takesFrom } from "./holds.server";
-import { databaseMessage, isUniqueViolation } from "../lib/db-errors.server";
+import { databaseMessage, isUniqueViolation } from "../db/errors.server";
 
 export interface ShopifyLevel {
   inventoryItemId: string;

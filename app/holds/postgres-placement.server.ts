@@ -8,8 +8,8 @@
 // that arrive meanwhile form the next batch, and each caller hears its answer after its batch
 // has committed.
 import type pg from "pg";
-import { isUniqueViolation } from "../lib/db-errors.server";
-import { batchesOf } from "../lib/batches.server";
+import { isUniqueViolation } from "../db/errors.server";
+import { batchesOf } from "../db/batches.server";
 
 export interface NewHoldRow {
   id: string;

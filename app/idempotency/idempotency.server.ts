@@ -8,14 +8,14 @@
 // concurrent duplicates see it) carries a lease, and once it lapses a retry runs the request
 // again. See docs/decisions/010-idempotency-keys.md.
 import { createHash } from "node:crypto";
-import db, { type Db } from "../db.server";
-import { isUniqueViolation } from "../lib/db-errors.server";
+import db, { type Tx } from "../db.server";
+import { isUniqueViolation } from "../db/errors.server";
 
 export const KEY_TTL_MS = 24 * 3600_000;
 export const LEASE_MS = 30_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+export type { Tx };
 
 export interface IdempotentAnswer {
   status: number;

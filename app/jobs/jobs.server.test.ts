@@ -43,7 +43,7 @@ describe("background jobs", () => {
   });
 
   it("resume saga runs another instance left mid-way, at start-up", async () => {
-    const { sagaRunner } = await import("../checkout/checkout-runner.server");
+    const { sagaRunner } = await import("../headless-checkout/checkout-runner.server");
     const { saga, step } = await import("../saga/runner.server");
     const { startJobs } = await import("./jobs.server");
     const def = saga("worker-resume-demo", [step("only", { action: async (c) => `done for ${c.shop}` })]);

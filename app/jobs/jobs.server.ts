@@ -9,10 +9,10 @@ import { drainInventoryMoves } from "../holds/mirror.server";
 import { reconcileShop } from "../holds/reconciler.server";
 import db from "../db.server";
 import { markAbandonedCarts } from "../cart/carts.server";
-import { sagaRunner } from "../checkout/checkout-runner.server";
+import { sagaRunner } from "../headless-checkout/checkout-runner.server";
 // Importing the checkout saga registers it, so runs left mid-way can be resumed here.
-import { abandonExpiredCheckouts } from "../checkout/checkout-saga.server";
-import { reconcileCheckouts } from "../checkout/checkout-reconciler.server";
+import { abandonExpiredCheckouts } from "../headless-checkout/checkout-saga.server";
+import { reconcileCheckouts } from "../headless-checkout/checkout-reconciler.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 
 export interface Jobs {

@@ -1,11 +1,11 @@
 // Stripe webhooks: the signature is checked on the raw body (400, no effect, when it fails) and
 // each event is handled once by its id. What an event means is the handler's business (the
-// checkout's: app/checkout/payment-events.server.ts); the route puts the two together.
+// checkout's: app/headless-checkout/payment-events.server.ts); the route puts the two together.
 // See docs/decisions/015-checkout-saga.md.
 import { json } from "@remix-run/node";
 import type Stripe from "stripe";
 import db from "../db.server";
-import { isUniqueViolation } from "../lib/db-errors.server";
+import { isUniqueViolation } from "../db/errors.server";
 import { verifyWebhook } from "./stripe.server";
 
 /** Handles one verified event, the first time it arrives; returns what it did, for the record. */

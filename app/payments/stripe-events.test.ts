@@ -6,7 +6,7 @@ const SHOP = "pay-shop.myshopify.com";
 let t: TestApp;
 let sim: StripeSimulator;
 let secret: string;
-let runner: typeof import("../checkout/checkout-runner.server");
+let runner: typeof import("../headless-checkout/checkout-runner.server");
 let s: typeof import("../saga/runner.server");
 let payments: typeof import("./stripe.server");
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   secret = process.env.STRIPE_WEBHOOK_SECRET = webhookSigningSecret();
   t = await startTestApp({ shops: [SHOP] });
   sim.addWebhookEndpoint(`${t.url}/webhooks/stripe`, secret);
-  runner = await import("../checkout/checkout-runner.server");
+  runner = await import("../headless-checkout/checkout-runner.server");
   s = await import("../saga/runner.server");
   payments = await import("./stripe.server");
 });

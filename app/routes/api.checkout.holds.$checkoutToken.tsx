@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { authenticate } from "../shopify.server";
 import { apiError, zodMessage } from "../lib/api.server";
-import { checkoutHoldStatus, checkoutTokenSchema, releaseCheckoutHold } from "../holds/checkout-holds.server";
-import { shopFromCheckoutToken } from "../holds/checkout-api.server";
+import { checkoutHoldStatus, checkoutTokenSchema, releaseCheckoutHold } from "../shopify-checkout/holds.server";
+import { shopFromCheckoutToken } from "../shopify-checkout/session.server";
 
 // For the checkout UI extension: the hold's status with the server's time (GET), or release it (DELETE).
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {

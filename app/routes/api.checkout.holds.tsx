@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { authenticate } from "../shopify.server";
 import { apiError, readJsonBody, zodMessage } from "../lib/api.server";
-import { upstreamFailure, upstreamFailureResponse } from "../lib/upstream.server";
-import { checkoutHoldRequestSchema, holdCheckout } from "../holds/checkout-holds.server";
-import { adminForShop, shopFromCheckoutToken } from "../holds/checkout-api.server";
+import { upstreamFailure, upstreamFailureResponse } from "../server/upstream.server";
+import { checkoutHoldRequestSchema, holdCheckout } from "../shopify-checkout/holds.server";
+import { adminForShop, shopFromCheckoutToken } from "../shopify-checkout/session.server";
 
 // For the checkout UI extension: create or refresh this checkout's hold.
 export const action = async ({ request }: ActionFunctionArgs) => {

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { confirmCheckoutApi } from "../checkout/checkout-api.server";
+import { confirmCheckoutApi } from "../headless-checkout/checkout-api.server";
 import { otherMethods } from "../cart/api.server";
 
 // POST with an Idempotency-Key: the shopper confirmed the payment in the browser (a hint; Stripe decides).

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { checkoutStatusApi } from "../checkout/checkout-api.server";
+import { checkoutStatusApi } from "../headless-checkout/checkout-api.server";
 import { otherMethods } from "../cart/api.server";
 
 // GET: the checkout's state, the PaymentIntent's client_secret while it awaits payment, its timeline.

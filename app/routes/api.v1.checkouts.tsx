@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { startCheckoutApi } from "../checkout/checkout-api.server";
+import { startCheckoutApi } from "../headless-checkout/checkout-api.server";
 import { otherMethods } from "../cart/api.server";
 
 // POST { cartId, expectedTotal } with an Idempotency-Key: start the cart's checkout.

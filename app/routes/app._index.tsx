@@ -6,7 +6,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { shopStatus } from "../shop/status.server";
 import { reconcileShop } from "../holds/reconciler.server";
-import { reconcileCheckouts } from "../checkout/checkout-reconciler.server";
+import { reconcileCheckouts } from "../headless-checkout/checkout-reconciler.server";
 import { HOLD_STRATEGY_LABELS } from "../shop/hold-policy";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

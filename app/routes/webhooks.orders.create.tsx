@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "../webhooks/receive.server";
-import { commitHoldForOrder } from "../holds/orders.server";
+import { commitHoldForOrder } from "../shopify-checkout/orders.server";
 
 export const action = async ({ request }: ActionFunctionArgs) =>
   receiveWebhook(request, "ORDERS_CREATE", async ({ shop, payload }) => {

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { checkoutPaymentEvent, shopOfPaymentEvent } from "../checkout/payment-events.server";
+import { checkoutPaymentEvent, shopOfPaymentEvent } from "../headless-checkout/payment-events.server";
 import { receiveStripeWebhook } from "../payments/stripe-events.server";
 
 // Stripe's webhook endpoint: the signature check and once-only handling, then what the event

@@ -6,7 +6,7 @@
 // the hold path uses (writes arriving together share one transaction and one commit).
 import { createHash } from "node:crypto";
 import db, { currentDatabaseProvider, postgresPool } from "../db.server";
-import { sharedSqliteGroupCommit } from "../lib/sqlite-group-commit.server";
+import { sharedSqliteGroupCommit } from "../db/sqlite-group-commit.server";
 
 export interface EndedAttempt {
   runId: string;

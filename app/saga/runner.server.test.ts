@@ -201,7 +201,7 @@ describe("saga runner", () => {
       }),
     ]);
     // The engine reports the stuck run through its hook; the app's hook records the finding.
-    const { recordStuckRun } = await import("../checkout/checkout-runner.server");
+    const { recordStuckRun } = await import("../headless-checkout/checkout-runner.server");
     const reported: unknown[] = [];
     const onStuck = async (r: Parameters<typeof recordStuckRun>[0]) => {
       reported.push(r);

@@ -11,7 +11,7 @@
 import diagnostics_channel from "node:diagnostics_channel";
 import { randomUUID } from "node:crypto";
 import db from "../db.server";
-import { isUniqueViolation } from "../lib/db-errors.server";
+import { isUniqueViolation } from "../db/errors.server";
 import { Leases } from "./leases.server";
 import { recordAttemptAndMove } from "./log.server";
 

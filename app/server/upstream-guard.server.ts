@@ -4,7 +4,7 @@
 // it, so Remix renders the error boundary with that status (entry.server adds Retry-After).
 // Any other error in an API route is a JSON 500 (logged); a page's goes to its error boundary.
 import { json, type ServerBuild } from "@remix-run/node";
-import { upstreamFailure, upstreamFailureResponse } from "../lib/upstream.server";
+import { upstreamFailure, upstreamFailureResponse } from "./upstream.server";
 
 type Handler = (args: { request: Request }) => Promise<unknown> | unknown;
 

@@ -3,7 +3,7 @@
 // or abandoned claim can be taken again by Shopify's retry. See docs/decisions/004-webhook-dedupe.md.
 import { processIdentity } from "../config.server";
 import db from "../db.server";
-import { isUniqueViolation } from "../lib/db-errors.server";
+import { isUniqueViolation } from "../db/errors.server";
 
 export interface WebhookDelivery {
   shop: string;

@@ -1,7 +1,7 @@
 // Step 2, hold: a hard hold on every tracked line, one atomic conditional update per line
 // (app/holds/). Compensation: the run's active hold is released.
 import { unauthenticated } from "../../shopify.server";
-import { resolveMerchandise } from "../../holds/checkout-lines.server";
+import { resolveMerchandise } from "../../holds/merchandise.server";
 import { planHold } from "../../holds/strategy.server";
 import { readHoldPolicy } from "../../shop/hold-policy.server";
 import { activeHoldOf, holdForOwner, release } from "../../holds/holds.server";

@@ -6,7 +6,7 @@ import db from "../db.server";
 import { CartError, requireCartAccess } from "../cart/carts.server";
 import { requestCustomer } from "../cart/customers.server";
 import { runIdempotent, idempotencyResponse } from "../idempotency/idempotency.server";
-import { isUniqueViolation } from "../lib/db-errors.server";
+import { isUniqueViolation } from "../db/errors.server";
 import { readJsonBody, zodMessage } from "../lib/api.server";
 import { storefrontCall } from "../cart/api.server";
 import { stripePayments } from "../payments/payments.server";

@@ -2,11 +2,12 @@
 // words of merchandise (variants), with the server's clock.
 import { z } from "zod";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
-import { activeHoldOf, holdForOwner, release, status, type HoldStatus, type LineAvailability } from "./holds.server";
-import { merchandiseLinesSchema, resolveMerchandise, type ResolvedLine } from "./checkout-lines.server";
-import { planHold } from "./strategy.server";
+import { activeHoldOf, holdForOwner, release, status, type HoldStatus, type LineAvailability } from "../holds/holds.server";
+import { merchandiseLinesSchema, resolveMerchandise, type ResolvedLine } from "../holds/merchandise.server";
+import { planHold } from "../holds/strategy.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
 import db from "../db.server";
+import { shopifyCheckoutHoldOwner as owner } from "../holds/owners";
 
 export const checkoutTokenSchema = z
   .string()
@@ -20,8 +21,6 @@ export type CheckoutHoldAnswer =
   | { status: 200; body: { hold: HoldStatus | null; untracked: string[]; strategy: "hold" | "none" } }
   | { status: 409; body: { error: { code: "unavailable"; message: string }; lines: (LineAvailability & { variantId: string })[] } }
   | { status: 422; body: { error: { code: "unknown_variants"; message: string }; variantIds: string[] } };
-
-const owner = (checkoutToken: string) => ({ type: "checkout" as const, id: checkoutToken });
 
 /** Creates or refreshes the checkout's hold as the shop's strategy says for checkout start. */
 export async function holdCheckout(shop: string, admin: AdminGraphqlClient, request: z.infer<typeof checkoutHoldRequestSchema>): Promise<CheckoutHoldAnswer> {

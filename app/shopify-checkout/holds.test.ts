@@ -143,7 +143,7 @@ describe("orders/create", () => {
     const created = await call("POST", "/api/checkout/holds", { checkoutToken: "co_order", lines: [{ variantId, quantity: 1 }] });
     expect(created.body.hold.state).toBe("held");
     // The mirror worker has put the hold's reserve in the outbox, so the commit queues its move.
-    const { queueReserves } = await import("./mirror.server");
+    const { queueReserves } = await import("../holds/mirror.server");
     await queueReserves();
     const order = { id: 5550001, checkout_token: "co_order", line_items: [] };
     const [first] = await t.store.sendWebhook(DEFAULT_SHOP, "orders/create", order);

@@ -5,6 +5,7 @@ import { startStripeSimulator, webhookSigningSecret, type StripeSimulator } from
 import { openApiChecker } from "../../test/openapi-check";
 import { storefrontClient } from "../../test/storefront-client";
 import { cartApiDocument } from "../cart/openapi";
+import { headlessCheckoutHoldOwner } from "../holds/owners";
 
 // Every checkout answer in this file is checked against the OpenAPI document.
 const conformsToDocument = openApiChecker(cartApiDocument as never, "/api/v1");
@@ -73,7 +74,7 @@ describe("checkout saga through the API", () => {
     const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
     expect(sim.paymentIntents.get(piId)).toMatchObject({ amount: grandTotal, currency: "usd", capture_method: "manual", status: "requires_payment_method" });
     expect(sim.requests.find((r) => r.path === "/v1/payment_intents")?.account).toBe("acct_merchant_1");
-    const hold = await t.db.hold.findFirstOrThrow({ where: { ownerId: `hf-${started.body.checkout.id}` } });
+    const hold = await t.db.hold.findFirstOrThrow({ where: { ownerId: headlessCheckoutHoldOwner(started.body.checkout.id).id } });
     expect(hold).toMatchObject({ kind: "hard", state: "extended" });
 
     // A retry of the start: the same checkout, no second PaymentIntent.
@@ -157,7 +158,7 @@ describe("checkout saga through the API", () => {
     const [id] = ids;
     expect(await t.db.sagaRun.count({ where: { key: cart } })).toBe(1);
     expect([...sim.paymentIntents.values()].filter((p) => p.metadata.holdfast_run === id)).toHaveLength(1);
-    expect(await t.db.hold.count({ where: { ownerId: `hf-${id}` } })).toBe(1);
+    expect(await t.db.hold.count({ where: { ownerId: headlessCheckoutHoldOwner(id).id } })).toBe(1);
     // The shopper pays once; every client that submitted also sends its confirm hint.
     const pi = [...sim.paymentIntents.values()].find((p) => p.metadata.holdfast_run === id)!;
     await fetch(`${sim.url}/v1/payment_intents/${pi.id}/confirm`, {
@@ -180,7 +181,7 @@ describe("checkout saga through the API", () => {
     const answer = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal - 100 }, { "Idempotency-Key": `co-${cart}` });
     expect(answer.status).toBe(409);
     expect(answer.body.checkout).toMatchObject({ state: "failed", error: { step: "recalculate", message: expect.stringMatching(/^The total changed from/) } });
-    expect(await t.db.hold.count({ where: { ownerId: `hf-${answer.body.checkout.id}` } })).toBe(0);
+    expect(await t.db.hold.count({ where: { ownerId: headlessCheckoutHoldOwner(answer.body.checkout.id).id } })).toBe(0);
     expect([...sim.paymentIntents.values()].filter((p) => p.metadata.holdfast_run === answer.body.checkout.id)).toHaveLength(0);
   });
 
@@ -199,7 +200,7 @@ describe("checkout saga through the API", () => {
     const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
     const { abandonExpiredCheckouts } = await import("./checkout-saga.server");
     expect(await abandonExpiredCheckouts()).toBe(0);
-    const hold = await t.db.hold.findFirstOrThrow({ where: { ownerId: `hf-${id}` } });
+    const hold = await t.db.hold.findFirstOrThrow({ where: { ownerId: headlessCheckoutHoldOwner(id).id } });
     await t.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect(await abandonExpiredCheckouts()).toBe(1);
     const after = await api("GET", `/api/v1/checkouts/${id}`);
@@ -275,7 +276,7 @@ describe("checkout saga through the API", () => {
     for (const id of [stuck.id, overdue.id]) {
       const pi = [...sim.paymentIntents.values()].find((p) => p.metadata.holdfast_run === id)!;
       expect(pi.status).toBe("canceled");
-      expect(await t.db.hold.count({ where: { ownerId: `hf-${id}`, state: { in: ["held", "extended"] } } })).toBe(0);
+      expect(await t.db.hold.count({ where: { ownerId: headlessCheckoutHoldOwner(id).id, state: { in: ["held", "extended"] } } })).toBe(0);
     }
     expect(await t.db.reconcileFinding.count({ where: { shop: DEFAULT_SHOP, kind: { in: ["saga_stuck_retried", "saga_overdue"] } } })).toBe(2);
     expect(await reconcileStuckCheckouts(DEFAULT_SHOP)).toEqual([]);
@@ -341,7 +342,7 @@ describe("checkout saga through the API", () => {
     const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
     const id = started.body.checkout.id as string;
     const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
-    await t.db.hold.updateMany({ where: { ownerId: `hf-${id}` }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.db.hold.updateMany({ where: { ownerId: headlessCheckoutHoldOwner(id).id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, {
       method: "POST",
       headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
@@ -379,7 +380,7 @@ describe("checkout saga through the API", () => {
       state: "awaiting_payment",
       paymentError: { code: "authentication_required", message: expect.stringMatching(/confirm this payment/) },
     });
-    expect(await t.db.hold.count({ where: { ownerId: `hf-${id}`, state: { in: ["held", "extended"] } } })).toBe(1);
+    expect(await t.db.hold.count({ where: { ownerId: headlessCheckoutHoldOwner(id).id, state: { in: ["held", "extended"] } } })).toBe(1);
     // Again, and this time the shopper passes the check.
     expect((await confirm3ds()).status).toBe("requires_action");
     sim.authenticate(piId, "pass");
@@ -412,7 +413,7 @@ describe("checkout saga through the API", () => {
       clientSecret: started.body.checkout.clientSecret,
       paymentError: { code: "insufficient_funds", message: "Your card has insufficient funds. Try another card." },
     });
-    expect(await t.db.hold.count({ where: { ownerId: `hf-${started.body.checkout.id}`, state: { in: ["held", "extended"] } } })).toBe(1);
+    expect(await t.db.hold.count({ where: { ownerId: headlessCheckoutHoldOwner(started.body.checkout.id).id, state: { in: ["held", "extended"] } } })).toBe(1);
     await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, {
       method: "POST",
       headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },

@@ -8,8 +8,8 @@
 // others in the batch commit. A caller hears its answer only
 // after the commit. Nobody waits for a timer: the first write runs at once, and the ones that
 // arrive meanwhile form the next batch.
-import type { Db, SqliteExecute } from "../db.server";
-import { sqliteWriteTransaction } from "../db.server";
+import type { Db, SqliteExecute } from "./client.server";
+import { sqliteWriteTransaction } from "./client.server";
 import { batchesOf } from "./batches.server";
 
 interface Pending {

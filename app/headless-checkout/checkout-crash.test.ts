@@ -13,6 +13,7 @@ import { appRegistrationFromToml } from "../../test/dev-store/app-toml";
 import { startStripeSimulator, type StripeSimulator, type Fault as StripeFault } from "../../test/stripe-sim/server";
 import { storefrontClient } from "../../test/storefront-client";
 import { freePort, startProductionServer, type ProductionServer } from "../../test/production-server";
+import { headlessCheckoutHoldOwner } from "../holds/owners";
 
 type Boundary = { step: string; phase: "action" | "compensation"; when: "before" | "after" };
 type Downstream = { service: "stripe" | "shopify"; matches: (request: { path: string; body: string; method: string }) => boolean; label: string };
@@ -222,7 +223,7 @@ async function expectInvariants(runId: string, grandTotal: number, expected: "co
     for (const o of orders) expect(o.cancelledAt).not.toBeNull();
   }
   // No stock stays held by this checkout, and the ledger's held units are the active holds' sum.
-  expect(await db.hold.count({ where: { ownerId: `hf-${runId}`, state: { in: ["held", "extended"] } } })).toBe(0);
+  expect(await db.hold.count({ where: { ownerId: headlessCheckoutHoldOwner(runId).id, state: { in: ["held", "extended"] } } })).toBe(0);
   const levels = await db.stockLevel.findMany({ where: { shop: DEFAULT_SHOP } });
   const activeHolds = await db.hold.findMany({ where: { shop: DEFAULT_SHOP, state: { in: ["held", "extended"] } }, select: { lines: true } });
   const active = activeHolds.flatMap((h) => JSON.parse(h.lines) as { inventoryItemId: string; locationId: string; quantity: number }[]);
