@@ -11,5 +11,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     env: { NODE_ENV: "test" },
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/matchers.ts"],
   },
 });

@@ -59,8 +59,8 @@ process.on("uncaughtException", (error) => {
 const db = (await import("../app/db.server")).default;
 await import("../app/shopify.server");
 await serve(true);
-const { checkoutSaga, startCheckout } = await import("../app/headless-checkout/checkout-saga.server");
-const { sagaRunner, PAYMENT_AUTHORIZED } = await import("../app/headless-checkout/checkout-runner.server");
+const { checkoutSaga } = await import("../app/headless-checkout/checkout-saga.server");
+const { sagaRunner, startCheckout, PAYMENT_AUTHORIZED } = await import("../app/headless-checkout/checkout-runner.server");
 const { stripe } = await import("../app/payments/stripe.server");
 const { WaitFor } = await import("../app/saga/runner.server");
 

@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
 import { openApiChecker } from "../../test/openapi-check";
 import { cartApiDocument } from "./openapi";
+import { stockedVariants } from "../../test/fixtures";
 
 // Every answer in this file is checked against the OpenAPI document.
 const conformsToDocument = openApiChecker(cartApiDocument as never, "/api/v1");
@@ -43,9 +44,8 @@ async function api(
 }
 
 const stocked = (i: number) => {
-  const { catalog } = t.store.shop();
-  const v = catalog.variants.filter((x) => catalog.levels.some((l) => l.inventoryItemId === x.inventoryItemId && l.quantities.available > 0))[i];
-  return { variantId: `gid://shopify/ProductVariant/${v.id}`, cents: Number(v.price.replace(".", "")) };
+  const v = stockedVariants(t.store.shop())[i];
+  return { variantId: v.gid, cents: v.cents };
 };
 
 describe("Cart API", () => {
@@ -88,8 +88,7 @@ describe("Cart API", () => {
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect(replay.body).toEqual(first.body);
     const changed = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId, quantity: 3 }, { idem: "add-1" });
-    expect(changed.status).toBe(422);
-    expect(changed.body.error.code).toBe("idempotency_key_reused");
+    expect(changed).toBeApiError(422, "idempotency_key_reused");
     const lines = (await api("GET", `/api/v1/carts/${cart}/lines`)).body.lines;
     expect(lines.map((l: { quantity: number }) => l.quantity)).toEqual([2]);
   });
@@ -151,8 +150,7 @@ describe("Cart API", () => {
   ])("refuses a malformed %s %j, changing nothing", async (what, input, code) => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
     const res = await api("PUT", `/api/v1/carts/${cart}/${what}`, input);
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe(code);
+    expect(res).toBeApiError(400, code);
     expect((await api("GET", `/api/v1/carts/${cart}`)).body.cart).toMatchObject({ email: null, phone: null, shippingAddress: null });
   });
 
@@ -181,8 +179,7 @@ describe("Cart API", () => {
     // The light-parcel rate only carries 1 g: it does not apply to this cart.
     expect(listed.body).toEqual({ rates: [{ id: flat.id, title: "Standard", amount: 599 }], chosen: null });
     const refused = await api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: light.id });
-    expect(refused.status).toBe(422);
-    expect(refused.body.error.code).toBe("shipping_rate_unavailable");
+    expect(refused).toBeApiError(422, "shipping_rate_unavailable");
     const chosen = await api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: flat.id });
     expect(chosen.body.totals).toMatchObject({ shipping: 599, grandTotal: cents + 599, shippingRate: { id: flat.id, title: "Standard" } });
     expect((await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.chosen).toBe(flat.id);

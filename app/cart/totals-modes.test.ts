@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
 import { openApiChecker } from "../../test/openapi-check";
 import { cartApiDocument } from "./openapi";
+import { stockedVariants } from "../../test/fixtures";
 
 const conformsToDocument = openApiChecker(cartApiDocument as never, "/api/v1");
 const EVENTS_SHOP = "events-shop.myshopify.com";
@@ -33,12 +34,7 @@ async function api(method: string, path: string, body?: unknown, o: { key?: stri
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
-const stockedVariants = (shop = DEFAULT_SHOP) => {
-  const { catalog } = t.store.state.shop(shop)!;
-  return catalog.variants
-    .filter((v) => catalog.levels.some((l) => l.inventoryItemId === v.inventoryItemId && l.quantities.available > 5))
-    .map((v) => `gid://shopify/ProductVariant/${v.id}`);
-};
+const wellStocked = (shop = DEFAULT_SHOP) => stockedVariants(t.store.state.shop(shop)!, 6).map((v) => v.gid);
 
 async function pollTotals(cartId: string, version: number, k = key) {
   for (let i = 0; i < 100; i++) {
@@ -54,7 +50,7 @@ async function pollTotals(cartId: string, version: number, k = key) {
 describe("totals calculation modes", () => {
   it("sync (the default): every write's answer carries fresh totals and a higher version", async () => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
-    const [a, b] = stockedVariants();
+    const [a, b] = wellStocked();
     const first = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: a, quantity: 1 });
     const second = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: b, quantity: 2 });
     expect(first.status).toBe(201);
@@ -67,7 +63,7 @@ describe("totals calculation modes", () => {
 
   it("async (Prefer: respond-async): 202 with a version; polling returns that version's totals", async () => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
-    const [a] = stockedVariants();
+    const [a] = wellStocked();
     const write = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: a, quantity: 3 }, { headers: { Prefer: "respond-async" } });
     expect(write.status).toBe(202);
     expect(write.body.totals).toBeNull();
@@ -85,7 +81,7 @@ describe("totals calculation modes", () => {
 
   it("a version whose calculation was lost (a restart between write and calculation) is still answered", async () => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
-    const [a] = stockedVariants();
+    const [a] = wellStocked();
     const written = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: a, quantity: 1 });
     await pollTotals(cart, written.body.totalsVersion);
     // As if the process died after committing a write: the version moved, nothing calculated it.
@@ -100,7 +96,7 @@ describe("totals calculation modes", () => {
 
   it("versions only move forward: a slow, stale calculation never replaces a newer one", async () => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id;
-    const [a, b] = stockedVariants();
+    const [a, b] = wellStocked();
     const v1 = (await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: a, quantity: 1 })).body;
     const v2 = (await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: b, quantity: 1 })).body;
     await pollTotals(cart, v2.totalsVersion);
@@ -153,7 +149,7 @@ describe("totals calculation modes", () => {
     };
     await waitFor(1);
     expect(events[0]).toMatchObject({ version: 0, totals: { subtotal: 0 } });
-    const [a] = stockedVariants(EVENTS_SHOP);
+    const [a] = wellStocked(EVENTS_SHOP);
     const write = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: a, quantity: 2 }, { key: eventsKey });
     expect(write.status).toBe(202);
     await waitFor(2);

@@ -46,6 +46,15 @@ export interface CheckoutResults {
   complete: string;
 }
 
+/** The event a checkout waits for: Stripe says the payment is authorised. */
+export const PAYMENT_AUTHORIZED = "payment_authorized";
+
+/** The timeline outcome of a payment attempt that failed while the checkout waits. */
+export const PAYMENT_FAILED = "payment_failed";
+
+/** PaymentIntent metadata naming the saga run that created it (set by the payment step). */
+export const RUN_METADATA = { run: "holdfast_run", shop: "holdfast_shop" } as const;
+
 export type CheckoutStepContext = StepContext<CheckoutInput, CheckoutResults>;
 
 /** A checkout step: its name is a stored result name, its action returns that result. */

@@ -1,7 +1,12 @@
-// The process's saga runner: sagas register here, and payment events reach their runs here.
+// The process's saga runner, with the checkout saga registered on it (explicitly, here: no
+// module registers by being imported), and what is done to checkout runs through it.
 import { processIdentity, runtimeConfig } from "../config.server";
 import db from "../db.server";
 import { SagaRunner, type StuckRun } from "../saga/runner.server";
+import { checkoutResults, PAYMENT_AUTHORIZED, type CheckoutInput } from "./checkout-results.server";
+import { checkoutSaga } from "./checkout-saga.server";
+
+export { PAYMENT_AUTHORIZED, PAYMENT_FAILED, RUN_METADATA } from "./checkout-results.server";
 
 declare global {
   var __holdfastSagaRunner: SagaRunner | undefined;
@@ -13,15 +18,8 @@ declare global {
 // A stuck run becomes a reconciliation finding, which the admin shows.
 export const sagaRunner: SagaRunner = globalThis.__holdfastSagaRunner ?? new SagaRunner({ owner: processIdentity().name, onStuck: recordStuckRun });
 if (runtimeConfig().NODE_ENV === "development") globalThis.__holdfastSagaRunner = sagaRunner;
-
-/** The event a checkout waits for: Stripe says the payment is authorised. */
-export const PAYMENT_AUTHORIZED = "payment_authorized";
-
-/** The timeline outcome of a payment attempt that failed while the checkout waits. */
-export const PAYMENT_FAILED = "payment_failed";
-
-/** PaymentIntent metadata naming the saga run that created it (set by the payment step). */
-export const RUN_METADATA = { run: "holdfast_run", shop: "holdfast_shop" } as const;
+// Registered again after a dev-server rebuild, so the runner moves runs with the new code.
+sagaRunner.register(checkoutSaga);
 
 /** The app's answer to a stuck run: a finding for the reconciler and the admin. */
 export async function recordStuckRun(stuck: StuckRun): Promise<void> {
@@ -34,4 +32,29 @@ export async function recordStuckRun(stuck: StuckRun): Promise<void> {
       repaired: false,
     },
   });
+}
+
+/** Starts the cart's checkout, or answers the one already running for it. */
+export const startCheckout = (shop: string, input: CheckoutInput) => sagaRunner.start(checkoutSaga, shop, input.cartId, input);
+
+/**
+ * Checkouts left waiting for payment after their hold ended (expired, or released by the
+ * merchant) are given up: the PaymentIntent is cancelled and nothing stays held. A payment
+ * authorised after that finds its checkout gone and is cancelled by the compensation.
+ */
+export async function abandonExpiredCheckouts(now = new Date()): Promise<number> {
+  const waiting = await db.sagaRun.findMany({
+    where: { saga: checkoutSaga.name, state: "waiting" },
+    select: { id: true, shop: true, results: true },
+    take: 200,
+  });
+  let abandoned = 0;
+  for (const run of waiting) {
+    const holdId = checkoutResults(run.results).hold;
+    if (typeof holdId !== "string") continue;
+    const hold = await db.hold.findFirst({ where: { id: holdId, shop: run.shop }, select: { state: true, expiresAt: true } });
+    const ended = !hold || !["held", "extended"].includes(hold.state) || hold.expiresAt <= now;
+    if (ended && (await sagaRunner.abandon(run.shop, run.id, "the checkout's hold expired before the payment was authorised", PAYMENT_AUTHORIZED))) abandoned++;
+  }
+  return abandoned;
 }

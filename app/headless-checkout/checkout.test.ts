@@ -6,6 +6,7 @@ import { openApiChecker } from "../../test/openapi-check";
 import { storefrontClient } from "../../test/storefront-client";
 import { cartApiDocument } from "../cart/openapi";
 import { headlessCheckoutHoldOwner } from "../holds/owners";
+import { readyCart as cartReadyToPay, stockedVariants, until } from "../../test/fixtures";
 
 // Every checkout answer in this file is checked against the OpenAPI document.
 const conformsToDocument = openApiChecker(cartApiDocument as never, "/api/v1");
@@ -42,27 +43,10 @@ const api = storefrontClient(
   },
 );
 
-/** A cart ready to pay: two units of a stocked variant, contact, address, shipping chosen. */
+/** A cart ready to pay: two units of a well-stocked variant, contact, address, shipping chosen. */
 async function readyCart() {
-  const { catalog } = t.store.shop();
-  const level = catalog.levels.find((l) => l.quantities.available >= 5 && catalog.variants.some((v) => v.inventoryItemId === l.inventoryItemId))!;
-  const variant = catalog.variants.find((v) => v.inventoryItemId === level.inventoryItemId)!;
-  const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id as string;
-  await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: `gid://shopify/ProductVariant/${variant.id}`, quantity: 2 });
-  await api("PUT", `/api/v1/carts/${cart}/contact`, { email: "ann@example.com" });
-  await api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: { lastName: "Lee", address1: "1 Dock St", city: "Portland", country: "US" } });
-  const rates = (await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.rates as { id: string }[];
-  const chosen = await api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: rates[0].id });
-  return { cart, grandTotal: chosen.body.totals.grandTotal as number, variant };
-}
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const v = await read();
-    if (done(v)) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error("timed out");
+  const variant = stockedVariants(t.store.shop(), 5)[0];
+  return { ...(await cartReadyToPay(api, [{ variantId: variant.gid, quantity: 2 }])), variant };
 }
 
 describe("checkout saga through the API", () => {
@@ -198,7 +182,7 @@ describe("checkout saga through the API", () => {
     const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `co-${cart}` });
     const id = started.body.checkout.id as string;
     const piId = String(started.body.checkout.clientSecret).split("_secret_")[0];
-    const { abandonExpiredCheckouts } = await import("./checkout-saga.server");
+    const { abandonExpiredCheckouts } = await import("./checkout-runner.server");
     expect(await abandonExpiredCheckouts()).toBe(0);
     const hold = await t.db.hold.findFirstOrThrow({ where: { ownerId: headlessCheckoutHoldOwner(id).id } });
     await t.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(Date.now() - 1000) } });

@@ -5,8 +5,6 @@
 import type Stripe from "stripe";
 import { shopperMessage } from "../payments/stripe.server";
 import { PAYMENT_AUTHORIZED, PAYMENT_FAILED, RUN_METADATA, sagaRunner } from "./checkout-runner.server";
-// Registers the checkout saga with the runner, so its runs can be moved from here.
-import "./checkout-saga.server";
 
 /** The shop a checkout's payment event concerns. */
 export function shopOfPaymentEvent(event: Stripe.Event): string | null {

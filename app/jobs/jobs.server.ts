@@ -11,7 +11,7 @@ import db from "../db.server";
 import { markAbandonedCarts } from "../cart/carts.server";
 import { sagaRunner } from "../headless-checkout/checkout-runner.server";
 // Importing the checkout saga registers it, so runs left mid-way can be resumed here.
-import { abandonExpiredCheckouts } from "../headless-checkout/checkout-saga.server";
+import { abandonExpiredCheckouts } from "../headless-checkout/checkout-runner.server";
 import { reconcileCheckouts } from "../headless-checkout/checkout-reconciler.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 

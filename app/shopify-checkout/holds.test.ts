@@ -71,8 +71,7 @@ describe("checkout hold routes", () => {
       .catalog.levels.filter((l) => l.inventoryItemId === level.inventoryItemId)
       .reduce((m, l) => Math.max(m, l.quantities.available), 0);
     const res = await call("POST", "/api/checkout/holds", { checkoutToken: "co_short", lines: [{ variantId, quantity: total + 1 }] });
-    expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe("unavailable");
+    expect(res).toBeApiError(409, "unavailable");
     expect(res.body.lines[0]).toMatchObject({ variantId, quantity: total + 1, available: total });
     expect(res.body.error.message).toContain(`${total} of ${total + 1} available`);
     expect((await call("GET", "/api/checkout/holds/co_short")).status).toBe(404);

@@ -130,11 +130,9 @@ describe("checkout through the production server", () => {
     const { cart, grandTotal } = await readyCart();
     const runs = await s.db.sagaRun.count({ where: { shop: DEFAULT_SHOP } });
     const none = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal });
-    expect(none.status).toBe(400);
-    expect(none.body.error.code).toBe("idempotency_key_required");
+    expect(none).toBeApiError(400, "idempotency_key_required");
     const empty = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": "" });
-    expect(empty.status).toBe(400);
-    expect(empty.body.error.code).toBe("invalid_idempotency_key");
+    expect(empty).toBeApiError(400, "invalid_idempotency_key");
     expect(await s.db.sagaRun.count({ where: { shop: DEFAULT_SHOP } })).toBe(runs);
   });
 });

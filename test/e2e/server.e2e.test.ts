@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SHOP } from "../dev-store/server";
 import { freePort, startProductionServer } from "../production-server";
 import { startStack, storefront, UA, type Stack } from "./stack";
+import { stockedVariants } from "../fixtures";
 
 let s: Stack;
 beforeAll(async () => {
@@ -16,10 +17,7 @@ beforeAll(async () => {
 afterAll(async () => s?.close());
 const api = storefront(() => s);
 const gid = (id: number) => `gid://shopify/ProductVariant/${id}`;
-const stocked = () => {
-  const { catalog } = s.store.shop();
-  return catalog.variants.filter((v) => catalog.levels.some((l) => l.inventoryItemId === v.inventoryItemId && l.quantities.available > 3));
-};
+const stocked = () => stockedVariants(s.store.shop(), 4);
 const cartRows = async (cart: string) =>
   JSON.stringify({ cart: await s.db.cart.findUnique({ where: { id: cart } }), lines: await s.db.cartLine.findMany({ where: { cartId: cart } }) });
 
@@ -115,8 +113,7 @@ describe("requests the server refuses itself", () => {
     const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id as string;
     const before = await cartRows(cart);
     const answer = await api("POST", `/api/v1/carts/${cart}/lines`, { variantId: gid(stocked()[0].id), quantity: 1 }, { "Idempotency-Key": "" });
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.code).toBe("invalid_idempotency_key");
+    expect(answer).toBeApiError(400, "invalid_idempotency_key");
     expect(await cartRows(cart)).toBe(before);
   });
 
@@ -124,8 +121,7 @@ describe("requests the server refuses itself", () => {
     const carts = await s.db.cart.count();
     for (const cartToken of [5, true, { id: "x" }, ["a"]]) {
       const answer = await api("POST", "/api/v1/carts", { cartToken });
-      expect(answer.status, answer.text).toBe(400);
-      expect(answer.body.error.code).toBe("invalid_request");
+      expect(answer, answer.text).toBeApiError(400, "invalid_request");
     }
     expect(await s.db.cart.count()).toBe(carts);
   });
@@ -165,8 +161,7 @@ describe("requests the server refuses itself", () => {
       ["GET", `/api/v1/carts/${cart}/contact`],
     ]) {
       const answer = await api(method, path, method === "POST" ? {} : undefined);
-      expect(answer.status, `${method} ${path}`).toBe(405);
-      expect(answer.body.error.code).toBe("method_not_allowed");
+      expect(answer, `${method} ${path}`).toBeApiError(405, "method_not_allowed");
     }
   });
 });

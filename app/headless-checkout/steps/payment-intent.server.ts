@@ -4,8 +4,7 @@ import db from "../../db.server";
 import { extend } from "../../holds/holds.server";
 import { stripePayments } from "../../payments/payments.server";
 import { PermanentStepFailure } from "../../saga/runner.server";
-import { RUN_METADATA } from "../checkout-runner.server";
-import { checkoutStep } from "../checkout-results.server";
+import { checkoutStep, RUN_METADATA } from "../checkout-results.server";
 
 async function connectedAccount(shop: string): Promise<string> {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { stripeAccountId: true } });

@@ -1,0 +1,49 @@
+// Set-ups many tests share, on the real dev store: a stocked variant, and a cart ready to pay.
+import type { ShopState } from "./dev-store/store";
+
+export const variantGid = (id: number) => `gid://shopify/ProductVariant/${id}`;
+
+export interface StockedVariant {
+  id: number;
+  gid: string;
+  inventoryItemId: number;
+  /** The price in minor units (the dev store's prices have two decimals). */
+  cents: number;
+  /** Units available at the best-stocked location. */
+  available: number;
+}
+
+/** The shop's variants with at least `atLeast` units available at one location, in catalogue order. */
+export function stockedVariants(shop: ShopState, atLeast = 1): StockedVariant[] {
+  const { catalog } = shop;
+  return catalog.variants.flatMap((v) => {
+    const levels = catalog.levels.filter((l) => l.inventoryItemId === v.inventoryItemId && l.quantities.available >= atLeast);
+    if (!levels.length) return [];
+    const available = Math.max(...levels.map((l) => l.quantities.available));
+    return [{ id: v.id, gid: variantGid(v.id), inventoryItemId: v.inventoryItemId, cents: Number(v.price.replace(".", "")), available }];
+  });
+}
+
+/** A storefront client's call (test/storefront-client.ts). */
+type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A cart ready to pay, made through the Cart API: lines, a contact, an address and the first shipping rate. */
+export async function readyCart(api: Api, lines: { variantId: string; quantity: number }[]) {
+  const cart = (await api("POST", "/api/v1/carts", {})).body.cart.id as string;
+  for (const line of lines) await api("POST", `/api/v1/carts/${cart}/lines`, line);
+  await api("PUT", `/api/v1/carts/${cart}/contact`, { email: "ann@example.com" });
+  await api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: { lastName: "Lee", address1: "1 Dock St", city: "Portland", country: "US" } });
+  const rates = (await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.rates as { id: string }[];
+  const chosen = await api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: rates[0].id });
+  return { cart, grandTotal: chosen.body.totals.grandTotal as number };
+}
+
+/** Reads until `done` says yes (every 20 ms, 10 s at most). */
+export async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, what = "the condition"): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const v = await read();
+    if (done(v)) return v;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
