@@ -1,0 +1,20 @@
+// `npm run extensions:size`: builds every extension as the CLI does and prints each bundle's size
+// (one JSON object, the last line). A bundle over its budget fails the run (CI calls this).
+// Functions: the JS that Javy would compile (the Wasm step needs a download this machine cannot
+// make; see scripts/function-bundle.ts).
+import { bundleFunction } from "./function-bundle";
+
+const budgets = [{ name: "holdfast-validation", kind: "function", exports: ["cart-validations-generate-run"], gzipBudget: 4 * 1024, budget: 16 * 1024 }];
+
+const results = [];
+let over = false;
+for (const e of budgets) {
+  const bundle = await bundleFunction(`extensions/${e.name}`, e.exports);
+  bundle.close();
+  const ok = bundle.bytes <= e.budget && bundle.gzipBytes <= e.gzipBudget;
+  over ||= !ok;
+  results.push({ extension: e.name, kind: e.kind, bytes: bundle.bytes, gzipBytes: bundle.gzipBytes, budget: e.budget, gzipBudget: e.gzipBudget, ok });
+  console.error(`${e.name}: ${bundle.bytes} bytes, ${bundle.gzipBytes} gzipped (budget ${e.budget} / ${e.gzipBudget})${ok ? "" : "  OVER BUDGET"}`);
+}
+console.log(JSON.stringify({ extensions: results }));
+if (over) process.exit(1);
