@@ -14,6 +14,7 @@ export default defineConfig({
     setupFiles: ["test/matchers.ts"],
     // Shopify's Function test helpers run through Vite, so they share one `graphql` module with
     // the tests (Node would load its CommonJS build, Vite its ESM build: two realms).
-    server: { deps: { inline: ["@shopify/shopify-function-test-helpers"] } },
+    // Shopify's UI extension tester wants to be inlined too (it resolves the extension's modules).
+    server: { deps: { inline: ["@shopify/shopify-function-test-helpers", "@shopify/ui-extensions-tester"] } },
   },
 });

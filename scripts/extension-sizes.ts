@@ -3,14 +3,20 @@
 // Functions: the JS that Javy would compile (the Wasm step needs a download this machine cannot
 // make; see scripts/function-bundle.ts).
 import { bundleFunction } from "./function-bundle";
+import { bundleUiExtension } from "./ui-extension-bundle";
 
-const budgets = [{ name: "holdfast-validation", kind: "function", exports: ["cart-validations-generate-run"], gzipBudget: 4 * 1024, budget: 16 * 1024 }];
+// Budgets: the checkout extension ≤ 20 KB compressed (issue 13; Shopify's cap is 64 KB).
+const budgets = [
+  { name: "holdfast-validation", kind: "function", exports: ["cart-validations-generate-run"], gzipBudget: 4 * 1024, budget: 16 * 1024 },
+  { name: "holdfast-checkout", kind: "ui_extension", exports: [], gzipBudget: 20 * 1024, budget: 64 * 1024 },
+];
 
 const results = [];
 let over = false;
 for (const e of budgets) {
-  const bundle = await bundleFunction(`extensions/${e.name}`, e.exports);
-  bundle.close();
+  const dir = `extensions/${e.name}`;
+  const bundle = e.kind === "function" ? await bundleFunction(dir, e.exports) : await bundleUiExtension(dir);
+  if ("close" in bundle) bundle.close();
   const ok = bundle.bytes <= e.budget && bundle.gzipBytes <= e.gzipBudget;
   over ||= !ok;
   results.push({ extension: e.name, kind: e.kind, bytes: bundle.bytes, gzipBytes: bundle.gzipBytes, budget: e.budget, gzipBudget: e.gzipBudget, ok });
