@@ -6,7 +6,7 @@ import { z } from "zod";
 import { databaseProvider } from "./db/database-url";
 
 export const DEFAULT_SCOPES =
-  "read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers";
+  "read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers,write_validations";
 
 const url = (name: string) => {
   const message = `${name} must be an absolute URL such as https://holdfast.example.com`;
@@ -89,6 +89,8 @@ const schema = z.object({
   HOLDFAST_SAGA_EVERY_MS: everyMs("HOLDFAST_SAGA_EVERY_MS", 5_000),
   HOLDFAST_RECONCILE_EVERY_MS: everyMs("HOLDFAST_RECONCILE_EVERY_MS", 300_000),
   HOLDFAST_ABANDONED_EVERY_MS: everyMs("HOLDFAST_ABANDONED_EVERY_MS", 600_000),
+  // How often the hold state the validation Function reads is looked at (written when it changed, and every minute).
+  HOLDFAST_HOLD_STATE_EVERY_MS: everyMs("HOLDFAST_HOLD_STATE_EVERY_MS", 2_000),
 });
 
 export type AppConfig = z.infer<typeof schema>;

@@ -6,6 +6,7 @@ import db from "./db.server";
 import { SHOPIFY_API_VERSION } from "./shopify/api-version";
 import { installShopifyFetch } from "./shopify/dev-store-routing.server";
 import { recordInstall } from "./shop/shops.server";
+import { ensureValidation } from "./shopify-checkout/validation.server";
 
 const config = appConfig();
 installShopifyFetch({ timeoutMs: config.SHOPIFY_REQUEST_TIMEOUT_MS, devStoreUrl: config.SHOPIFY_DEV_STORE_URL });
@@ -24,8 +25,13 @@ const shopify = shopifyApp({
     expiringOfflineAccessTokens: true,
   },
   hooks: {
-    afterAuth: async ({ session }) => {
+    afterAuth: async ({ session, admin }) => {
       await recordInstall(session.shop, session.scope);
+      // Switch the stock check (the validation Function) on. A failure here must not fail the
+      // install: Settings shows the check's state and switches it on when the merchant saves.
+      await ensureValidation(session.shop, admin).catch((error) =>
+        console.error(`${session.shop}: the validation was not switched on at install: ${(error as Error).message}`),
+      );
     },
   },
   logger: { level: config.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },

@@ -47,3 +47,28 @@ export async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, 
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+// Checkout extensions run in the shopper's browser; the Shopify library turns bots away.
+export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+
+/**
+ * The checkout UI extension calling the app, as Shopify's checkout runs it: a checkout session
+ * token (`token: null` sends none), from the extensions CDN's origin, JSON in and out.
+ */
+export function checkoutExtensionClient(baseUrl: () => string, sessionToken: (shop: string) => Promise<string>, defaultShop: string) {
+  return async function call(method: string, path: string, body?: unknown, o: { shop?: string; token?: string | null; raw?: string } = {}) {
+    const token = o.token === undefined ? await sessionToken(o.shop ?? defaultShop) : o.token;
+    const res = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: {
+        "Content-Type": "application/json",
+        "User-Agent": BROWSER_UA,
+        Origin: "https://extensions.shopifycdn.com",
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+  };
+}

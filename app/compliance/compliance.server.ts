@@ -80,6 +80,7 @@ export async function eraseShop(shop: string) {
     db.hold.deleteMany({ where: { shop } }),
     db.holdStrategyOverride.deleteMany({ where: { shop } }),
     db.stockLevel.deleteMany({ where: { shop } }),
+    db.variantItem.deleteMany({ where: { shop } }),
     db.reconcileFinding.deleteMany({ where: { shop } }),
     db.idempotencyKey.deleteMany({ where: { shop } }),
     db.storefrontKey.deleteMany({ where: { shop } }),

@@ -6,6 +6,7 @@ import { z } from "zod";
 import db from "../db.server";
 import { adminGraphql, requestRetryPolicy, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { recordShopifyAvailable } from "./ledger.server";
+import { rememberVariantItems } from "./variant-items.server";
 import { MAX_LINE_QUANTITY, MAX_LINES } from "./holds.server";
 
 export const CHECKOUT_VARIANTS_QUERY = `#graphql
@@ -93,6 +94,11 @@ export async function resolveMerchandise(
     for (const node of data.nodes) if (node?.inventoryItem) variants.set(node.id, node);
   }
   const unknown = ids.filter((id) => !variants.has(id));
+  // The validation Function names stock by variant; the ledger by inventory item (decision 021).
+  await rememberVariantItems(
+    shop,
+    [...variants.values()].map((v) => ({ variantId: v.id, inventoryItemId: v.inventoryItem.id, productId: v.product.id })),
+  );
   // Keep the ledger as fresh as what Shopify just said (older reports are ignored by the ledger).
   for (const v of variants.values())
     for (const level of v.inventoryItem.inventoryLevels.nodes)

@@ -9,10 +9,10 @@ import { drainInventoryMoves } from "../holds/mirror.server";
 import { reconcileShop } from "../holds/reconciler.server";
 import db from "../db.server";
 import { markAbandonedCarts } from "../cart/carts.server";
-import { sagaRunner } from "../headless-checkout/checkout-runner.server";
-// Importing the checkout saga registers it, so runs left mid-way can be resumed here.
-import { abandonExpiredCheckouts } from "../headless-checkout/checkout-runner.server";
+// The checkout runner has the checkout saga registered, so runs left mid-way resume here.
+import { abandonExpiredCheckouts, sagaRunner } from "../headless-checkout/checkout-runner.server";
 import { reconcileCheckouts } from "../headless-checkout/checkout-reconciler.server";
+import { publishHoldState } from "../shopify-checkout/hold-state.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 
 export interface Jobs {
@@ -27,9 +27,11 @@ export function startJobs(o: {
   reconcileEveryMs?: number;
   abandonedEveryMs?: number;
   sagaEveryMs?: number;
+  holdStateEveryMs?: number;
   log?: (message: string) => void;
 }): Jobs {
   const log = o.log ?? ((m) => console.error(m));
+  const installedShops = async () => (await db.session.findMany({ where: { isOnline: false }, select: { shop: true }, distinct: ["shop"] })).map((s) => s.shop);
   const running = new Map<string, Promise<void>>();
   const every = (name: string, ms: number, work: () => Promise<unknown>) => {
     const timer = setInterval(() => {
@@ -66,8 +68,12 @@ export function startJobs(o: {
       await sagaRunner.resumeDue();
       await abandonExpiredCheckouts();
     }),
+    // What the validation Function reads in Shopify's checkout: written when it changed.
+    every("hold state", o.holdStateEveryMs ?? 2_000, async () => {
+      for (const shop of await installedShops()) await publishHoldState(shop, await o.adminFor(shop));
+    }),
     every("reconcile", o.reconcileEveryMs ?? 300_000, async () => {
-      const installed = await db.session.findMany({ where: { isOnline: false }, select: { shop: true }, distinct: ["shop"] });
+      const installed = (await installedShops()).map((shop) => ({ shop }));
       for (const { shop } of installed) {
         await reconcileShop(shop, await o.adminFor(shop));
         await reconcileCheckouts(shop);

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, ChoiceList, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
@@ -9,6 +9,7 @@ import { HOLD_STRATEGIES, HOLD_STRATEGY_LABELS, HOLD_TTL_MINUTES } from "../shop
 import { readHoldPolicy, saveHoldPolicy, type HoldPolicyErrors } from "../shop/hold-policy.server";
 import { readTotalsMode, saveTotalsMode, TOTALS_MODE_LABELS, TOTALS_MODES } from "../cart/totals-versions.server";
 import { listStrategyOverrides, productTitles, removeStrategyOverride, setStrategyOverride, strategyOverrideSchema } from "../holds/strategy.server";
+import { findValidation, readValidationFailureMode, saveValidationFailureMode, ValidationSetupError } from "../shopify-checkout/validation.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
@@ -17,7 +18,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     admin,
     overrides.map((o) => o.productId),
   );
+  // Whether the stock check is on in Shopify's checkout; unknown if Shopify cannot say just now.
+  const validation = await findValidation(admin).catch(() => undefined);
   return json({
+    validation: { mode: await readValidationFailureMode(session.shop), state: validation === undefined ? "unknown" : validation?.enabled ? "on" : "off" },
     policy: await readHoldPolicy(session.shop),
     totalsMode: await readTotalsMode(session.shop),
     totalsModes: TOTALS_MODES.map((value) => ({ value, label: TOTALS_MODE_LABELS[value] })),
@@ -25,7 +29,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   });
 };
 
-type ActionResult = { intent: string; saved: boolean; errors: HoldPolicyErrors & { productId?: string; strategy?: string; totalsMode?: string } };
+type ActionResult = {
+  intent: string;
+  saved: boolean;
+  errors: HoldPolicyErrors & { productId?: string; strategy?: string; totalsMode?: string; failureMode?: string };
+};
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
@@ -52,6 +60,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (intent === "totals_mode") {
     const result = await saveTotalsMode(session.shop, form.get("totalsMode"));
     if (!result.ok) return answer(422, { intent, saved: false, errors: { totalsMode: result.error } });
+    return answer(200, { intent, saved: true, errors: {} });
+  }
+  if (intent === "validation_failure_mode") {
+    try {
+      const result = await saveValidationFailureMode(session.shop, admin, form.get("failureMode"));
+      if (!result.ok) return answer(422, { intent, saved: false, errors: { failureMode: result.error } });
+    } catch (error) {
+      if (!(error instanceof ValidationSetupError)) throw error;
+      return answer(422, { intent, saved: false, errors: { failureMode: error.message } });
+    }
     return answer(200, { intent, saved: true, errors: {} });
   }
   if (intent === "remove_override") {
@@ -154,6 +172,56 @@ function TotalsModeCard() {
   );
 }
 
+function StockCheckCard() {
+  const { validation } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [mode, setMode] = useState<string>(validation.mode);
+  const mine = result?.intent === "validation_failure_mode" ? result : undefined;
+  const state = mine?.saved ? "on" : validation.state;
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value="validation_failure_mode" />
+        <FormLayout>
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="h2" variant="headingMd">
+              Stock check in Shopify&apos;s checkout
+            </Text>
+            <Badge tone={state === "on" ? "success" : state === "off" ? "critical" : undefined}>
+              {state === "on" ? "On" : state === "off" ? "Off" : "Unknown"}
+            </Badge>
+          </InlineStack>
+          <Text as="p" tone="subdued">
+            Holdfast checks every checkout so that nobody buys units held for another shopper. If that check cannot run (an error, or Shopify timing it out),
+            Shopify does what you choose here.
+          </Text>
+          {mine?.saved && <Banner tone="success" title="Saved: the stock check is on" />}
+          <ChoiceList
+            title="When the stock check cannot run"
+            name="failureMode"
+            choices={[
+              {
+                label: "Let shoppers check out (recommended)",
+                value: "allow",
+                helpText: "No sale is lost. While the check is down, a held unit could be bought by someone else; the holder is then told.",
+              },
+              {
+                label: "Block checkout",
+                value: "block",
+                helpText: "No held unit is ever taken. While the check is down, nobody can complete a checkout in your store.",
+              },
+            ]}
+            selected={[mode]}
+            onChange={(values) => setMode(values[0])}
+            error={mine?.errors.failureMode}
+          />
+          <Button submit>{state === "on" ? "Save stock check" : "Switch the stock check on"}</Button>
+        </FormLayout>
+      </Form>
+    </Card>
+  );
+}
+
 export default function Settings() {
   const { policy } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -205,6 +273,7 @@ export default function Settings() {
               </Form>
             </Card>
             <StrategyOverrides />
+            <StockCheckCard />
             <TotalsModeCard />
           </BlockStack>
         </Layout.Section>

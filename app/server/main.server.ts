@@ -33,6 +33,7 @@ export async function runProductionServer(build: ServerBuild): Promise<void> {
           sagaEveryMs: config.HOLDFAST_SAGA_EVERY_MS,
           reconcileEveryMs: config.HOLDFAST_RECONCILE_EVERY_MS,
           abandonedEveryMs: config.HOLDFAST_ABANDONED_EVERY_MS,
+          holdStateEveryMs: config.HOLDFAST_HOLD_STATE_EVERY_MS,
         })
       : undefined;
 

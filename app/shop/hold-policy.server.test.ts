@@ -20,6 +20,7 @@ describe("hold policy settings", () => {
     const res = await t.adminFetch("/app/settings");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
+      validation: { mode: "allow", state: "on" },
       policy: { holdTtlMinutes: 15, holdStrategy: "checkout_start" },
       overrides: [],
       totalsMode: "sync",

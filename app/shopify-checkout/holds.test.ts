@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
+import { BROWSER_UA, checkoutExtensionClient } from "../../test/fixtures";
 
 const OTHER = "other-shop.myshopify.com";
-// Checkout extensions run in the shopper's browser; the Shopify library turns bots away.
-const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ shops: [DEFAULT_SHOP, OTHER] });
@@ -13,21 +12,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function call(method: string, path: string, body?: unknown, o: { shop?: string; token?: string | null; raw?: string } = {}) {
-  const token = o.token === undefined ? await t.store.sessionToken(o.shop ?? DEFAULT_SHOP, { surface: "checkout" }) : o.token;
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: {
-      "Content-Type": "application/json",
-      "User-Agent": UA,
-      Origin: "https://extensions.shopifycdn.com",
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
-}
+const call = checkoutExtensionClient(
+  () => t.url,
+  (shop) => t.store.sessionToken(shop, { surface: "checkout" }),
+  DEFAULT_SHOP,
+);
 
 /** A variant with stock at an online location, and what is available there in total. */
 function variantWithStock(min: number, skip = new Set<number>()) {
@@ -111,7 +100,7 @@ describe("checkout hold routes", () => {
   it("answers the CORS preflight", async () => {
     const res = await fetch(`${t.url}/api/checkout/holds`, {
       method: "OPTIONS",
-      headers: { "User-Agent": UA, Origin: "https://extensions.shopifycdn.com", "Access-Control-Request-Method": "POST" },
+      headers: { "User-Agent": BROWSER_UA, Origin: "https://extensions.shopifycdn.com", "Access-Control-Request-Method": "POST" },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");

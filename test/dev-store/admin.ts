@@ -7,6 +7,7 @@ import { gid, paginate, parseGid, type PageArgs } from "./graphql-support";
 import { discountCodeNode } from "./discounts";
 import { cancelOrder, createOrder, orderView } from "./orders";
 import { newToken, type DevStoreState, type ShopState } from "./store";
+import { validationResolvers } from "./validations";
 
 type Args = Record<string, unknown>;
 const QUANTITY_NAMES = new Set<string>([...INVENTORY_STATES, "on_hand"]);
@@ -418,6 +419,7 @@ export function adminRoot(state: DevStoreState, shop: ShopState, granted: string
       requireScope(granted, "orderCancel", "write_orders");
       return cancelOrder(state, shop, orderId, String(reason), Boolean(restock));
     },
+    ...validationResolvers(state, shop, granted),
     node: ({ id }: Args) => v.node(id),
     nodes: ({ ids }: Args) => (ids as unknown[]).map(v.node),
     webhookSubscriptions: (args: PageArgs & { topics?: string[] }) =>

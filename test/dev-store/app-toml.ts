@@ -1,5 +1,5 @@
 // Reads shopify.app.toml as `shopify app deploy` would, for the dev store's app registration.
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "smol-toml";
 import type { AppRegistration } from "./store";
@@ -11,6 +11,31 @@ interface AppToml {
 
 export function readAppToml(root = process.cwd()): AppToml {
   return parse(readFileSync(join(root, "shopify.app.toml"), "utf8")) as AppToml;
+}
+
+interface ExtensionToml {
+  api_version?: string;
+  extensions?: { name?: string; handle?: string; type?: string; targeting?: { target?: string }[] }[];
+}
+
+/** The app's Functions, from extensions/<name>/shopify.extension.toml, as `shopify app deploy` finds them. */
+export function functionsFromExtensions(root = process.cwd()): NonNullable<AppRegistration["functions"]> {
+  const dir = join(root, "extensions");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const file = join(dir, name, "shopify.extension.toml");
+    if (!existsSync(file)) return [];
+    const toml = parse(readFileSync(file, "utf8")) as ExtensionToml;
+    return (toml.extensions ?? [])
+      .filter((e) => e.type === "function" && e.handle)
+      .map((e) => ({
+        handle: e.handle!,
+        title: e.name ?? e.handle!,
+        // The Function API a target belongs to: cart.validations.* is cart and checkout validation.
+        apiType: e.targeting?.some((t) => t.target?.startsWith("cart.validations.")) ? "cart_checkout_validation" : "unknown",
+        apiVersion: toml.api_version ?? "",
+      }));
+  });
 }
 
 export function appRegistrationFromToml(o: { apiKey: string; apiSecret: string; appUrl: string; root?: string }): AppRegistration {
@@ -29,5 +54,6 @@ export function appRegistrationFromToml(o: { apiKey: string; apiSecret: string; 
       uri: s.uri,
       apiVersion,
     })),
+    functions: functionsFromExtensions(o.root),
   };
 }

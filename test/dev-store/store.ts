@@ -12,6 +12,8 @@ export interface AppRegistration {
   scopes: string[];
   /** App-level webhook subscriptions, as `shopify app deploy` registers them from shopify.app.toml. */
   webhooks: { topics: string[]; uri: string; apiVersion: string }[];
+  /** The app's Shopify Functions, as `shopify app deploy` registers them from extensions/*. */
+  functions?: { handle: string; title: string; apiType: string; apiVersion: string }[];
 }
 
 export interface AccessToken {
@@ -95,6 +97,8 @@ export interface ShopState {
   installedScopes: string[] | null;
   webhookSubscriptions: WebhookSubscription[];
   storefrontTokens: Map<string, { id: number; title: string; createdAt: string }>;
+  /** Cart and checkout validations the app created (validationCreate), with their metafields. */
+  validations: import("./validations").DevValidation[];
   bucket: LeakyBucket;
   nextId: number;
   /** inventoryMoveQuantities' adjustment groups, and the outcome remembered per @idempotent key. */
@@ -164,6 +168,7 @@ export class DevStoreState {
       installedScopes: null,
       webhookSubscriptions: [],
       storefrontTokens: new Map(),
+      validations: [],
       bucket: new LeakyBucket(this.options.bucketSize, this.options.restoreRate),
       nextId: 900000,
       adjustmentGroups: [],

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN     "validationBlockOnFailure" BOOLEAN NOT NULL DEFAULT false;
+
