@@ -19,6 +19,7 @@ export const SHOP_SCOPED_MODELS = [
   "webhookEvent",
   "shop",
   "stockLevel",
+  "variantItem",
   "hold",
   "holdEvent",
   "holdStrategyOverride",
