@@ -4,9 +4,10 @@
 // through (Shopify's default) or block them (decision 021).
 import db from "../db.server";
 import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
+import { VALIDATION_FUNCTION_HANDLE } from "../../extensions/holdfast-validation/src/contract";
 
-/** The Function's handle in extensions/holdfast-validation/shopify.extension.toml. */
-export const VALIDATION_FUNCTION_HANDLE = "holdfast-validation";
+export { VALIDATION_FUNCTION_HANDLE };
+
 const TITLE = "Holdfast stock holds";
 
 export const SHOP_VALIDATIONS = `#graphql

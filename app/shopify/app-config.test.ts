@@ -1,7 +1,21 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
+import { HOLD_METAFIELD, STATE_METAFIELD, VALIDATION_FUNCTION_HANDLE } from "../../extensions/holdfast-validation/src/contract";
 import { readAppToml } from "../../test/dev-store/app-toml";
 import { DEFAULT_SCOPES } from "../config.server";
 import { SHOPIFY_API_VERSION } from "./api-version";
+
+interface ExtensionToml {
+  api_version?: string;
+  extensions?: {
+    handle?: string;
+    type?: string;
+    capabilities?: { network_access?: boolean };
+    targeting?: { target?: string; module?: string; export?: string; input_query?: string }[];
+  }[];
+}
 
 describe("shopify.app.toml", () => {
   const toml = readAppToml();
@@ -27,5 +41,50 @@ describe("shopify.app.toml", () => {
 
   it("asks for the scopes the app defaults to", () => {
     expect(toml.access_scopes?.scopes).toBe(DEFAULT_SCOPES);
+  });
+});
+
+describe("the extensions' configuration, against the code", () => {
+  const read = (path: string) => readFileSync(path, "utf8");
+  const tomls = readdirSync("extensions")
+    .filter((d) => existsSync(join("extensions", d, "shopify.extension.toml")))
+    .map((d) => ({ dir: d, toml: parse(read(join("extensions", d, "shopify.extension.toml"))) as ExtensionToml }));
+
+  it("each extension has a TOML whose handle is its folder's name, and handles are unique", () => {
+    expect(tomls.map((t) => t.dir).sort()).toEqual(["holdfast-checkout", "holdfast-validation"]);
+    for (const { dir, toml } of tomls) expect(toml.extensions?.map((e) => e.handle)).toEqual([dir]);
+  });
+
+  it("the Function runs on the app's API version, under the handle the app creates its validation with", () => {
+    const fn = tomls.find((t) => t.toml.extensions?.[0].type === "function")!;
+    expect(fn.toml.api_version).toBe(SHOPIFY_API_VERSION);
+    expect(fn.toml.extensions?.[0].handle).toBe(VALIDATION_FUNCTION_HANDLE);
+    const targeting = fn.toml.extensions![0].targeting![0];
+    expect(targeting).toMatchObject({ target: "cart.validations.generate.run", export: "cart-validations-generate-run" });
+    // The metafields the input query reads are the ones the app and the extension write.
+    const query = read(join("extensions", fn.dir, targeting.input_query!));
+    expect(query).toContain(`metafield(namespace: "${HOLD_METAFIELD.namespace}", key: "${HOLD_METAFIELD.key}")`);
+    expect(query).toContain(`metafield(namespace: "${STATE_METAFIELD.namespace}", key: "${STATE_METAFIELD.key}")`);
+  });
+
+  it("the checkout extension is on API 2026-07 (decision 020), may call the app, and calls routes that exist", () => {
+    const ui = tomls.find((t) => t.toml.extensions?.[0].type === "ui_extension")!;
+    expect(ui.toml.api_version).toBe("2026-07");
+    expect(ui.toml.extensions?.[0].capabilities?.network_access).toBe(true);
+    for (const { module } of ui.toml.extensions![0].targeting!) expect(existsSync(join("extensions", ui.dir, module!)), module).toBe(true);
+    const sources = readdirSync(join("extensions", ui.dir, "src"))
+      .map((f) => read(join("extensions", ui.dir, "src", f)))
+      .join("\n");
+    expect(sources).not.toContain("@shopify/ui-extensions-react");
+    const called = [...sources.matchAll(/\$\{APP_URL\}(\/[\w/-]+)/g)].map((m) => m[1]);
+    expect(called.sort()).toEqual(["/api/checkout/holds", "/api/checkout/holds/"]);
+    expect(existsSync("app/routes/api.checkout.holds.tsx")).toBe(true);
+    expect(existsSync("app/routes/api.checkout.holds.$checkoutToken.tsx")).toBe(true);
+  });
+
+  it("asks for the scope the validation needs, each scope once", () => {
+    const scopes = DEFAULT_SCOPES.split(",");
+    expect(scopes).toContain("write_validations");
+    expect(new Set(scopes).size).toBe(scopes.length);
   });
 });

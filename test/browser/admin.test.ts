@@ -124,6 +124,23 @@ describe("admin in the browser (demo mode)", () => {
     await page.screenshot({ path: join(ARTIFACTS, "settings-totals.png"), fullPage: true });
   });
 
+  it("settings: the stock check in Shopify's checkout is on, and its failure mode is the merchant's choice", async () => {
+    // The page is still Settings, from the test before.
+    await page.getByRole("heading", { name: "Stock check in Shopify's checkout" }).waitFor();
+    // Switched on at install: the badge beside the heading says so.
+    expect(await page.getByText("On", { exact: true }).count()).toBe(1);
+    expect(await page.getByLabel("Let shoppers check out (recommended)").isChecked()).toBe(true);
+    // Polaris draws its own radio over the input: the merchant clicks the label.
+    await page.getByText("Block checkout", { exact: true }).click();
+    expect(await page.getByLabel("Block checkout").isChecked()).toBe(true);
+    await page.getByRole("button", { name: "Save stock check" }).click();
+    await page.getByText("Saved: the stock check is on").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "settings-stock-check.png"), fullPage: true });
+    await page.reload();
+    await page.getByRole("heading", { name: "Stock check in Shopify's checkout" }).waitFor();
+    expect(await page.getByLabel("Block checkout").isChecked()).toBe(true);
+  });
+
   it("settings adds a per-product override, refusing a product Shopify does not know", async () => {
     await page.getByLabel("Product ID").fill("123");
     await page.getByRole("button", { name: "Add override" }).click();

@@ -33,5 +33,8 @@ export interface HoldState {
   exemptProducts: string[];
 }
 
+/** The Function's handle (its folder and its TOML): the app creates the shop's validation with it. */
+export const VALIDATION_FUNCTION_HANDLE = "holdfast-validation";
+
 export const HOLD_METAFIELD = { namespace: "$app", key: "hold" } as const;
 export const STATE_METAFIELD = { namespace: "$app", key: "state" } as const;
