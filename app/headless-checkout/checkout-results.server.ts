@@ -1,7 +1,7 @@
 // What each checkout step returns, stored under the step's name in the run's results. The
 // names are the stored ones (runs in flight resume under them); this is the one place they are
 // read back, typed: the steps, the checkout API and the reconciler all go through it.
-import { step, type StepContext, type StepDefinition } from "../saga/runner.server";
+import { step, type StepDefinition } from "../saga/runner.server";
 
 export interface CheckoutInput {
   cartId: string;
@@ -54,8 +54,6 @@ export const PAYMENT_FAILED = "payment_failed";
 
 /** PaymentIntent metadata naming the saga run that created it (set by the payment step). */
 export const RUN_METADATA = { run: "holdfast_run", shop: "holdfast_shop" } as const;
-
-export type CheckoutStepContext = StepContext<CheckoutInput, CheckoutResults>;
 
 /** A checkout step: its name is a stored result name, its action returns that result. */
 export const checkoutStep = <K extends keyof CheckoutResults & string>(name: K, definition: StepDefinition<CheckoutInput, CheckoutResults, K>) =>

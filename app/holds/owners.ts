@@ -5,8 +5,6 @@
 // Both are stored with owner type "checkout" (rows written before the split stay readable);
 // the headless one's id carries a prefix no Shopify checkout token has. These helpers are the
 // only code that knows it.
-import type { HoldOwner } from "./holds.server";
-
 const HEADLESS_PREFIX = "hf-";
 
 /** The owner of the holds Shopify's checkout places, by its checkout token. */
@@ -14,11 +12,3 @@ export const shopifyCheckoutHoldOwner = (checkoutToken: string) => ({ type: "che
 
 /** The owner of a headless checkout's hard hold: its saga run. */
 export const headlessCheckoutHoldOwner = (runId: string) => ({ type: "checkout" as const, id: `${HEADLESS_PREFIX}${runId}` });
-
-/** Which checkout (if any) a hold owner is. */
-export function checkoutOf(owner: Pick<HoldOwner, "type" | "id">): { checkout: "shopify"; token: string } | { checkout: "headless"; runId: string } | null {
-  if (owner.type !== "checkout") return null;
-  return owner.id.startsWith(HEADLESS_PREFIX)
-    ? { checkout: "headless", runId: owner.id.slice(HEADLESS_PREFIX.length) }
-    : { checkout: "shopify", token: owner.id };
-}

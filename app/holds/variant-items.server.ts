@@ -4,8 +4,12 @@
 import db from "../db.server";
 
 export async function rememberVariantItems(shop: string, variants: { variantId: string; inventoryItemId: string; productId: string }[]) {
-  // One upsert per variant: the mapping rarely changes, and when it does Shopify's word wins.
-  for (const v of variants)
+  if (!variants.length) return;
+  // On the hold path: one read, and a write only for a variant that is new or has moved (rare).
+  const known = await db.variantItem.findMany({ where: { shop, variantId: { in: variants.map((v) => v.variantId) } } });
+  const same = (v: (typeof variants)[number]) =>
+    known.some((k) => k.variantId === v.variantId && k.inventoryItemId === v.inventoryItemId && k.productId === v.productId);
+  for (const v of variants.filter((v) => !same(v)))
     await db.variantItem.upsert({
       where: { shop_variantId: { shop, variantId: v.variantId } },
       create: { shop, ...v },
