@@ -1,5 +1,6 @@
-// The checkout UI extension's view of holds: keyed by Shopify's checkout token, in the
-// words of merchandise (variants), with the server's clock.
+// Holds for Shopify's checkout, in the words of merchandise (variants), with the server's clock:
+// the checkout UI extension's (keyed by the checkout token) and the theme cart's (keyed by the
+// cart token, through the app proxy). Both follow the shop's strategy for checkout start.
 import { z } from "zod";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { activeHoldOf, holdForOwner, release, status, type HoldStatus, type LineAvailability } from "../holds/holds.server";
@@ -8,6 +9,7 @@ import { planHold } from "../holds/strategy.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
 import db from "../db.server";
 import { shopifyCheckoutHoldOwner as owner } from "../holds/owners";
+import type { HoldOwner } from "../holds/holds.server";
 
 export const checkoutTokenSchema = z
   .string()
@@ -23,9 +25,19 @@ export type CheckoutHoldAnswer =
   | { status: 422; body: { error: { code: "unknown_variants"; message: string }; variantIds: string[] } };
 
 /** Creates or refreshes the checkout's hold as the shop's strategy says for checkout start. */
-export async function holdCheckout(shop: string, admin: AdminGraphqlClient, request: z.infer<typeof checkoutHoldRequestSchema>): Promise<CheckoutHoldAnswer> {
-  const current = await activeHoldOf(shop, owner(request.checkoutToken));
-  const { resolved, untracked, unknown } = await resolveMerchandise(shop, admin, request.lines, current?.lines);
+export function holdCheckout(shop: string, admin: AdminGraphqlClient, request: z.infer<typeof checkoutHoldRequestSchema>): Promise<CheckoutHoldAnswer> {
+  return holdForShopifyCheckout(shop, admin, owner(request.checkoutToken), request.lines);
+}
+
+/** Creates or refreshes `holder`'s hold on `lines` as the shop's strategy says for checkout start. */
+export async function holdForShopifyCheckout(
+  shop: string,
+  admin: AdminGraphqlClient,
+  holder: HoldOwner,
+  lines: z.infer<typeof merchandiseLinesSchema>,
+): Promise<CheckoutHoldAnswer> {
+  const current = await activeHoldOf(shop, holder);
+  const { resolved, untracked, unknown } = await resolveMerchandise(shop, admin, lines, current?.lines);
   if (unknown.length)
     return {
       status: 422,
@@ -42,7 +54,7 @@ export async function holdCheckout(shop: string, admin: AdminGraphqlClient, requ
     return { status: 200, body: { hold: null, untracked: untrackedIds, strategy: "none" } };
   }
   const result = await holdForOwner(shop, {
-    owner: owner(request.checkoutToken),
+    owner: holder,
     kind: plan.kind,
     ttlMinutes: (await readHoldPolicy(shop)).holdTtlMinutes,
     lines: plan.lines.map(({ inventoryItemId, locationId, quantity }) => ({ inventoryItemId, locationId, quantity })),
@@ -64,11 +76,14 @@ export async function holdCheckout(shop: string, admin: AdminGraphqlClient, requ
 }
 
 /** The checkout's active hold, or its latest one (so the extension can say it expired). */
-export async function checkoutHoldStatus(shop: string, checkoutToken: string): Promise<HoldStatus | null> {
-  const active = await activeHoldOf(shop, owner(checkoutToken));
+export const checkoutHoldStatus = (shop: string, checkoutToken: string) => latestHoldOf(shop, owner(checkoutToken));
+
+/** `holder`'s active hold, or its latest one. */
+export async function latestHoldOf(shop: string, holder: HoldOwner): Promise<HoldStatus | null> {
+  const active = await activeHoldOf(shop, holder);
   if (active) return active;
   const latest = await db.hold.findFirst({
-    where: { shop, ownerType: "checkout", ownerId: checkoutToken },
+    where: { shop, ownerType: holder.type, ownerId: holder.id },
     orderBy: { createdAt: "desc" },
     select: { id: true },
   });

@@ -39,6 +39,12 @@ describe("shopify.app.toml", () => {
     });
   });
 
+  it("declares the app proxy the theme path uses, to routes that exist", () => {
+    const proxy = (toml as { app_proxy?: { url: string; subpath: string; prefix: string } }).app_proxy;
+    expect(proxy).toEqual({ url: "https://holdfast.example.com/proxy", subpath: "holdfast", prefix: "apps" });
+    expect(existsSync("app/routes/proxy.holds.tsx")).toBe(true);
+  });
+
   it("asks for the scopes the app defaults to", () => {
     expect(toml.access_scopes?.scopes).toBe(DEFAULT_SCOPES);
   });

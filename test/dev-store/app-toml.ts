@@ -6,6 +6,7 @@ import type { AppRegistration } from "./store";
 
 interface AppToml {
   access_scopes?: { scopes?: string };
+  app_proxy?: { url: string; subpath: string; prefix: string };
   webhooks?: { api_version?: string; subscriptions?: { topics?: string[]; compliance_topics?: string[]; uri: string }[] };
 }
 
@@ -55,5 +56,6 @@ export function appRegistrationFromToml(o: { apiKey: string; apiSecret: string; 
       apiVersion,
     })),
     functions: functionsFromExtensions(o.root),
+    ...(toml.app_proxy ? { appProxy: { prefix: toml.app_proxy.prefix, subpath: toml.app_proxy.subpath, path: new URL(toml.app_proxy.url).pathname } } : {}),
   };
 }

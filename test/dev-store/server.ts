@@ -18,6 +18,7 @@ import { orderWebhookPayload } from "./orders";
 import { DevStoreState, type AppRegistration, type ShopState, type StoreOptions } from "./store";
 import { mintSessionToken, verifySessionToken } from "./session-tokens";
 import { WebhookSender, type Delivery } from "./webhooks";
+import { forwardThroughProxy, proxiedUrl } from "./app-proxy";
 
 export const API_VERSION = "2026-10";
 export const DEFAULT_SHOP = "holdfast-dev.myshopify.com";
@@ -384,6 +385,21 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     if (await applyFaults(path, res)) return;
     const shop = requireShop(domain);
 
+    const proxy = state.app.appProxy;
+    const proxyPrefix = proxy && `/${proxy.prefix}/${proxy.subpath}`;
+    if (proxy && proxyPrefix && (path === proxyPrefix || path.startsWith(`${proxyPrefix}/`))) {
+      // The shop's storefront forwarding to the app (only where the app is installed, as Shopify does).
+      if (!shop.installedScopes) throw new HttpError(404, { errors: "Not Found" });
+      const target = proxiedUrl({
+        appUrl: state.app.appUrl,
+        proxy,
+        secret: state.app.apiSecret,
+        shop: domain,
+        rest: path.slice(proxyPrefix.length),
+        query: url.searchParams,
+      });
+      return forwardThroughProxy(req, res, target, await readBody(req));
+    }
     if (path === "/admin/oauth/authorize" && req.method === "GET") return oauthAuthorize(shop, url, res);
     if (path === "/admin/oauth/access_token" && req.method === "POST") {
       return send(res, 200, await oauthAccessToken(shop, parseParams(req, await readBody(req))));

@@ -14,6 +14,8 @@ export interface AppRegistration {
   webhooks: { topics: string[]; uri: string; apiVersion: string }[];
   /** The app's Shopify Functions, as `shopify app deploy` registers them from extensions/*. */
   functions?: { handle: string; title: string; apiType: string; apiVersion: string }[];
+  /** shopify.app.toml's [app_proxy]. */
+  appProxy?: import("./app-proxy").AppProxyRegistration;
 }
 
 export interface AccessToken {
