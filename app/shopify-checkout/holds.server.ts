@@ -3,7 +3,17 @@
 // cart token, through the app proxy). Both follow the shop's strategy for checkout start.
 import { z } from "zod";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
-import { activeHoldOf, holdForOwner, release, status, type HoldStatus, type LineAvailability } from "../holds/holds.server";
+import {
+  activeHoldOf,
+  extend,
+  HoldError,
+  holdForOwner,
+  MAX_EXTENSION_MINUTES,
+  release,
+  status,
+  type HoldStatus,
+  type LineAvailability,
+} from "../holds/holds.server";
 import { merchandiseLinesSchema, resolveMerchandise, type ResolvedLine } from "../holds/merchandise.server";
 import { planHold } from "../holds/strategy.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
@@ -95,4 +105,25 @@ export async function releaseCheckoutHold(shop: string, checkoutToken: string): 
   const active = await activeHoldOf(shop, owner(checkoutToken));
   if (!active) return checkoutHoldStatus(shop, checkoutToken);
   return release(shop, active.id, "released by the checkout");
+}
+
+/**
+ * More time for the shopper, once per hold, as far as the shop's policy allows: the hold lives
+ * at least the shop's hold time more. The hold's end never ends the checkout, only the guarantee.
+ */
+export async function extendCheckoutHold(
+  shop: string,
+  checkoutToken: string,
+): Promise<{ hold: HoldStatus } | { status: 404 | 409; code: string; message: string }> {
+  const active = await activeHoldOf(shop, owner(checkoutToken));
+  if (!active) return { status: 404, code: "not_found", message: "This checkout has no active hold to extend" };
+  const minutes = Math.min((await readHoldPolicy(shop)).holdTtlMinutes, MAX_EXTENSION_MINUTES);
+  try {
+    return { hold: await extend(shop, active.id, minutes) };
+  } catch (error) {
+    if (error instanceof HoldError && error.code === "already_extended")
+      return { status: 409, code: "already_extended", message: "This hold was already extended once" };
+    if (error instanceof HoldError && error.code === "not_active") return { status: 409, code: "hold_ended", message: "This hold has ended: reserve again" };
+    throw error;
+  }
 }

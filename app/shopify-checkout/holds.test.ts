@@ -125,6 +125,24 @@ describe("checkout hold routes", () => {
   });
 });
 
+describe("more time for the shopper", () => {
+  it("extends a live hold once, by the shop's policy, and says why it cannot again", async () => {
+    const { variantId } = variantWithStock(1, used);
+    const created = await call("POST", "/api/checkout/holds", { checkoutToken: "co_more", lines: [{ variantId, quantity: 1 }] });
+    expect(created.body.hold.state).toBe("held");
+    // Near its end, as when the extension offers more time.
+    await t.db.hold.update({ where: { id: created.body.hold.id }, data: { expiresAt: new Date(Date.now() + 60_000) } });
+    const extended = await call("POST", "/api/checkout/holds/co_more/extend");
+    expect(extended.status).toBe(200);
+    expect(extended.body.hold).toMatchObject({ id: created.body.hold.id, state: "extended", extended: true });
+    expect(extended.body.hold.remainingSeconds).toBeGreaterThan(9 * 60);
+    expect(await call("POST", "/api/checkout/holds/co_more/extend")).toBeApiError(409, "already_extended");
+    expect(await call("POST", "/api/checkout/holds/co_none/extend")).toBeApiError(404, "not_found");
+    expect(await call("POST", "/api/checkout/holds/co_more/extend", undefined, { token: null })).toMatchObject({ status: 401 });
+    expect(await call("POST", "/api/checkout/holds/co_more/extend", undefined, { shop: OTHER })).toBeApiError(404, "not_found");
+  });
+});
+
 describe("orders/create", () => {
   it("commits the checkout's hold once, and ignores orders without one", async () => {
     const { variantId } = variantWithStock(1, used);

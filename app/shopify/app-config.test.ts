@@ -82,10 +82,10 @@ describe("the extensions' configuration, against the code", () => {
       .map((f) => read(join("extensions", ui.dir, "src", f)))
       .join("\n");
     expect(sources).not.toContain("@shopify/ui-extensions-react");
-    const called = [...sources.matchAll(/\$\{APP_URL\}(\/[\w/-]+)/g)].map((m) => m[1]);
-    expect(called.sort()).toEqual(["/api/checkout/holds", "/api/checkout/holds/"]);
-    expect(existsSync("app/routes/api.checkout.holds.tsx")).toBe(true);
-    expect(existsSync("app/routes/api.checkout.holds.$checkoutToken.tsx")).toBe(true);
+    // Each address the extension calls, with its parameters as route segments, is a route file.
+    const called = [...sources.matchAll(/`\$\{APP_URL\}(\/[^`]*)`/g)].map((m) => m[1].replace(/\$\{[^}]*\}/g, "$checkoutToken"));
+    expect([...new Set(called)].sort()).toEqual(["/api/checkout/holds", "/api/checkout/holds/$checkoutToken", "/api/checkout/holds/$checkoutToken/extend"]);
+    for (const path of new Set(called)) expect(existsSync(`app/routes/${path.slice(1).replaceAll("/", ".")}.tsx`), path).toBe(true);
   });
 
   it("asks for the scope the validation needs, each scope once", () => {

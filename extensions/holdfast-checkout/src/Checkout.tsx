@@ -42,6 +42,29 @@ async function requestHold(): Promise<HoldView> {
   }
 }
 
+/** Asks for more time (once per hold); the answer is a hold like POST's, or a refusal. */
+async function requestMoreTime(current: Extract<HoldView, { kind: "held" }>): Promise<HoldView> {
+  const checkoutToken = shopify.checkoutToken.value;
+  try {
+    const res = await fetch(`${APP_URL}/api/checkout/holds/${encodeURIComponent(checkoutToken ?? "")}/extend`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await shopify.sessionToken.get()}` },
+    });
+    const body = await res.json().catch(() => null);
+    if (res.ok)
+      return viewOfHoldAnswer(
+        200,
+        { ...body, untracked: [] },
+        current.lines.map((l) => ({ ...l, title: "" })),
+        Date.now(),
+      );
+    // Already extended, or ended meanwhile: the hold stays as it is (its end says the rest).
+    return { ...current, extended: true };
+  } catch {
+    return current;
+  }
+}
+
 /** Keeps `$app:hold` equal to the live hold, or absent. A failure here is not the shopper's problem. */
 async function tieToCart(view: HoldView) {
   const change =
@@ -66,6 +89,14 @@ function Reservation() {
   useEffect(() => {
     void hold();
   }, [hold]);
+
+  const moreTime = useCallback(async () => {
+    if (view.kind !== "held") return;
+    const next = await requestMoreTime(view);
+    setNow(Date.now());
+    setView(next);
+    await tieToCart(next);
+  }, [view]);
 
   useEffect(() => {
     if (view.kind !== "held") return;
@@ -97,6 +128,7 @@ function Reservation() {
             We are holding {plural(units, "item", "items")} for you for <s-text type="strong">{left!.text}</s-text>. If the time runs out you can still check
             out: the items are just no longer guaranteed.
           </s-text>
+          {left!.warn && !view.extended && <s-button onClick={() => void moreTime()}>I need more time</s-button>}
         </s-banner>
       );
     }

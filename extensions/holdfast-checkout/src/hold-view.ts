@@ -11,7 +11,7 @@ export interface HeldLine {
 export type HoldView =
   | { kind: "holding" }
   | { kind: "nothing" }
-  | { kind: "held"; id: string; endsAt: number; expiresAt: number; lines: HeldLine[] }
+  | { kind: "held"; id: string; endsAt: number; expiresAt: number; lines: HeldLine[]; extended: boolean }
   | { kind: "short"; lines: { variantId: string; title: string; wanted: number; available: number }[] }
   | { kind: "ended"; reason: string }
   | { kind: "unavailable" };
@@ -23,6 +23,8 @@ interface HoldAnswer {
   remainingSeconds: number;
   /** The server's expiry (ISO): the claim the Function compares with the app's clock carries it. */
   expiresAt: string;
+  /** Extended once already: no more time can be asked for. */
+  extended?: boolean;
   lines: { inventoryItemId: string; locationId: string; quantity: number }[];
 }
 
@@ -42,6 +44,7 @@ export function viewOfHoldAnswer(status: number, body: unknown, wanted: (HeldLin
     return {
       kind: "held",
       id: b.hold.id,
+      extended: Boolean(b.hold.extended),
       endsAt: endsAt(b.hold, now),
       expiresAt: Math.floor(Date.parse(b.hold.expiresAt) / 1000),
       lines: wanted.filter((l) => !tracked.has(l.variantId)).map(({ variantId, quantity }) => ({ variantId, quantity })),

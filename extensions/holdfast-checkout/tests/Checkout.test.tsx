@@ -66,6 +66,24 @@ describe("the checkout block", () => {
     expect(banner()?.getAttribute("tone")).toBe("warning");
   });
 
+  it("in the last two minutes offers more time, once; then shows the new time left and ties the new expiry to the cart", async () => {
+    fetchMock.mockResolvedValueOnce(answer(200, hold(90)));
+    const more = hold(600, "extended");
+    fetchMock.mockResolvedValueOnce(answer(200, { hold: { ...more.hold, extended: true } }));
+    await extension.render();
+    await waitFor(() => expect(banner()?.getAttribute("heading")).toBe("Your reservation ends in 1:30"));
+    fireEvent.click(document.body.querySelector("s-button")!);
+    await waitFor(() => expect(banner()?.getAttribute("heading")).toBe("Your items are reserved"));
+    expect(banner()?.textContent).toContain("10:00");
+    expect(document.body.querySelector("s-button")).toBeNull();
+    const [url, init] = fetchMock.mock.calls[1] as [string, RequestInit];
+    expect(url).toBe(`${APP_URL}/api/checkout/holds/co_123/extend`);
+    expect(init.method).toBe("POST");
+    await waitFor(() => expect(metafields).toHaveBeenCalledTimes(2));
+    const claims = metafields.mock.calls.map((c) => JSON.parse(c[0].metafield.value));
+    expect(claims[1].expiresAt).toBeGreaterThan(claims[0].expiresAt);
+  });
+
   it("names the short lines and how many are left, and ties no hold to the cart", async () => {
     extension.shopify.lines.value = [line(MUG, 2, "Anchor Mug"), line(CAP, 1, "Deck Cap")];
     fetchMock.mockResolvedValue(

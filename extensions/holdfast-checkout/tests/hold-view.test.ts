@@ -18,6 +18,7 @@ describe("the checkout extension's views", () => {
     );
     expect(view).toEqual({
       kind: "held",
+      extended: false,
       id: "h1",
       endsAt: now + 300_000,
       expiresAt: Date.parse("2027-01-15T08:05:00.000Z") / 1000,
