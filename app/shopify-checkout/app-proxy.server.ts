@@ -3,18 +3,13 @@
 // checks it. Refusals are in the API's JSON shape: 401 for a signature Shopify did not make
 // (the library's bare 400 says nothing a theme developer can act on), 403 for a shop where the
 // app is not installed.
-import { z } from "zod";
 import { authenticate } from "../shopify.server";
 import { apiError } from "../lib/api.server";
 import type { AdminGraphqlClient } from "../shopify/admin-graphql.server";
+import { shopifyTokenSchema } from "./holds.server";
 
 /** An Online Store cart token, as /cart.js gives it. */
-export const cartTokenSchema = z
-  .string()
-  .trim()
-  .min(1, "cartToken is required")
-  .max(255, "cartToken is too long")
-  .regex(/^[\w-]+$/, "cartToken has unexpected characters");
+export const cartTokenSchema = shopifyTokenSchema("cartToken");
 
 export async function proxiedShop(request: Request): Promise<{ shop: string; admin: AdminGraphqlClient }> {
   let context: Awaited<ReturnType<typeof authenticate.public.appProxy>>;

@@ -21,12 +21,16 @@ import db from "../db.server";
 import { shopifyCheckoutHoldOwner as owner } from "../holds/owners";
 import type { HoldOwner } from "../holds/holds.server";
 
-export const checkoutTokenSchema = z
-  .string()
-  .trim()
-  .min(1, "checkoutToken is required")
-  .max(255, "checkoutToken is too long")
-  .regex(/^[\w-]+$/, "checkoutToken has unexpected characters");
+/** A token Shopify gives a checkout or a cart, named `name` in what the client sends. */
+export const shopifyTokenSchema = (name: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${name} is required`)
+    .max(255, `${name} is too long`)
+    .regex(/^[\w-]+$/, `${name} has unexpected characters`);
+
+export const checkoutTokenSchema = shopifyTokenSchema("checkoutToken");
 export const checkoutHoldRequestSchema = z.object({ checkoutToken: checkoutTokenSchema, lines: merchandiseLinesSchema });
 
 export type CheckoutHoldAnswer =
