@@ -285,15 +285,14 @@ describe("stopping on SIGTERM", () => {
       env: { ...s.env, SHOPIFY_APP_URL: `http://127.0.0.1:${port}`, HOLDFAST_INSTANCE_ID: "e2e-shutdown", HOLDFAST_SHUTDOWN_GRACE_MS: "5000" },
     });
     const url = `http://127.0.0.1:${port}`;
-    const cart = (
-      await (
-        await fetch(`${url}/api/v1/carts`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "X-Holdfast-Storefront-Key": s.key, "User-Agent": "HydrogenStorefront/1.0" },
-          body: "{}",
-        })
-      ).json()
-    ).cart.id as string;
+    const created = await fetch(`${url}/api/v1/carts`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Holdfast-Storefront-Key": s.key, "User-Agent": "HydrogenStorefront/1.0" },
+      body: "{}",
+    });
+    const createdText = await created.text();
+    expect(created.status, createdText).toBe(201);
+    const cart = JSON.parse(createdText).cart.id as string;
     // The Storefront API answers slowly: the add is still in flight when the stop comes.
     s.store.faults.push({ path: "^/api/[^/]+/graphql\\.json$", latencyMs: 1_500, times: 1 });
     const inFlight = fetch(`${url}/api/v1/carts/${cart}/lines`, {
