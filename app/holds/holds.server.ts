@@ -126,6 +126,21 @@ interface HoldRequest {
   lines: unknown;
   /** Defaults to the shop's hold policy (10–20 minutes). */
   ttlMinutes?: number;
+  /**
+   * Whether a hard hold's units are moved to Shopify's `reserved` (default). Holds for Shopify's
+   * own checkout say no: Shopify sells only `available`, so the holder could not buy them
+   * (decision 021).
+   */
+  shopifyReserve?: boolean;
+}
+
+/** What one placement writes: the request, validated and with its TTL decided. */
+interface Placing {
+  owner: HoldOwner;
+  kind: HoldKind;
+  lines: HoldLineInput[];
+  ttlMinutes: number;
+  shopifyReserve: boolean;
 }
 
 type HoldWriter = Pick<typeof db, "$queryRaw">;
@@ -136,8 +151,9 @@ const sqliteTimestamp = (d: Date) => d.toISOString().replace("Z", "+00:00");
 /** Where a hold placement ended: placed, short of stock (with each line's availability), or refused because the owner already has an active hold. */
 type Placement = { placed: HoldStatus } | { short: ShortLine[] } | { ownerHasHold: true };
 
-function newHoldRow(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number, now: Date) {
+function newHoldRow(shop: string, { owner, kind, lines, ttlMinutes, shopifyReserve }: Placing, now: Date) {
   return {
+    shopifyReserve,
     id: randomUUID(),
     shop,
     ownerType: owner.type,
@@ -156,25 +172,19 @@ function newHoldRow(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldL
  * checkout's hold) it is one INSERT on that transaction. Either way the row's trigger takes the
  * stock or leaves the row out, and a short hold reads each line's availability.
  */
-async function placeHoldPostgres(
-  shop: string,
-  owner: HoldOwner,
-  kind: HoldKind,
-  lines: HoldLineInput[],
-  ttlMinutes: number,
-  client: HoldWriter = db,
-): Promise<Placement> {
+async function placeHoldPostgres(shop: string, placing: Placing, client: HoldWriter = db): Promise<Placement> {
   const now = new Date();
-  const row = newHoldRow(shop, owner, kind, lines, ttlMinutes, now);
+  const { owner, kind } = placing;
+  const row = newHoldRow(shop, placing, now);
   if (client === db) {
     const placement = await sharedPostgresPlacements(postgresPool(db))({ ...row, createdAt: now });
     return "placed" in placement ? { placed: toStatus(row, now) } : placement;
   }
   try {
     const inserted = await client.$queryRaw<{ id: string }[]>`
-      INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending")
+      INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending", "shopifyReserve")
       VALUES (${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${activeOwnerKey(shop, owner)}, ${kind}, 'held', 'created', ${row.lines},
-              ${row.expiresAt}::timestamp(3), ${now}::timestamp(3), ${kind === "hard"})
+              ${row.expiresAt}::timestamp(3), ${now}::timestamp(3), ${kind === "hard" && placing.shopifyReserve}, ${placing.shopifyReserve})
       RETURNING "id"`;
     if (inserted.length) return { placed: toStatus(row, now) };
     const [{ short }] = await client.$queryRaw<{ short: ShortLine[] }[]>`SELECT "Hold_availability"(${shop}, ${row.lines}) AS short`;
@@ -192,27 +202,32 @@ async function placeHoldPostgres(
  * The trigger's conditional UPDATE still takes the stock, and aborts the statement if a line
  * does not fit after all.
  */
-async function placeHoldSqlite(
-  execute: SqliteExecute,
-  shop: string,
-  owner: HoldOwner,
-  kind: HoldKind,
-  lines: HoldLineInput[],
-  ttlMinutes: number,
-): Promise<Placement> {
+async function placeHoldSqlite(execute: SqliteExecute, shop: string, placing: Placing): Promise<Placement> {
   const now = new Date();
-  const row = newHoldRow(shop, owner, kind, lines, ttlMinutes, now);
+  const { owner, kind, lines } = placing;
+  const row = newHoldRow(shop, placing, now);
   try {
     const { rowsAffected } = await execute(
-      `INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending")
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'held', 'created', ?7, ?8, ?9, ?6 = 'hard'
+      `INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending", "shopifyReserve")
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'held', 'created', ?7, ?8, ?9, ?6 = 'hard' AND ?10, ?10
         WHERE NOT EXISTS (
           SELECT 1 FROM json_each(?7) AS l
            WHERE NOT EXISTS (
              SELECT 1 FROM "StockLevel" s
               WHERE s."shop" = ?2 AND s."inventoryItemId" = json_extract(l.value, '$.inventoryItemId') AND s."locationId" = json_extract(l.value, '$.locationId')
                 AND s."held" + json_extract(l.value, '$.quantity') <= s."shopifyAvailable" + s."mirrored"))`,
-      [row.id, shop, owner.type, owner.id, activeOwnerKey(shop, owner), kind, row.lines, sqliteTimestamp(row.expiresAt), sqliteTimestamp(now)],
+      [
+        row.id,
+        shop,
+        owner.type,
+        owner.id,
+        activeOwnerKey(shop, owner),
+        kind,
+        row.lines,
+        sqliteTimestamp(row.expiresAt),
+        sqliteTimestamp(now),
+        placing.shopifyReserve ? 1 : 0,
+      ],
     );
     if (rowsAffected === 1) return { placed: toStatus(row, now) };
   } catch (error) {
@@ -238,12 +253,22 @@ async function placeHoldSqlite(
 type ShortLine = PostgresShortLine;
 const withoutSoftHeld = (short: ShortLine[]): LineAvailability[] => short.map(({ softHeld: _softHeld, ...l }) => l);
 
+async function placingOf(shop: string, request: HoldRequest, lines: HoldLineInput[]): Promise<Placing> {
+  return {
+    owner: request.owner,
+    kind: request.kind,
+    lines,
+    ttlMinutes: request.ttlMinutes ?? (await readHoldPolicy(shop)).holdTtlMinutes,
+    shopifyReserve: request.shopifyReserve ?? true,
+  };
+}
+
 /** On SQLite, holds placed at the same moment share one commit (each in its own savepoint). */
 const sqliteGroupCommit = () => sharedSqliteGroupCommit(db);
 
-function placeHoldNow(shop: string, owner: HoldOwner, kind: HoldKind, lines: HoldLineInput[], ttlMinutes: number): Promise<Placement> {
-  if (currentDatabaseProvider() === "postgres") return placeHoldPostgres(shop, owner, kind, lines, ttlMinutes);
-  return sqliteGroupCommit()((execute) => placeHoldSqlite(execute, shop, owner, kind, lines, ttlMinutes), { singleWrite: true });
+function placeHoldNow(shop: string, placing: Placing): Promise<Placement> {
+  if (currentDatabaseProvider() === "postgres") return placeHoldPostgres(shop, placing);
+  return sqliteGroupCommit()((execute) => placeHoldSqlite(execute, shop, placing), { singleWrite: true });
 }
 
 /**
@@ -252,11 +277,11 @@ function placeHoldNow(shop: string, owner: HoldOwner, kind: HoldKind, lines: Hol
  */
 export async function hold(shop: string, request: HoldRequest): Promise<HoldResult> {
   const lines = normalizeLines(request.lines);
-  const ttlMinutes = request.ttlMinutes ?? (await readHoldPolicy(shop)).holdTtlMinutes;
+  const placing = await placingOf(shop, request, lines);
   for (let attempt = 0; ; attempt++) {
     let result: Placement;
     try {
-      result = await placeHoldNow(shop, request.owner, request.kind, lines, ttlMinutes);
+      result = await placeHoldNow(shop, placing);
     } catch (error) {
       if (isDeadlock(error) && attempt < 5) continue;
       throw error;
@@ -332,7 +357,7 @@ export async function holdForOwner(shop: string, request: HoldRequest): Promise<
     }
     return { ok: true, hold: await status(shop, current.id) };
   }
-  const ttlMinutes = request.ttlMinutes ?? (await readHoldPolicy(shop)).holdTtlMinutes;
+  const placing = await placingOf(shop, request, lines);
   const endCurrent = { state: "released", activeOwnerKey: null, endedAt: new Date(), stateReason: "replaced by new lines" } as const;
   // Not available: undo the release too, so the current hold stays as it was.
   const placedOrThrow = (result: Placement) => {
@@ -346,14 +371,14 @@ export async function holdForOwner(shop: string, request: HoldRequest): Promise<
       currentDatabaseProvider() === "postgres"
         ? await db.$transaction(async (tx) => {
             await tx.hold.updateMany({ where: { id: current.id, state: { in: ACTIVE_STATES } }, data: endCurrent });
-            return placedOrThrow(await placeHoldPostgres(shop, request.owner, request.kind, lines, ttlMinutes, tx));
+            return placedOrThrow(await placeHoldPostgres(shop, placing, tx));
           })
         : await sqliteGroupCommit()(async (execute) => {
             await execute(
               `UPDATE "Hold" SET "state" = ?, "activeOwnerKey" = NULL, "endedAt" = ?, "stateReason" = ? WHERE "id" = ? AND "state" IN ('held', 'extended')`,
               [endCurrent.state, sqliteTimestamp(endCurrent.endedAt), endCurrent.stateReason, current.id],
             );
-            return placedOrThrow(await placeHoldSqlite(execute, shop, request.owner, request.kind, lines, ttlMinutes));
+            return placedOrThrow(await placeHoldSqlite(execute, shop, placing));
           });
     return { ok: true, hold: replaced };
   } catch (error) {

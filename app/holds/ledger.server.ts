@@ -3,6 +3,7 @@ import db from "../db.server";
 import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { ACTIVE_STATES, activeHoldsOf, takesFrom } from "./holds.server";
 import { databaseMessage, isUniqueViolation } from "../db/errors.server";
+import { shopifyTokenOf } from "./owners";
 
 export interface ShopifyLevel {
   inventoryItemId: string;
@@ -24,14 +25,19 @@ function isCheckViolation(error: unknown): boolean {
  * deliveries arrive in any order, so a report with the ledger's own time but another quantity
  * cannot be placed: it is answered `ambiguous`, and the caller reads the level from Shopify
  * (`settleFromShopify`). A fresh read (`asRead`) wins over a report of the same time.
+ *
+ * A holder's own purchase in Shopify's checkout lowers `available` too, and its report may come
+ * before the order's (decision 022): before any hold is cut, the holds for Shopify's checkout on
+ * that line whose checkouts already became orders are committed (when `admin` is given).
  */
 export async function recordShopifyAvailable(
   shop: string,
   level: ShopifyLevel,
-  o: { asRead?: boolean } = {},
+  o: { asRead?: boolean; admin?: () => Promise<AdminGraphqlClient> } = {},
 ): Promise<{ released: string[]; ambiguous?: true }> {
   const key = { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId };
   const released: string[] = [];
+  let ordersLookedUp = !o.admin;
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
       const { count } = await db.stockLevel.updateMany({
@@ -48,6 +54,10 @@ export async function recordShopifyAvailable(
     } catch (error) {
       if (isUniqueViolation(error)) continue; // created concurrently: update it
       if (!isCheckViolation(error)) throw error;
+    }
+    if (!ordersLookedUp) {
+      ordersLookedUp = true;
+      if ((await commitOrdersInFlight(shop, await o.admin!(), level.inventoryItemId, level.locationId)).length) continue;
     }
     const victim = await newestHoldOn(shop, level.inventoryItemId, level.locationId);
     if (!victim) throw new Error(`StockLevel ${level.inventoryItemId}@${level.locationId} cannot fit ${level.available} with no active hold`);
@@ -82,7 +92,132 @@ export async function settleFromShopify(shop: string, admin: AdminGraphqlClient,
   });
   if (!data.node) return { released: [] as string[] };
   const available = data.node.quantities.find((q) => q.name === "available")?.quantity ?? 0;
-  return recordShopifyAvailable(shop, { inventoryItemId, locationId, available, updatedAt: new Date(data.node.updatedAt) }, { asRead: true });
+  return recordShopifyAvailable(
+    shop,
+    { inventoryItemId, locationId, available, updatedAt: new Date(data.node.updatedAt) },
+    { asRead: true, admin: async () => admin },
+  );
+}
+
+export const LEDGER_LEVELS_QUERY = `#graphql
+  query HoldLedgerLevels($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on InventoryLevel {
+        updatedAt
+        item { id }
+        location { id }
+        quantities(names: ["available"]) { name quantity }
+      }
+    }
+  }
+`;
+
+/** Several levels as Shopify has them now, dated no earlier than the moment before the read. */
+export async function readShopifyLevels(admin: AdminGraphqlClient, lines: { inventoryItemId: string; locationId: string }[]): Promise<ShopifyLevel[]> {
+  const readAt = Date.now();
+  const { data } = await adminGraphql<{
+    nodes: ({ updatedAt: string; item: { id: string }; location: { id: string }; quantities: { name: string; quantity: number }[] } | null)[];
+  }>(admin, LEDGER_LEVELS_QUERY, { ids: lines.map((l) => inventoryLevelGid(l.inventoryItemId, l.locationId)) });
+  return data.nodes.flatMap((n) =>
+    n
+      ? [
+          {
+            inventoryItemId: n.item.id,
+            locationId: n.location.id,
+            available: n.quantities.find((q) => q.name === "available")?.quantity ?? 0,
+            // A change Shopify makes after the read carries a later time and is kept.
+            updatedAt: new Date(Math.max(Date.parse(n.updatedAt), readAt)),
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * A hold for Shopify's checkout became an order: the hold is committed and Shopify's levels
+ * for its lines, read after the order was made, are recorded in the same transaction. Shopify
+ * has already taken the units from `available`, so the ledger never counts them twice (held
+ * and sold) nor frees them early (committed, but `available` not yet lowered). A hold past its
+ * expiry that the sweeper has not reached is expired instead: its units were free already.
+ * Answers false when the levels do not fit (stock also sold elsewhere): the caller commits
+ * alone and records them the usual way, cutting what must be cut.
+ */
+export async function commitWithShopifyLevels(shop: string, holdId: string, reason: string, levels: ShopifyLevel[], now = new Date()): Promise<boolean> {
+  try {
+    await db.$transaction(async (tx) => {
+      const active = { id: holdId, shop, state: { in: ACTIVE_STATES } };
+      await tx.hold.updateMany({
+        where: { ...active, expiresAt: { gt: now } },
+        data: { state: "committed", activeOwnerKey: null, endedAt: now, stateReason: reason },
+      });
+      await tx.hold.updateMany({ where: active, data: { state: "expired", activeOwnerKey: null, endedAt: now, stateReason: "expired" } });
+      for (const level of levels)
+        await tx.stockLevel.updateMany({
+          where: {
+            shop,
+            inventoryItemId: level.inventoryItemId,
+            locationId: level.locationId,
+            OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lte: level.updatedAt } }],
+          },
+          data: { shopifyAvailable: level.available, shopifyUpdatedAt: level.updatedAt },
+        });
+    });
+    return true;
+  } catch (error) {
+    if (isCheckViolation(error)) return false;
+    throw error;
+  }
+}
+
+export const ORDERS_BY_TOKEN_QUERY = `#graphql
+  query HoldOrdersByToken($query: String!) {
+    orders(first: 50, query: $query) {
+      nodes { id checkoutToken cartToken }
+    }
+  }
+`;
+
+/**
+ * Holds for Shopify's checkout on this line whose checkouts Shopify has already turned into
+ * orders (their orders/create not yet here): committed now, as that webhook would. The ids.
+ */
+async function commitOrdersInFlight(shop: string, admin: AdminGraphqlClient, inventoryItemId: string, locationId: string): Promise<string[]> {
+  const holds = (
+    await db.hold.findMany({
+      where: { shop, state: { in: ACTIVE_STATES }, shopifyReserve: false },
+      select: { id: true, ownerType: true, ownerId: true, lines: true },
+    })
+  )
+    .filter((h) => takesFrom(JSON.parse(h.lines), inventoryItemId, locationId))
+    .map((h) => ({ id: h.id, token: shopifyTokenOf({ type: h.ownerType, id: h.ownerId }) }))
+    .filter((h) => h.token !== null);
+  const committed: string[] = [];
+  const quote = (v: string) => `"${v.replace(/["\\]/g, "")}"`;
+  for (let i = 0; i < holds.length; i += 25) {
+    const batch = holds.slice(i, i + 25);
+    const query = batch
+      .map(({ token }) =>
+        token && "checkoutToken" in token ? `checkout_token:${quote(token.checkoutToken)}` : `cart_token:${quote((token as { cartToken: string }).cartToken)}`,
+      )
+      .join(" OR ");
+    const { data } = await adminGraphql<{ orders: { nodes: { id: string; checkoutToken: string | null; cartToken: string | null }[] } }>(
+      admin,
+      ORDERS_BY_TOKEN_QUERY,
+      { query },
+    );
+    for (const h of batch) {
+      const order = data.orders.nodes.find((o) =>
+        h.token && "checkoutToken" in h.token ? o.checkoutToken === h.token.checkoutToken : o.cartToken === (h.token as { cartToken: string }).cartToken,
+      );
+      if (!order) continue;
+      const { count } = await db.hold.updateMany({
+        where: { id: h.id, state: { in: ACTIVE_STATES } },
+        data: { state: "committed", activeOwnerKey: null, endedAt: new Date(), stateReason: `order ${order.id.split("/").pop()} placed` },
+      });
+      if (count) committed.push(h.id);
+    }
+  }
+  return committed;
 }
 
 async function newestHoldOn(shop: string, inventoryItemId: string, locationId: string): Promise<string | undefined> {

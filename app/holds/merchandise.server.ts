@@ -102,12 +102,16 @@ export async function resolveMerchandise(
   // Keep the ledger as fresh as what Shopify just said (older reports are ignored by the ledger).
   for (const v of variants.values())
     for (const level of v.inventoryItem.inventoryLevels.nodes)
-      await recordShopifyAvailable(shop, {
-        inventoryItemId: v.inventoryItem.id,
-        locationId: level.location.id,
-        available: level.quantities.find((q) => q.name === "available")?.quantity ?? 0,
-        updatedAt: new Date(level.updatedAt),
-      });
+      await recordShopifyAvailable(
+        shop,
+        {
+          inventoryItemId: v.inventoryItem.id,
+          locationId: level.location.id,
+          available: level.quantities.find((q) => q.name === "available")?.quantity ?? 0,
+          updatedAt: new Date(level.updatedAt),
+        },
+        { admin: async () => admin },
+      );
   const stock = await db.stockLevel.findMany({ where: { shop, inventoryItemId: { in: [...variants.values()].map((v) => v.inventoryItem.id) } } });
   const resolved: ResolvedLine[] = [];
   const untracked: MerchandiseLine[] = [];

@@ -17,3 +17,13 @@ export const shopifyCartHoldOwner = (cartToken: string) => ({ type: "checkout" a
 
 /** The owner of a headless checkout's hard hold: its saga run. */
 export const headlessCheckoutHoldOwner = (runId: string) => ({ type: "checkout" as const, id: `${HEADLESS_PREFIX}${runId}` });
+
+/**
+ * What Shopify calls the checkout a hold is for, so its order can be found by search
+ * (`checkout_token:` or `cart_token:`): null for a headless checkout's hold or a Cart API cart's.
+ */
+export function shopifyTokenOf(owner: { type: string; id: string }): { checkoutToken: string } | { cartToken: string } | null {
+  if (owner.type !== "checkout" || owner.id.startsWith(HEADLESS_PREFIX)) return null;
+  if (owner.id.startsWith(CART_PREFIX)) return { cartToken: owner.id.slice(CART_PREFIX.length) };
+  return { checkoutToken: owner.id };
+}

@@ -20,6 +20,7 @@ export interface NewHoldRow {
   lines: string;
   expiresAt: Date;
   createdAt: Date;
+  shopifyReserve: boolean;
 }
 
 export interface ShortLine {
@@ -43,11 +44,12 @@ const utc = (d: Date) => d.toISOString().replace("Z", "");
 
 const INSERT_HOLDS = {
   name: "holdfast_holds_place",
-  text: `INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending")
+  text: `INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt",
+                             "reservePending", "shopifyReserve")
          SELECT r."id", r."shop", r."ownerType", r."ownerId", r."shop" || '|' || r."ownerType" || '|' || r."ownerId", r."kind", 'held', 'created',
-                r."lines", r."expiresAt", r."createdAt", r."kind" = 'hard'
+                r."lines", r."expiresAt", r."createdAt", r."kind" = 'hard' AND r."shopifyReserve", r."shopifyReserve"
            FROM jsonb_to_recordset($1::jsonb) AS r("n" int, "id" text, "shop" text, "ownerType" text, "ownerId" text, "kind" text, "lines" text,
-                                                   "expiresAt" timestamp(3), "createdAt" timestamp(3))
+                                                   "expiresAt" timestamp(3), "createdAt" timestamp(3), "shopifyReserve" boolean)
           ORDER BY r."n"
          RETURNING "id"`,
 };

@@ -109,7 +109,7 @@ async function checkShopify(shop: string, admin: AdminGraphqlClient, findings: F
             available: q("available"),
             updatedAt: new Date(Math.max(Date.parse(level.updatedAt), readAt)),
           },
-          { asRead: true },
+          { asRead: true, admin: async () => admin },
         );
         await record(shop, findings, {
           kind: "shopify_drift",

@@ -17,7 +17,13 @@ export const action = async ({ request }: ActionFunctionArgs) =>
     const p = payload.parse(body);
     const inventoryItemId = `gid://shopify/InventoryItem/${p.inventory_item_id}`;
     const locationId = `gid://shopify/Location/${p.location_id}`;
-    const recorded = await recordShopifyAvailable(shop, { inventoryItemId, locationId, available: p.available ?? 0, updatedAt: new Date(p.updated_at) });
+    const admin = async () => (await unauthenticated.admin(shop)).admin;
+    const recorded = await recordShopifyAvailable(
+      shop,
+      { inventoryItemId, locationId, available: p.available ?? 0, updatedAt: new Date(p.updated_at) },
+      // A holder's own order may be why it fell: found before any hold is cut (decision 022).
+      { admin },
+    );
     // Another change carried the same time: Shopify says which one stands.
-    if (recorded.ambiguous) await settleFromShopify(shop, (await unauthenticated.admin(shop)).admin, inventoryItemId, locationId);
+    if (recorded.ambiguous) await settleFromShopify(shop, await admin(), inventoryItemId, locationId);
   });

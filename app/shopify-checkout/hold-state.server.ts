@@ -9,6 +9,7 @@ import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.
 import type { HoldState } from "../../extensions/holdfast-validation/src/contract";
 import { STATE_METAFIELD } from "../../extensions/holdfast-validation/src/contract";
 import { findValidation } from "./validation.server";
+import { coalesced } from "../lib/single-flight";
 
 /** Variants a buyer's checkout reads (the Function's own input limit keeps this bounded). */
 export const MAX_CONTESTED_VARIANTS = 2_000;
@@ -42,12 +43,32 @@ export const HOLD_STATE_SET = `#graphql
 `;
 
 const published = new Map<string, { digest: string; at: number }>();
+/** The validation's id per shop, looked up at most once a minute (a write to a gone one looks again). */
+const validationIds = new Map<string, { id: string; at: number }>();
+const VALIDATION_ID_TTL_MS = 60_000;
+/** One write per shop at a time, in order: an older state never lands after a newer one. */
+const publishing = coalesced<boolean>();
+
+async function validationIdOf(shop: string, admin: AdminGraphqlClient): Promise<string | null> {
+  const cached = validationIds.get(shop);
+  if (cached && Date.now() - cached.at < VALIDATION_ID_TTL_MS) return cached.id;
+  const id = (await findValidation(admin))?.id ?? null;
+  // None yet is not remembered: Settings may switch it on at any moment.
+  if (id) validationIds.set(shop, { id, at: Date.now() });
+  return id;
+}
 
 /**
  * Writes the shop's hold state onto its validation when it changed, or when the last write is
- * older than `heartbeatMs` (the Function's clock must not stop). Returns whether it wrote.
+ * older than `heartbeatMs` (the Function's clock must not stop). Returns whether it wrote. The
+ * state written is read after the call: a hold placed before it is in it. Calls made together
+ * share one write.
  */
-export async function publishHoldState(shop: string, admin: AdminGraphqlClient, o: { now?: Date; heartbeatMs?: number } = {}): Promise<boolean> {
+export function publishHoldState(shop: string, admin: AdminGraphqlClient, o: { now?: Date; heartbeatMs?: number } = {}): Promise<boolean> {
+  return publishing(shop, () => writeHoldState(shop, admin, o));
+}
+
+async function writeHoldState(shop: string, admin: AdminGraphqlClient, o: { now?: Date; heartbeatMs?: number }): Promise<boolean> {
   const now = o.now ?? new Date();
   const state = await holdStateFor(shop, now);
   const digest = createHash("sha256")
@@ -55,18 +76,21 @@ export async function publishHoldState(shop: string, admin: AdminGraphqlClient, 
     .digest("hex");
   const last = published.get(shop);
   if (last && last.digest === digest && now.getTime() - last.at < (o.heartbeatMs ?? 60_000)) return false;
-  const validation = await findValidation(admin);
-  if (!validation) return false; // not switched on: Settings says so
+  const validationId = await validationIdOf(shop, admin);
+  if (!validationId) return false; // not switched on: Settings says so
   const { data } = await adminGraphql<{ metafieldsSet: { userErrors: { message: string }[] } }>(admin, HOLD_STATE_SET, {
-    metafields: [{ ownerId: validation.id, namespace: STATE_METAFIELD.namespace, key: STATE_METAFIELD.key, type: "json", value: JSON.stringify(state) }],
+    metafields: [{ ownerId: validationId, namespace: STATE_METAFIELD.namespace, key: STATE_METAFIELD.key, type: "json", value: JSON.stringify(state) }],
   });
-  if (data.metafieldsSet.userErrors.length)
+  if (data.metafieldsSet.userErrors.length) {
+    validationIds.delete(shop); // perhaps deleted and made anew: look it up next time
     throw new Error(`Shopify refused the hold state: ${data.metafieldsSet.userErrors.map((e) => e.message).join("; ")}`);
+  }
   published.set(shop, { digest, at: now.getTime() });
   return true;
 }
 
 /** For tests: forget what was published, so the next call writes. */
 export function forgetPublishedHoldStates() {
+  validationIds.clear();
   published.clear();
 }

@@ -19,6 +19,7 @@ import { planHold } from "../holds/strategy.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
 import db from "../db.server";
 import { shopifyCheckoutHoldOwner as owner } from "../holds/owners";
+import { publishHoldState } from "./hold-state.server";
 import type { HoldOwner } from "../holds/holds.server";
 
 /** A token Shopify gives a checkout or a cart, named `name` in what the client sends. */
@@ -71,9 +72,18 @@ export async function holdForShopifyCheckout(
     owner: holder,
     kind: plan.kind,
     ttlMinutes: (await readHoldPolicy(shop)).holdTtlMinutes,
+    // Left `available` in Shopify, so the holder can still buy them; the validation Function
+    // keeps every other Shopify checkout off them (decision 021).
+    shopifyReserve: false,
     lines: plan.lines.map(({ inventoryItemId, locationId, quantity }) => ({ inventoryItemId, locationId, quantity })),
   });
-  if (result.ok) return { status: 200, body: { hold: result.hold, untracked: untrackedIds, strategy: "hold" } };
+  if (result.ok) {
+    // The shopper is told "held" only once the state the validation Function reads includes the
+    // hold: from then on no other Shopify checkout can take its units (decision 022). Holds
+    // placed together share one write; if Shopify cannot take it now, the job writes it shortly.
+    await publishHoldState(shop, admin).catch((error) => console.warn(`hold state for ${shop} not published yet: ${(error as Error).message}`));
+    return { status: 200, body: { hold: result.hold, untracked: untrackedIds, strategy: "hold" } };
+  }
   const variantOf = (l: LineAvailability) =>
     plan.lines.find((r: ResolvedLine) => r.inventoryItemId === l.inventoryItemId && r.locationId === l.locationId)?.variantId ?? "";
   const short = result.lines.filter((l) => l.available < l.quantity);

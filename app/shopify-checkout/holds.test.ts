@@ -144,13 +144,14 @@ describe("more time for the shopper", () => {
 });
 
 describe("orders/create", () => {
-  it("commits the checkout's hold once, and ignores orders without one", async () => {
+  it("commits the checkout's hold once, and ignores orders without one; nothing is ever moved to Shopify's reserved", async () => {
     const { variantId } = variantWithStock(1, used);
     const created = await call("POST", "/api/checkout/holds", { checkoutToken: "co_order", lines: [{ variantId, quantity: 1 }] });
-    expect(created.body.hold.state).toBe("held");
-    // The mirror worker has put the hold's reserve in the outbox, so the commit queues its move.
+    expect(created.body.hold).toMatchObject({ state: "held", kind: "hard" });
+    // The mirror worker runs: a hold for Shopify's checkout stays `available` in Shopify (decision 021).
     const { queueReserves } = await import("../holds/mirror.server");
     await queueReserves();
+    expect(await t.db.hold.findUniqueOrThrow({ where: { id: created.body.hold.id } })).toMatchObject({ shopifyReserve: false, reservePending: false });
     const order = { id: 5550001, checkout_token: "co_order", line_items: [] };
     const [first] = await t.store.sendWebhook(DEFAULT_SHOP, "orders/create", order);
     expect(first.delivered).toBe(true);
@@ -160,8 +161,21 @@ describe("orders/create", () => {
     expect(second.delivered).toBe(true);
     const events = await t.db.holdEvent.findMany({ where: { holdId: created.body.hold.id, toState: "committed" } });
     expect(events.map((e) => e.reason)).toEqual(["order 5550001 placed"]);
-    expect(await t.db.shopifyInventoryMove.count({ where: { id: `${created.body.hold.id}:commit` } })).toBe(1);
+    expect(await t.db.shopifyInventoryMove.count({ where: { holdId: created.body.hold.id } })).toBe(0);
     const [posOrder] = await t.store.sendWebhook(DEFAULT_SHOP, "orders/create", { id: 5550002, checkout_token: null });
     expect(posOrder.delivered).toBe(true);
+  });
+
+  it("the theme's hold (by cart token) is committed by the order that carries the cart's token", async () => {
+    const { variantId } = variantWithStock(1, used);
+    const { holdForShopifyCheckout } = await import("./holds.server");
+    const { shopifyCartHoldOwner } = await import("../holds/owners");
+    const admin = (await t.shopify.unauthenticated.admin(DEFAULT_SHOP)).admin;
+    const held = await holdForShopifyCheckout(DEFAULT_SHOP, admin, shopifyCartHoldOwner("c1-cartorder"), [{ variantId, quantity: 1 }]);
+    expect(held.status).toBe(200);
+    const [delivery] = await t.store.sendWebhook(DEFAULT_SHOP, "orders/create", { id: 5550003, checkout_token: "co_unrelated", cart_token: "c1-cartorder" });
+    expect(delivery.delivered).toBe(true);
+    const hold = await t.db.hold.findFirstOrThrow({ where: { ownerId: "cart-c1-cartorder" } });
+    expect(hold).toMatchObject({ state: "committed", stateReason: "order 5550003 placed" });
   });
 });

@@ -402,12 +402,18 @@ export function adminRoot(state: DevStoreState, shop: ShopState, granted: string
     },
     orders: (args: PageArgs & { query?: string }) => {
       requireScope(granted, "orders", "read_orders");
-      // Shopify's search syntax, for the filters the app uses: `source_identifier:<value>`, `source_name:<value>`.
-      const filters = [...String(args.query ?? "").matchAll(/(source_identifier|source_name):("([^"]*)"|\S+)/g)].map((m) => ({
-        field: m[1],
-        value: m[3] ?? m[2],
-      }));
-      const found = shop.orders.filter((o) => filters.every((f) => (f.field === "source_identifier" ? o.sourceIdentifier : o.sourceName) === f.value));
+      // Shopify's search syntax, for the filters the app uses (`source_identifier:`, `source_name:`,
+      // `checkout_token:`, `cart_token:`): terms joined by AND (or a space), groups by OR.
+      const field = { source_identifier: "sourceIdentifier", source_name: "sourceName", checkout_token: "checkoutToken", cart_token: "cartToken" } as const;
+      const groups = String(args.query ?? "")
+        .split(/\s+OR\s+/)
+        .map((group) =>
+          [...group.matchAll(/(source_identifier|source_name|checkout_token|cart_token):("([^"]*)"|\S+)/g)].map((m) => ({
+            field: field[m[1] as keyof typeof field],
+            value: m[3] ?? m[2],
+          })),
+        );
+      const found = shop.orders.filter((o) => groups.some((terms) => terms.every((t) => o[t.field] === t.value)));
       return paginate(found.map(orderView), args);
     },
     orderCreate: ({ order, options }: Args, _context: unknown, info: GraphQLResolveInfo) => {

@@ -16,7 +16,7 @@ export function readAppToml(root = process.cwd()): AppToml {
 
 interface ExtensionToml {
   api_version?: string;
-  extensions?: { name?: string; handle?: string; type?: string; targeting?: { target?: string }[] }[];
+  extensions?: { name?: string; handle?: string; type?: string; targeting?: { target?: string; input_query?: string; export?: string }[] }[];
 }
 
 /** The app's Functions, from extensions/<name>/shopify.extension.toml, as `shopify app deploy` finds them. */
@@ -35,6 +35,10 @@ export function functionsFromExtensions(root = process.cwd()): NonNullable<AppRe
         // The Function API a target belongs to: cart.validations.* is cart and checkout validation.
         apiType: e.targeting?.some((t) => t.target?.startsWith("cart.validations.")) ? "cart_checkout_validation" : "unknown",
         apiVersion: toml.api_version ?? "",
+        // Where its source is, and each target's input query and export: the dev store's
+        // checkout builds and runs it as Shopify runs the deployed Wasm (test/dev-store/checkout.ts).
+        dir: join(dir, name),
+        targets: (e.targeting ?? []).map((t) => ({ target: t.target ?? "", inputQuery: join(dir, name, t.input_query ?? ""), export: t.export ?? "" })),
       }));
   });
 }

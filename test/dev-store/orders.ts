@@ -32,6 +32,9 @@ export interface DevOrder {
   taxesIncluded: boolean;
   /** Where each line's units were committed, to restock on cancel. */
   committed: { level: InventoryLevel; quantity: number }[];
+  /** Orders from the Online Store checkout carry its checkout's and its cart's tokens. */
+  checkoutToken: string | null;
+  cartToken: string | null;
 }
 
 // Decimal strings in cents: the dev store's own arithmetic stays exact.
@@ -89,7 +92,13 @@ export function createOrder(
   return result;
 }
 
-function placeOrder(state: DevStoreState, shop: ShopState, input: OrderInput, behaviour: string): { order: DevOrder | null; userErrors: UserError[] } {
+export function placeOrder(
+  state: DevStoreState,
+  shop: ShopState,
+  input: OrderInput,
+  behaviour: string,
+  tokens: { checkoutToken?: string; cartToken?: string } = {},
+): { order: DevOrder | null; userErrors: UserError[] } {
   const { catalog } = shop;
   const currency = input.currency ?? shop.currencyCode;
   const errors: UserError[] = [];
@@ -197,6 +206,8 @@ function placeOrder(state: DevStoreState, shop: ShopState, input: OrderInput, be
     total: decimal(subtotal - discount + shippingAfter + (input.taxesIncluded ? 0 : tax)),
     taxesIncluded: Boolean(input.taxesIncluded),
     committed,
+    checkoutToken: tokens.checkoutToken ?? null,
+    cartToken: tokens.cartToken ?? null,
   };
   shop.orders.push(order);
   state.events.emit("orderCreated", shop.domain, order);
@@ -250,6 +261,8 @@ export function orderView(order: DevOrder) {
     displayFinancialStatus: order.financialStatus,
     sourceIdentifier: order.sourceIdentifier,
     sourceName: order.sourceName,
+    checkoutToken: order.checkoutToken,
+    cartToken: order.cartToken,
     subtotalPriceSet: bag(order.subtotal, c),
     totalTaxSet: bag(order.totalTax, c),
     totalShippingPriceSet: bag(order.totalShipping, c),
@@ -297,7 +310,8 @@ export function orderWebhookPayload(order: DevOrder) {
     financial_status: order.financialStatus.toLowerCase(),
     source_identifier: order.sourceIdentifier,
     source_name: order.sourceName,
-    checkout_token: null,
+    checkout_token: order.checkoutToken,
+    cart_token: order.cartToken,
     subtotal_price: order.subtotal,
     total_tax: order.totalTax,
     total_price: order.total,

@@ -5,6 +5,9 @@
 //   /shops/<shop>/admin/oauth/access_token     code, token-exchange and refresh grants
 //   /shops/<shop>/admin/api/2026-10/graphql.json   Admin GraphQL (cost-limited)
 //   /shops/<shop>/api/2026-10/graphql.json         Storefront GraphQL
+//   /shops/<shop>/cart.js, /cart/*.js               the Online Store's AJAX cart (cookie `cart`)
+//   /shops/<shop>/checkouts…                        Shopify's checkout, with the app's validations (checkout.ts)
+//   /shops/<shop>/apps/<subpath>/…                  the app proxy
 //   /_dev/...                                   controls for tests and the demo
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
@@ -19,6 +22,7 @@ import { DevStoreState, type AppRegistration, type ShopState, type StoreOptions 
 import { mintSessionToken, verifySessionToken } from "./session-tokens";
 import { WebhookSender, type Delivery } from "./webhooks";
 import { forwardThroughProxy, proxiedUrl } from "./app-proxy";
+import { CheckoutError, CheckoutModel } from "./checkout";
 
 export const API_VERSION = "2026-10";
 export const DEFAULT_SHOP = "holdfast-dev.myshopify.com";
@@ -51,6 +55,10 @@ export interface DevStore {
   state: DevStoreState;
   webhooks: WebhookSender;
   faults: Fault[];
+  /** The Online Store's carts and Shopify's checkout, with the app's validation Functions. */
+  checkout: CheckoutModel;
+  /** Holds back deliveries of a topic (ms), to choose which of two webhooks arrives first. */
+  webhookDelays: Map<string, number>;
   shop(domain?: string): ShopState;
   sessionToken(shop?: string, opts?: { ttlSeconds?: number; surface?: "admin" | "checkout"; userId?: number }): Promise<string>;
   sendWebhook(shop: string, topic: string, payload: unknown): Promise<Delivery[]>;
@@ -123,6 +131,8 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     timeoutMs: 5000,
   });
   const faults: Fault[] = [];
+  const checkout = new CheckoutModel(state, log);
+  const webhookDelays = new Map<string, number>();
   state.events.on("orderCreated", (domain: string, order: import("./orders").DevOrder) => {
     void sendWebhook(domain, "orders/create", orderWebhookPayload(order));
   });
@@ -150,6 +160,8 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
 
   async function sendWebhook(domain: string, topic: string, payload: unknown): Promise<Delivery[]> {
     const shop = requireShop(domain);
+    const delay = webhookDelays.get(topic);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const uris = new Set(appWebhookTargets(topic));
     if (!COMPLIANCE_TOPICS.has(topic)) for (const s of shop.webhookSubscriptions) if (s.topic === topic.toUpperCase().replace("/", "_")) uris.add(s.uri);
     const deliveries: Delivery[] = [];
@@ -374,6 +386,60 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     throw new HttpError(404, { errors: "Not Found" });
   }
 
+  /** The Online Store's AJAX cart and Shopify's checkout (checkout.ts), over HTTP. */
+  async function storefrontCheckout(shop: ShopState, req: IncomingMessage, path: string, res: ServerResponse) {
+    const cookie = /(?:^|;\s*)cart=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
+    const body = req.method === "POST" ? (parseParams(req, await readBody(req)) as Record<string, any>) : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const withCart = (cart: import("./checkout").DevCart) =>
+      send(res, 200, checkout.cartJson(shop, cart), { "Set-Cookie": `cart=${cart.token}; Path=/; SameSite=Lax` });
+    try {
+      if (path === "/cart.js" && req.method === "GET") return send(res, 200, checkout.cartJson(shop, checkout.cart(shop, cookie)));
+      if (req.method === "POST" && path === "/cart/add.js") return withCart(checkout.add(shop, cookie, body));
+      if (req.method === "POST" && path === "/cart/change.js") return withCart(checkout.change(shop, cookie, body));
+      if (req.method === "POST" && path === "/cart/update.js") return withCart(checkout.update(shop, cookie, body));
+      if (req.method === "POST" && path === "/checkouts") {
+        const created = checkout.createCheckout(shop, body.cart_token ?? cookie);
+        return send(res, 201, { checkout: { token: created.token, cart_token: created.cartToken } });
+      }
+      const m = /^\/checkouts\/([\w-]+)(\.json|\/metafields|\/complete)$/.exec(path);
+      if (!m) throw new HttpError(404, { errors: "Not Found" });
+      const [, token, action] = m;
+      const current = checkout.checkout(shop, token);
+      if (action === ".json" && req.method === "GET") {
+        // The checkout page: its lines, and what the validations say while the shopper fills it in.
+        const cart = checkout.cartOf(shop, current);
+        const errors = current.completedAt ? [] : await checkout.validate(shop, cart, "CHECKOUT_INTERACTION");
+        return send(res, 200, {
+          checkout: {
+            token: current.token,
+            cart_token: current.cartToken,
+            completed_at: current.completedAt,
+            order_id: current.orderId,
+            lines: checkout.checkoutLines(shop, current),
+            errors,
+          },
+        });
+      }
+      if (action === "/metafields" && req.method === "POST") {
+        // The app's checkout UI extension calling applyMetafieldChange: it runs as the app, with
+        // a checkout session token Shopify signed for it.
+        const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
+        const verified = bearer ? await verifySessionToken(bearer, options.app.apiKey, options.app.apiSecret).catch(() => null) : null;
+        if (!verified || verified.shop !== shop.domain) throw new HttpError(401, { errors: "Only the app's extension can change its cart metafields" });
+        const result = checkout.setAppMetafield(checkout.cartOf(shop, current), body as never);
+        return send(res, result.type === "success" ? 200 : 422, result);
+      }
+      if (action === "/complete" && req.method === "POST") {
+        const { order } = await checkout.complete(shop, token, { email: body.email });
+        return send(res, 200, { order: { id: order.id, name: order.name, admin_graphql_api_id: `gid://shopify/Order/${order.id}` } });
+      }
+      throw new HttpError(405, { errors: "Method Not Allowed" });
+    } catch (error) {
+      if (error instanceof CheckoutError) return send(res, error.status, error.body);
+      throw error;
+    }
+  }
+
   const summarize = (d: Delivery) => ({ webhookId: d.webhookId, topic: d.topic, shop: d.shop, uri: d.uri, delivered: d.delivered, attempts: d.attempts });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -400,6 +466,7 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       });
       return forwardThroughProxy(req, res, target, await readBody(req));
     }
+    if (path === "/cart.js" || path.startsWith("/cart/") || path.startsWith("/checkouts")) return storefrontCheckout(shop, req, path, res);
     if (path === "/admin/oauth/authorize" && req.method === "GET") return oauthAuthorize(shop, url, res);
     if (path === "/admin/oauth/access_token" && req.method === "POST") {
       return send(res, 200, await oauthAccessToken(shop, parseParams(req, await readBody(req))));
@@ -465,6 +532,8 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
     state,
     webhooks,
     faults,
+    checkout,
+    webhookDelays,
     shop: (domain = DEFAULT_SHOP) => requireShop(domain),
     sessionToken,
     sendWebhook,

@@ -13,7 +13,14 @@ export interface AppRegistration {
   /** App-level webhook subscriptions, as `shopify app deploy` registers them from shopify.app.toml. */
   webhooks: { topics: string[]; uri: string; apiVersion: string }[];
   /** The app's Shopify Functions, as `shopify app deploy` registers them from extensions/*. */
-  functions?: { handle: string; title: string; apiType: string; apiVersion: string }[];
+  functions?: {
+    handle: string;
+    title: string;
+    apiType: string;
+    apiVersion: string;
+    dir?: string;
+    targets?: { target: string; inputQuery: string; export: string }[];
+  }[];
   /** shopify.app.toml's [app_proxy]. */
   appProxy?: import("./app-proxy").AppProxyRegistration;
 }
@@ -101,6 +108,9 @@ export interface ShopState {
   storefrontTokens: Map<string, { id: number; title: string; createdAt: string }>;
   /** Cart and checkout validations the app created (validationCreate), with their metafields. */
   validations: import("./validations").DevValidation[];
+  /** Online Store carts (by cart token) and the checkouts made from them (by checkout token). */
+  carts: Map<string, import("./checkout").DevCart>;
+  checkouts: Map<string, import("./checkout").DevCheckout>;
   bucket: LeakyBucket;
   nextId: number;
   /** inventoryMoveQuantities' adjustment groups, and the outcome remembered per @idempotent key. */
@@ -171,6 +181,8 @@ export class DevStoreState {
       webhookSubscriptions: [],
       storefrontTokens: new Map(),
       validations: [],
+      carts: new Map(),
+      checkouts: new Map(),
       bucket: new LeakyBucket(this.options.bucketSize, this.options.restoreRate),
       nextId: 900000,
       adjustmentGroups: [],
