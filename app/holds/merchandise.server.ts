@@ -8,6 +8,7 @@ import { adminGraphql, requestRetryPolicy, type AdminGraphqlClient } from "../sh
 import { recordShopifyAvailable } from "./ledger.server";
 import { rememberVariantItems } from "./variant-items.server";
 import { MAX_LINE_QUANTITY, MAX_LINES } from "./holds.server";
+import { singleFlight } from "../lib/single-flight";
 
 export const CHECKOUT_VARIANTS_QUERY = `#graphql
   query HoldCheckoutVariants($ids: [ID!]!) {
@@ -73,6 +74,13 @@ interface VariantNode {
 const CHUNK = 20; // keeps each query well under Shopify's single-query cost limit
 
 /**
+ * Shoppers asking for the same variants at the same moment (a drop) share one read of them:
+ * two hundred checkouts of one variant are a few Admin API queries, not two hundred against the
+ * shop's budget. The answer is as fresh as a read started during the request.
+ */
+const sharedVariantReads = singleFlight<(VariantNode | null)[]>();
+
+/**
  * `ownHeld` are the lines the same owner already holds: they count as available to it, so a
  * refresh keeps the location it has rather than hopping to another.
  */
@@ -85,13 +93,12 @@ export async function resolveMerchandise(
   const ids = [...new Set(lines.map((l) => l.variantId))];
   const variants = new Map<string, VariantNode>();
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const { data } = await adminGraphql<{ nodes: (VariantNode | null)[] }>(
-      admin,
-      CHECKOUT_VARIANTS_QUERY,
-      { ids: ids.slice(i, i + CHUNK) },
-      requestRetryPolicy,
-    );
-    for (const node of data.nodes) if (node?.inventoryItem) variants.set(node.id, node);
+    const chunk = ids.slice(i, i + CHUNK);
+    const nodes = await sharedVariantReads(`${shop}|${chunk.join(",")}`, async () => {
+      const { data } = await adminGraphql<{ nodes: (VariantNode | null)[] }>(admin, CHECKOUT_VARIANTS_QUERY, { ids: chunk }, requestRetryPolicy);
+      return data.nodes;
+    });
+    for (const node of nodes) if (node?.inventoryItem) variants.set(node.id, node);
   }
   const unknown = ids.filter((id) => !variants.has(id));
   // The validation Function names stock by variant; the ledger by inventory item (decision 021).

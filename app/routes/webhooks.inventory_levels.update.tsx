@@ -3,6 +3,7 @@ import { z } from "zod";
 import { receiveWebhook } from "../webhooks/receive.server";
 import { recordShopifyAvailable, settleFromShopify } from "../holds/ledger.server";
 import { unauthenticated } from "../shopify.server";
+import { publishHoldState } from "../shopify-checkout/hold-state.server";
 
 const payload = z.object({
   inventory_item_id: z.union([z.number(), z.string()]),
@@ -26,4 +27,6 @@ export const action = async ({ request }: ActionFunctionArgs) =>
     );
     // Another change carried the same time: Shopify says which one stands.
     if (recorded.ambiguous) await settleFromShopify(shop, await admin(), inventoryItemId, locationId);
+    // A sale anywhere changes what is free for buyers with no hold: the Function learns it now.
+    await publishHoldState(shop, await admin());
   });

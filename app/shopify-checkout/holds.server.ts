@@ -77,13 +77,12 @@ export async function holdForShopifyCheckout(
     shopifyReserve: false,
     lines: plan.lines.map(({ inventoryItemId, locationId, quantity }) => ({ inventoryItemId, locationId, quantity })),
   });
-  if (result.ok) {
-    // The shopper is told "held" only once the state the validation Function reads includes the
-    // hold: from then on no other Shopify checkout can take its units (decision 022). Holds
-    // placed together share one write; if Shopify cannot take it now, the job writes it shortly.
-    await publishHoldState(shop, admin).catch((error) => console.warn(`hold state for ${shop} not published yet: ${(error as Error).message}`));
-    return { status: 200, body: { hold: result.hold, untracked: untrackedIds, strategy: "hold" } };
-  }
+  // The shopper hears the answer only once the state the validation Function reads includes
+  // every hold placed so far: a "held" shopper's units can no longer be taken by another Shopify
+  // checkout, and a "short" one is refused by the Function too, not by luck (decision 022).
+  // Answers given together share one write; if Shopify cannot take it now, the job writes it soon.
+  await publishHoldState(shop, admin).catch((error) => console.warn(`hold state for ${shop} not published yet: ${(error as Error).message}`));
+  if (result.ok) return { status: 200, body: { hold: result.hold, untracked: untrackedIds, strategy: "hold" } };
   const variantOf = (l: LineAvailability) =>
     plan.lines.find((r: ResolvedLine) => r.inventoryItemId === l.inventoryItemId && r.locationId === l.locationId)?.variantId ?? "";
   const short = result.lines.filter((l) => l.available < l.quantity);

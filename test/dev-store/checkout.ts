@@ -78,6 +78,11 @@ const keyOf = (namespace: string, key: string) => `${namespace}.${key}`;
 
 export class CheckoutModel {
   private bundles = new Map<string, Promise<FunctionBundle>>();
+  /**
+   * Functions that fail when run (by handle), as a deployed Function does when it exceeds its
+   * instruction limit or throws: a fault for tests of the merchant's failure mode.
+   */
+  readonly failingFunctions = new Set<string>();
   /** Every Function run: its input, output or failure (tests read it). */
   readonly runs: { shop: string; handle: string; step: Step; input: unknown; output?: unknown; error?: string }[] = [];
 
@@ -314,6 +319,7 @@ export class CheckoutModel {
       let input: unknown;
       try {
         input = this.functionInput(shop, cart, validation, step, readFileSync(target.inputQuery, "utf8"));
+        if (this.failingFunctions.has(fn.handle)) throw new Error("InstructionCountLimitExceeded (injected by the dev store)");
         const output = (await (await this.bundle(fn)).run(target.export, input)) as { operations?: { validationAdd?: { errors?: ValidationError[] } }[] };
         this.runs.push({ shop: shop.domain, handle: fn.handle, step, input, output });
         for (const op of output.operations ?? []) errors.push(...(op.validationAdd?.errors ?? []));

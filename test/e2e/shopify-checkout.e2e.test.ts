@@ -1,0 +1,433 @@
+// Holds in Shopify's own checkout, end to end (issue 13's proofs; decisions 021 and 022): the
+// production server (`npm start`), the dev store's Online Store cart and checkout running the
+// app's validation Function as Shopify runs it, the checkout UI extension's calls made with its
+// own logic, Shopify's webhooks. What a shopper sees, what the Function blocks, what Shopify
+// sells, and that the ledger and Shopify agree afterwards with nothing left in `reserved`.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SHOP } from "../dev-store/server";
+import { FUNCTION_FAILED_MESSAGE } from "../dev-store/checkout";
+import type { InventoryLevel } from "../dev-store/catalog";
+import { LeakyBucket } from "../dev-store/store";
+import { BROWSER_UA, until, variantGid } from "../fixtures";
+import { shopifyShopper, type Shopper } from "../shopify-shopper";
+import { startStack, type Stack } from "./stack";
+
+let s: Stack;
+beforeAll(async () => {
+  // The jobs on short periods: hold expiry and the Function's state, as a shopper would see them.
+  s = await startStack({ env: { HOLDFAST_SWEEP_EVERY_MS: "200", HOLDFAST_HOLD_STATE_EVERY_MS: "200", HOLDFAST_MIRROR_EVERY_MS: "200" } });
+});
+afterAll(async () => s?.close());
+afterEach(() => {
+  s.store.webhookDelays.clear();
+  s.store.checkout.failingFunctions.clear();
+});
+
+const shop = () => s.store.shop();
+const shopper = (): Shopper =>
+  shopifyShopper({ storeUrl: s.store.url, shop: DEFAULT_SHOP, appUrl: s.url, sessionToken: () => s.store.sessionToken(DEFAULT_SHOP, { surface: "checkout" }) });
+
+const used = new Set<number>();
+/** A variant nobody has touched, stocked with exactly `units` at one location (none elsewhere). */
+function scarce(units: number) {
+  const { catalog } = shop();
+  const v = catalog.variants.find(
+    (x) => !used.has(x.id) && x.inventoryPolicy === "DENY" && catalog.levels.some((l) => l.inventoryItemId === x.inventoryItemId),
+  )!;
+  used.add(v.id);
+  const levels = catalog.levels.filter((l) => l.inventoryItemId === v.inventoryItemId);
+  levels.forEach((l, i) => {
+    l.quantities.available = i === 0 ? units : 0;
+    l.quantities.reserved = 0;
+    l.updatedAt = new Date().toISOString();
+  });
+  return { id: v.id, gid: variantGid(v.id), item: `gid://shopify/InventoryItem/${v.inventoryItemId}`, levels };
+}
+type Scarce = ReturnType<typeof scarce>;
+
+/** A shopper with the variant in their cart, on Shopify's checkout. */
+async function onCheckout(v: Scarce, quantity = 1) {
+  const b = shopper();
+  expect((await b.add(v.id, quantity)).status).toBe(200);
+  expect((await b.checkout()).status).toBe(201);
+  return b;
+}
+
+const ordersOf = (v: Scarce) => shop().orders.filter((o) => !o.cancelledAt && o.lineItems.some((l) => l.variantId === v.id));
+const unitsSold = (v: Scarce) => ordersOf(v).reduce((n, o) => n + o.lineItems.filter((l) => l.variantId === v.id).reduce((m, l) => m + l.quantity, 0), 0);
+const holdsOf = (v: Scarce) => s.db.hold.findMany({ where: { shop: DEFAULT_SHOP, lines: { contains: v.item } }, orderBy: { createdAt: "asc" } });
+
+/** The ledger agrees with Shopify: the same available at every location, nothing held, nothing moved to reserved. */
+async function ledgerAgrees(v: Scarce) {
+  const shopify = (l: InventoryLevel) => l.quantities;
+  await until(
+    () => s.db.stockLevel.findMany({ where: { shop: DEFAULT_SHOP, inventoryItemId: v.item } }),
+    (rows) =>
+      rows.length > 0 &&
+      rows.every((r) => {
+        const level = v.levels.find((l) => `gid://shopify/Location/${l.locationId}` === r.locationId)!;
+        return r.shopifyAvailable === shopify(level).available && r.held === 0 && r.mirrored === 0;
+      }),
+    "the ledger to agree with Shopify",
+  );
+  for (const level of v.levels) expect(level.quantities.reserved).toBe(0);
+  const holds = await holdsOf(v);
+  expect(await s.db.shopifyInventoryMove.count({ where: { holdId: { in: holds.map((h) => h.id) } } })).toBe(0);
+}
+
+/** What the validation Function reads now: the published `$app:state`. */
+const publishedState = () => {
+  const m = shop().validations[0]?.metafields.get(`app--${s.env.SHOPIFY_API_KEY}.state`);
+  return m ? (JSON.parse(m.value) as { asOf: number; free: Record<string, number>; ended: string[] }) : null;
+};
+
+describe("Shopify's checkout with Holdfast's hold, validation and extension", () => {
+  it("is set up at install: the validation exists and is enabled, letting checkouts through if it fails (Shopify's default)", () => {
+    expect(shop().validations).toHaveLength(1);
+    expect(shop().validations[0]).toMatchObject({ functionHandle: "holdfast-validation", enabled: true, blockOnFailure: false });
+  });
+
+  for (const first of ["orders/create", "inventory_levels/update"] as const)
+    it(`the last unit, two shoppers: the holder buys it, the other is told which line is short and is blocked (${first} reaching the app first)`, async () => {
+      const v = scarce(1);
+      s.store.webhookDelays.set(first === "orders/create" ? "inventory_levels/update" : "orders/create", 400);
+      const holder = await onCheckout(v);
+      const other = await onCheckout(v);
+
+      const held = await holder.extension();
+      expect(held).toMatchObject({ kind: "held", lines: [{ variantId: v.gid, quantity: 1 }] });
+      // Told "held" only once the Function's state includes the hold.
+      expect(publishedState()?.free[v.gid]).toBe(0);
+
+      const short = await other.extension();
+      expect(short).toEqual({ kind: "short", lines: [{ variantId: v.gid, title: v.gid, wanted: 1, available: 0 }] });
+      const page = await other.page();
+      expect(page.body.checkout.errors).toEqual([{ target: "$.cart.lines[0].quantity", message: expect.stringContaining("held for other shoppers") }]);
+      const refused = await other.complete();
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors[0]).toMatchObject({ code: "validation", target: "$.cart.lines[0].quantity" });
+
+      expect((await holder.page()).body.checkout.errors).toEqual([]);
+      const bought = await holder.complete();
+      expect(bought.status, JSON.stringify(bought.body)).toBe(200);
+      expect(unitsSold(v)).toBe(1);
+
+      await until(
+        () => holdsOf(v),
+        (holds) => holds[0]?.state === "committed",
+        "orders/create to commit the hold",
+      );
+      const [hold] = await holdsOf(v);
+      expect(hold).toMatchObject({ shopifyReserve: false, stateReason: `order ${bought.body.order.id} placed` });
+      await ledgerAgrees(v);
+      expect(v.levels[0].quantities).toMatchObject({ available: 0, committed: 1, reserved: 0 });
+    });
+
+  it("the hold ends mid-checkout: the extension says so; the shopper goes through while the unit is still free, and is blocked once another holds it", async () => {
+    const v = scarce(1);
+    const first = await onCheckout(v);
+    const view = await first.extension();
+    expect(view.kind).toBe("held");
+    const [hold] = await holdsOf(v);
+    // Time passes: the hold reaches its end and the sweeper expires it.
+    const endedAt = Date.now();
+    await s.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(endedAt - 1000) } });
+    await until(
+      () => holdsOf(v),
+      (h) => h[0].state === "expired",
+      "the hold to expire",
+    );
+    const read = await first.readHold();
+    expect(read.body.hold).toMatchObject({ state: "expired", remainingSeconds: 0 });
+    // Still free: the Function lets the shopper's checkout through with no hold at all.
+    await until(
+      async () => publishedState(),
+      (st) => st !== null && st.asOf * 1000 >= endedAt - 1000 && !(v.gid in st.free),
+    );
+    expect((await first.page()).body.checkout.errors).toEqual([]);
+
+    // Another shopper holds the unit now; the first one's "try again" finds it short, and paying is blocked.
+    const second = await onCheckout(v);
+    expect((await second.extension()).kind).toBe("held");
+    expect((await first.extension()).kind).toBe("short");
+    const blocked = await first.complete();
+    expect(blocked.status).toBe(422);
+    expect(blocked.body.errors[0].message).toContain("held for other shoppers");
+    expect((await second.complete()).status).toBe(200);
+    await until(
+      () => holdsOf(v),
+      (h) => h[1]?.state === "committed",
+      "the second hold to be committed",
+    );
+    await ledgerAgrees(v);
+  });
+
+  it("the hold ends and the unit is still there: trying again holds it anew and the shopper buys it", async () => {
+    const v = scarce(1);
+    const b = await onCheckout(v);
+    expect((await b.extension()).kind).toBe("held");
+    const [hold] = await holdsOf(v);
+    await s.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await until(
+      () => holdsOf(v),
+      (h) => h[0].state === "expired",
+      "the hold to expire",
+    );
+    expect(await b.extension()).toMatchObject({ kind: "held" });
+    expect((await b.complete()).status).toBe(200);
+    await until(
+      () => holdsOf(v),
+      (h) => h[1]?.state === "committed",
+      "the new hold to be committed",
+    );
+    await ledgerAgrees(v);
+  });
+
+  it("an abandoned checkout: the hold is released at its end and the units come back exactly once", async () => {
+    const v = scarce(3);
+    const b = await onCheckout(v, 2);
+    expect((await b.extension()).kind).toBe("held");
+    expect(publishedState()?.free[v.gid]).toBe(1);
+    const [hold] = await holdsOf(v);
+    await s.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await until(
+      () => holdsOf(v),
+      (h) => h[0].state === "expired",
+      "the hold to expire",
+    );
+    await until(
+      async () => publishedState(),
+      (st) => st !== null && !(v.gid in st.free),
+      "the state to free the units",
+    );
+    const events = await s.db.holdEvent.findMany({ where: { holdId: hold.id, toState: { not: "held" } } });
+    expect(events.map((e) => e.toState)).toEqual(["expired"]);
+    const [row] = await s.db.stockLevel.findMany({
+      where: { shop: DEFAULT_SHOP, inventoryItemId: v.item, locationId: `gid://shopify/Location/${v.levels[0].locationId}` },
+    });
+    expect(row).toMatchObject({ shopifyAvailable: 3, held: 0, mirrored: 0 });
+    // Shopify's numbers were never touched: all three still available, none reserved.
+    expect(v.levels[0].quantities).toMatchObject({ available: 3, reserved: 0 });
+    // All three can be held again, by one shopper.
+    expect((await (await onCheckout(v, 3)).extension()).kind).toBe("held");
+  });
+
+  it("an express checkout that never rendered the extension may take free units, never held ones", async () => {
+    const v = scarce(2);
+    const holder = await onCheckout(v);
+    expect((await holder.extension()).kind).toBe("held");
+    const express = await onCheckout(v);
+    const sold = Date.now();
+    expect((await express.complete()).status).toBe(200); // the one unit nobody holds
+    // Shopify tells the app of the sale (inventory_levels/update); until the state it publishes
+    // says so, the Function still counts that unit as free (decision 022 measures this window).
+    await until(
+      async () => publishedState(),
+      (st) => st?.free[v.gid] === 0,
+      "the state to count the sale",
+    );
+    console.log(JSON.stringify({ saleToStateMs: Date.now() - sold }));
+    const late = await onCheckout(v);
+    const blocked = await late.complete();
+    expect(blocked.status).toBe(422);
+    expect(blocked.body.errors[0].message).toContain("held for other shoppers");
+    expect((await holder.complete()).status).toBe(200);
+    expect(unitsSold(v)).toBe(2);
+    await until(
+      () => holdsOf(v),
+      (h) => h[0].state === "committed",
+      "the hold to be committed",
+    );
+    await ledgerAgrees(v);
+  });
+
+  it("another channel (POS) sells a held unit: the newest hold is cut, its shopper is told and blocked; the older holder still buys", async () => {
+    const v = scarce(2);
+    const older = await onCheckout(v);
+    const newer = await onCheckout(v);
+    expect((await older.extension()).kind).toBe("held");
+    expect((await newer.extension()).kind).toBe("held");
+    // A sale at the counter: Shopify's available falls, and inventory_levels/update tells the app.
+    const level = v.levels[0];
+    level.quantities.available -= 1;
+    level.quantities.committed += 1;
+    level.updatedAt = new Date().toISOString();
+    s.store.state.events.emit("inventoryChanged", DEFAULT_SHOP, [level]);
+    const [olderHold, newerHold] = await until(
+      () => holdsOf(v),
+      (h) => h[1].state === "released",
+      "the newest hold to be cut",
+    );
+    expect(newerHold.stateReason).toBe("stock sold elsewhere");
+    expect(olderHold.state).toBe("held");
+    expect((await newer.readHold()).body.hold).toMatchObject({ state: "released", remainingSeconds: 0 });
+    await until(
+      async () => publishedState(),
+      (st) => st !== null && st.ended.includes(newerHold.id),
+      "the state to list the cut hold",
+    );
+    const blocked = await newer.complete();
+    expect(blocked.status).toBe(422);
+    expect((await older.complete()).status).toBe(200);
+    await until(
+      () => holdsOf(v),
+      (h) => h[0].state === "committed",
+      "the older hold to be committed",
+    );
+    await ledgerAgrees(v);
+  });
+
+  it("the Function fails: with the default (let through) the checkout goes on; with 'block' nobody completes until it runs again", async () => {
+    const v = scarce(1);
+    const holder = await onCheckout(v);
+    expect((await holder.extension()).kind).toBe("held");
+    s.store.checkout.failingFunctions.add("holdfast-validation");
+
+    // Let through (Shopify's default): a stranger can take the held unit, and Shopify then refuses the holder.
+    const stranger = await onCheckout(v);
+    expect((await stranger.complete()).status).toBe(200);
+    const refused = await holder.complete();
+    expect(refused.status).toBe(409);
+    expect(refused.body.errors[0]).toMatchObject({ code: "not_enough_in_stock" });
+
+    // The merchant chooses to block in Settings: the validation is updated in Shopify.
+    const saved = await s.adminData("/app/settings", "routes/app.settings", {
+      method: "POST",
+      body: new URLSearchParams({ intent: "validation_failure_mode", failureMode: "block" }),
+    });
+    expect(saved.status).toBe(200);
+    expect(shop().validations[0].blockOnFailure).toBe(true);
+    const w = scarce(1);
+    const second = await onCheckout(w);
+    expect((await second.extension()).kind).toBe("held");
+    const blocked = await (await onCheckout(w)).complete();
+    expect(blocked.status).toBe(422);
+    expect(blocked.body.errors).toEqual([{ code: "validation", target: "$.cart", message: FUNCTION_FAILED_MESSAGE }]);
+    expect((await second.complete()).status).toBe(422); // the holder too, while it fails
+    s.store.checkout.failingFunctions.clear();
+    expect((await second.complete()).status).toBe(200);
+    expect(unitsSold(w)).toBe(1);
+    await s.adminData("/app/settings", "routes/app.settings", {
+      method: "POST",
+      body: new URLSearchParams({ intent: "validation_failure_mode", failureMode: "allow" }),
+    });
+  });
+
+  it("forgery: a cart attribute, a note or a metafield written without the app's token cannot fake a hold; foreign or expired session tokens are refused", async () => {
+    const v = scarce(1);
+    const holder = await onCheckout(v);
+    const view = await holder.extension();
+    expect(view.kind).toBe("held");
+    const claim = JSON.stringify({
+      v: 1,
+      id: (await holdsOf(v))[0].id,
+      expiresAt: Math.floor(Date.now() / 1000) + 900,
+      lines: [{ variantId: v.gid, quantity: 1 }],
+    });
+
+    const forger = await onCheckout(v);
+    await forger.updateCart({ attributes: { hold: claim, _holdfast_hold: claim, "$app:hold": claim }, note: claim });
+    const unsigned = await forger.store("POST", `/checkouts/${forger.checkoutToken}/metafields`, {
+      type: "updateCartMetafield",
+      metafield: { namespace: "$app", key: "hold", type: "json", value: claim },
+    });
+    expect(unsigned.status).toBe(401);
+    const { mintSessionToken } = await import("../dev-store/session-tokens");
+    const otherApp = await mintSessionToken({ apiKey: s.env.SHOPIFY_API_KEY, apiSecret: "another-apps-secret", shop: DEFAULT_SHOP, surface: "checkout" });
+    expect(
+      (await forger.store("POST", `/checkouts/${forger.checkoutToken}/metafields`, { type: "updateCartMetafield" }, { Authorization: `Bearer ${otherApp}` }))
+        .status,
+    ).toBe(401);
+    const blocked = await forger.complete();
+    expect(blocked.status).toBe(422);
+    expect(blocked.body.errors[0].message).toContain("held for other shoppers");
+
+    const expired = await mintSessionToken({
+      apiKey: s.env.SHOPIFY_API_KEY,
+      apiSecret: s.env.SHOPIFY_API_SECRET,
+      shop: DEFAULT_SHOP,
+      surface: "checkout",
+      ttlSeconds: -120,
+    });
+    for (const token of [otherApp, expired]) {
+      const res = await fetch(`${s.url}/api/checkout/holds/${holder.checkoutToken}`, {
+        headers: { Authorization: `Bearer ${token}`, "User-Agent": BROWSER_UA },
+      });
+      expect(res.status).toBe(401);
+    }
+    const unsignedProxy = await fetch(`${s.url}/proxy/holds?shop=${DEFAULT_SHOP}&cartToken=${forger.cartToken}`, { headers: { "User-Agent": BROWSER_UA } });
+    expect(unsignedProxy.status).toBe(401);
+    expect((await holder.complete()).status).toBe(200);
+  });
+});
+
+describe("many shoppers racing for scarce stock in Shopify's checkout", () => {
+  it("200 shoppers for 20 units: exactly 20 orders, every holder buys, every other shopper is told why", async () => {
+    // A Plus store (checkout extensions on the information step need one): Shopify's Plus API rate.
+    shop().bucket = new LeakyBucket(10_000, 1_000);
+    const v = scarce(20);
+    const shoppers = await Promise.all(Array.from({ length: 200 }, () => onCheckout(v)));
+    const started = Date.now();
+    const outcomes = await Promise.all(
+      shoppers.map(async (b) => {
+        const view = await b.extension();
+        const paid = await b.complete();
+        if (view.kind === "unavailable") console.log(JSON.stringify(b.lastHoldAnswer).slice(0, 300));
+        return { view, paid };
+      }),
+    );
+    const elapsed = Date.now() - started;
+    const count = (xs: string[]) => Object.fromEntries([...new Set(xs)].map((x) => [x, xs.filter((y) => y === x).length]));
+    const odd = outcomes.filter((o) => (o.view.kind === "held") !== (o.paid.status === 200));
+    if (odd.length) {
+      const holds = await holdsOf(v);
+      console.log(JSON.stringify(count(holds.map((h) => `${h.state}: ${h.stateReason.replace(/\d+/g, "N")}`))));
+      const allowed = s.store.checkout.runs.filter(
+        (r) => r.step === "CHECKOUT_COMPLETION" && JSON.stringify(r.output).includes('"errors":[]') && !JSON.stringify(r.input).includes('"hold":{'),
+      );
+      console.log(JSON.stringify(allowed.map((r) => (r.input as { validation: unknown }).validation)).slice(0, 1500));
+    }
+    if (odd.length) console.log(JSON.stringify(odd.slice(0, 5)), JSON.stringify(await holdsOf(v)));
+    const errors = s.server
+      .output()
+      .split("\n")
+      .filter((l) => /unhandled|Error/.test(l));
+    if (errors.length) console.log(errors.slice(0, 20).join("\n"));
+    const holders = outcomes.filter((o) => o.view.kind === "held");
+    console.log(JSON.stringify({ views: count(outcomes.map((o) => o.view.kind)), paid: count(outcomes.map((o) => String(o.paid.status))) }));
+    const bought = outcomes.filter((o) => o.paid.status === 200);
+    const refusedWithReason = outcomes.filter(
+      (o) => o.paid.status >= 400 && o.paid.status < 500 && typeof o.paid.body?.errors?.[0]?.message === "string" && o.paid.body.errors[0].message.length > 0,
+    );
+    console.log(
+      JSON.stringify({ shoppers: 200, units: 20, held: holders.length, bought: bought.length, refused: refusedWithReason.length, elapsedMs: elapsed }),
+    );
+    expect(holders).toHaveLength(20);
+    expect(bought).toHaveLength(20);
+    // Every holder bought; nobody without a hold took a held unit.
+    expect(holders.every((o) => o.paid.status === 200)).toBe(true);
+    expect(refusedWithReason).toHaveLength(180);
+    // And each of them was told by the extension first, naming the line.
+    expect(outcomes.filter((o) => o.view.kind === "short")).toHaveLength(180);
+    expect(unitsSold(v)).toBe(20);
+    expect(v.levels[0].quantities.available).toBe(0);
+    await until(
+      () => holdsOf(v),
+      (holds) => holds.length === 20 && holds.every((h) => h.state === "committed"),
+      "every hold to be committed",
+    ).catch(async (error) => {
+      const holds = await holdsOf(v);
+      console.log(JSON.stringify(count(holds.map((h) => `${h.state}: ${h.stateReason.replace(/\d+/g, "N")}`))));
+      console.log(
+        s.server
+          .output()
+          .split("\n")
+          .filter((l) => /unhandled|Error|error/.test(l))
+          .slice(0, 10)
+          .join("\n"),
+      );
+      throw error;
+    });
+    await ledgerAgrees(v);
+  });
+});
