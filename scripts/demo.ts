@@ -100,6 +100,13 @@ try {
   if (install.status !== 200) throw new Error(`install failed: GET /app answered ${install.status}`);
   if (!store.shop().installedScopes) throw new Error("install failed: the dev store recorded no grant");
   step(`installed with scopes ${store.shop().installedScopes?.join(",")}`);
+  // The merchant switches on Holdfast's app embed in the theme editor (every plan's path).
+  await fetch(`${store.url}/_dev/shops/${DEFAULT_SHOP}/theme/app-embeds`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ block: "reservation", disabled: false }),
+  });
+  step("the theme's cart reservation embed is switched on");
 
   console.log(`
 Holdfast is running against the local dev store.
@@ -107,7 +114,12 @@ Holdfast is running against the local dev store.
   Admin home (valid for 8 hours):
   ADMIN_URL=${await adminUrl()}
 
+  The shop's cart page (the theme, with Holdfast's reservation embed):
+  STOREFRONT_CART_URL=${store.url}/shops/${DEFAULT_SHOP}/cart
+
 Try:
+  - two shoppers racing for the last unit in Shopify's checkout (the dev store's model of it):
+        npm run demo:race -- --store ${store.url} --app ${appUrl}
   - open the admin URL, then Settings: change the hold time (10–20 minutes) and the strategy;
   - Payments: connect a (simulated) Stripe account, then check out through /api/v1/checkouts;
   - send a webhook:  curl -s -XPOST ${store.url}/_dev/webhooks -H 'content-type: application/json' \\

@@ -168,7 +168,7 @@ export async function commitWithShopifyLevels(shop: string, holdId: string, reas
 
 export const ORDERS_BY_TOKEN_QUERY = `#graphql
   query HoldOrdersByToken($query: String!) {
-    orders(first: 50, query: $query) {
+    orders(first: 25, query: $query) {
       nodes { id checkoutToken cartToken }
     }
   }

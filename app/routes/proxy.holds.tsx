@@ -7,6 +7,7 @@ import { merchandiseLinesSchema } from "../holds/merchandise.server";
 import { shopifyCartHoldOwner } from "../holds/owners";
 import { holdForShopifyCheckout, latestHoldOf } from "../shopify-checkout/holds.server";
 import { cartTokenSchema, proxiedShop } from "../shopify-checkout/app-proxy.server";
+import { claimFor, tieClaimToCart } from "../shopify-checkout/cart-claim.server";
 
 // The theme app extension, through Shopify's app proxy (https://<shop>/apps/holdfast/holds):
 // POST holds the cart's lines for the checkout to come; GET ?cartToken= reads the hold with
@@ -20,7 +21,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!parsed.success) return apiError(400, "invalid_request", zodMessage(parsed.error.issues));
   try {
     const answer = await holdForShopifyCheckout(shop, admin, shopifyCartHoldOwner(parsed.data.cartToken), parsed.data.lines);
-    return json(answer.body, { status: answer.status, headers: { "Cache-Control": "no-store" } });
+    if (answer.status !== 200) return json(answer.body, { status: answer.status, headers: { "Cache-Control": "no-store" } });
+    // The Function knows a cart's hold only from the cart's `$app:hold`: written for the live
+    // hold, removed when there is none. (A refused change leaves the hold and its claim as they
+    // were.) If Shopify does not take it, the hold stands and the answer says it is not tied.
+    const claim = answer.body.hold ? claimFor(answer.body.hold, parsed.data.lines, answer.body.untracked) : null;
+    const tied = await tieClaimToCart(shop, parsed.data.cartToken, claim);
+    return json({ ...answer.body, tiedToCart: tied }, { headers: { "Cache-Control": "no-store" } });
   } catch (thrown) {
     const failure = upstreamFailure(thrown);
     if (failure) return upstreamFailureResponse(failure);

@@ -47,6 +47,28 @@ async function direct(o: { shop?: string; secret?: string | null; query?: Record
 const holdsOfCart = (token: string) => t.db.hold.count({ where: { shop: DEFAULT_SHOP, ownerId: `cart-${token}` } });
 
 describe("the app proxy (theme app extension, every plan)", () => {
+  it("ties a live hold to the Online Store cart as its $app:hold claim; a refused change leaves hold and claim as they were", async () => {
+    const [, v] = stockedVariants(t.store.shop(), 2);
+    const shop = t.store.shop();
+    const cart = t.store.checkout.add(shop, undefined, { items: [{ id: v.id, quantity: 1 }] });
+    const held = await storefront("POST", "/holds", { cartToken: cart.token, lines: [{ variantId: v.gid, quantity: 1 }] });
+    expect(held.body).toMatchObject({ tiedToCart: true, hold: { state: "held" } });
+    const claim = cart.metafields.get(`app--${t.apiKey}.hold`);
+    expect(claim?.type).toBe("json");
+    expect(JSON.parse(claim!.value)).toEqual({
+      v: 1,
+      id: held.body.hold.id,
+      expiresAt: Math.floor(Date.parse(held.body.hold.expiresAt) / 1000),
+      lines: [{ variantId: v.gid, quantity: 1 }],
+    });
+    const short = await storefront("POST", "/holds", { cartToken: cart.token, lines: [{ variantId: v.gid, quantity: 10_000 }] });
+    expect(short.status).toBe(409);
+    expect(cart.metafields.get(`app--${t.apiKey}.hold`)).toEqual(claim);
+    expect((await storefront("GET", `/holds?cartToken=${cart.token}`)).body.hold).toMatchObject({ id: held.body.hold.id, state: "held" });
+    // A cart the shop does not have: the hold stands, and the answer says it is not tied.
+    expect((await storefront("POST", "/holds", { cartToken: "c1-nowhere", lines: [{ variantId: v.gid, quantity: 1 }] })).body.tiedToCart).toBe(false);
+  });
+
   it("holds the cart's lines for the checkout to come, refreshes the same hold, and reads it back with the server's clock", async () => {
     const [v] = stockedVariants(t.store.shop(), 3);
     const held = await storefront("POST", "/holds", { cartToken: "c1-theme-1", lines: [{ variantId: v.gid, quantity: 2 }] });

@@ -57,8 +57,23 @@ describe("the extensions' configuration, against the code", () => {
     .map((d) => ({ dir: d, toml: parse(read(join("extensions", d, "shopify.extension.toml"))) as ExtensionToml }));
 
   it("each extension has a TOML whose handle is its folder's name, and handles are unique", () => {
-    expect(tomls.map((t) => t.dir).sort()).toEqual(["holdfast-checkout", "holdfast-validation"]);
-    for (const { dir, toml } of tomls) expect(toml.extensions?.map((e) => e.handle)).toEqual([dir]);
+    expect(tomls.map((t) => t.dir).sort()).toEqual(["holdfast-checkout", "holdfast-theme", "holdfast-validation"]);
+    for (const { dir, toml } of tomls) if (toml.extensions) expect(toml.extensions.map((e) => e.handle)).toEqual([dir]);
+  });
+
+  it("the theme embed is a theme app extension calling the app proxy shopify.app.toml declares, on a route that exists", () => {
+    const theme = tomls.find((t) => t.dir === "holdfast-theme")!;
+    expect((theme.toml as { type?: string }).type).toBe("theme");
+    const block = read("extensions/holdfast-theme/blocks/reservation.liquid");
+    const schema = JSON.parse(/\{%\s*schema\s*%\}([\s\S]*?)\{%\s*endschema\s*%\}/.exec(block)![1]);
+    expect(schema).toMatchObject({ target: "body", javascript: "reservation.js", stylesheet: "reservation.css" });
+    for (const asset of [schema.javascript, schema.stylesheet]) expect(existsSync(`extensions/holdfast-theme/assets/${asset}`), asset).toBe(true);
+    const proxy = (readAppToml() as { app_proxy?: { subpath: string; prefix: string } }).app_proxy!;
+    expect(block).toContain(`append: '/${proxy.prefix}/${proxy.subpath}/holds'`);
+    expect(existsSync("app/routes/proxy.holds.tsx")).toBe(true);
+    // Every setting the block reads is declared in its schema, with the words the shopper sees.
+    const read_ = [...block.matchAll(/block\.settings\.(\w+)/g)].map((m) => m[1]);
+    expect(new Set(read_)).toEqual(new Set(schema.settings.map((x: { id: string }) => x.id)));
   });
 
   it("the Function runs on the app's API version, under the handle the app creates its validation with", () => {

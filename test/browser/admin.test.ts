@@ -1,77 +1,31 @@
 // Opens the admin in Chromium exactly as `npm run demo` serves it: the home page shows the
 // shop's real status, and the settings page refuses bad input and saves good input.
 // Screenshots land in test-artifacts/ (not committed).
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { ARTIFACTS, launchChromium, startDemo, type Demo } from "./demo";
 
-const ARTIFACTS = join(process.cwd(), "test-artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-let demo: ChildProcess;
+let demo: Demo;
 let browser: Browser;
 let page: Page;
 let adminUrl: string;
-let output = "";
-
-function startDemo(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "holdfast-demo-"));
-  demo = spawn("npm", ["run", "demo"], {
-    env: { ...process.env, PORT: "3311", DEV_STORE_PORT: "4311", DEMO_DATABASE_URL: `file:${join(dir, "demo.db")}` },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo printed no admin URL:\n${output}`)), 180_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /ADMIN_URL=(\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    demo.stdout!.on("data", read);
-    demo.stderr!.on("data", read);
-    demo.on("exit", (code) => reject(new Error(`the demo exited with ${code}:\n${output}`)));
-  });
-}
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  adminUrl = await startDemo();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  // Headless Chromium names itself HeadlessChrome, which the Shopify library turns away as a bot.
-  const userAgent = (
-    await browser.newContext().then(async (c) => {
-      const p = await c.newPage();
-      const ua = await p.evaluate(() => navigator.userAgent);
-      await c.close();
-      return ua;
-    })
-  ).replace("HeadlessChrome", "Chrome");
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent });
+  demo = await startDemo(3311);
+  adminUrl = demo.printed("ADMIN_URL");
+  const launched = await launchChromium();
+  browser = launched.browser;
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: launched.userAgent });
   // Nothing leaves this machine: Shopify's CDN (App Bridge) is out of reach here.
   await page.route(/^https:\/\//, (route) => route.abort());
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (demo?.pid) process.kill(-demo.pid, "SIGTERM");
+  demo?.stop();
 });
 
 describe("admin in the browser (demo mode)", () => {

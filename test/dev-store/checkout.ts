@@ -375,3 +375,46 @@ export class CheckoutModel {
     return { checkout, order };
   }
 }
+
+/**
+ * The Storefront API's cart metafield mutations over the Online Store's carts: a simple key is
+ * the calling app's own (`$app`) namespace, which only the app itself (its private token) may
+ * write; shoppers' public tokens cannot.
+ */
+export function storefrontCartResolvers(model: CheckoutModel, shop: ShopState, o: { byApp: boolean; granted: string[] }) {
+  const cartOf = (ownerId: string) =>
+    /^gid:\/\/shopify\/Cart\/([\w-]+)/.exec(ownerId) ? model.cart(shop, /^gid:\/\/shopify\/Cart\/([\w-]+)/.exec(ownerId)![1]) : undefined;
+  const canWrite = (key: string) => o.byApp && !key.includes(".") && o.granted.includes("unauthenticated_write_checkouts");
+  return {
+    cartMetafieldsSet: ({ metafields }: { metafields: { ownerId: string; key: string; type: string; value: string }[] }) => {
+      const userErrors: { code: string; elementIndex: number; field: string[]; message: string }[] = [];
+      metafields.forEach((m, i) => {
+        if (!cartOf(m.ownerId))
+          userErrors.push({ code: "INVALID_OWNER", elementIndex: i, field: ["metafields", String(i), "ownerId"], message: "The cart does not exist." });
+        else if (!canWrite(m.key))
+          userErrors.push({
+            code: "APP_NOT_AUTHORIZED",
+            elementIndex: i,
+            field: ["metafields", String(i), "key"],
+            message: "Only the app may write its own metafields.",
+          });
+      });
+      if (userErrors.length) return { metafields: [], userErrors };
+      for (const m of metafields) {
+        const result = model.setAppMetafield(cartOf(m.ownerId)!, {
+          type: "updateCartMetafield",
+          metafield: { namespace: "$app", key: m.key, type: m.type, value: m.value },
+        });
+        if (result.type !== "success") userErrors.push({ code: "INVALID_VALUE", elementIndex: 0, field: ["metafields"], message: result.message ?? "invalid" });
+      }
+      return { metafields: [], userErrors };
+    },
+    cartMetafieldDelete: ({ input }: { input: { ownerId: string; key: string } }) => {
+      const cart = cartOf(input.ownerId);
+      if (!cart || !canWrite(input.key))
+        return { deletedId: null, userErrors: [{ code: cart ? "APP_NOT_AUTHORIZED" : "INVALID_OWNER", field: ["input"], message: "Not allowed." }] };
+      model.setAppMetafield(cart, { type: "removeCartMetafield", namespace: "$app", key: input.key });
+      return { deletedId: gid("Metafield", 1), userErrors: [] };
+    },
+  };
+}

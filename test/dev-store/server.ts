@@ -22,7 +22,10 @@ import { DevStoreState, type AppRegistration, type ShopState, type StoreOptions 
 import { mintSessionToken, verifySessionToken } from "./session-tokens";
 import { WebhookSender, type Delivery } from "./webhooks";
 import { forwardThroughProxy, proxiedUrl } from "./app-proxy";
-import { CheckoutError, CheckoutModel } from "./checkout";
+import { CheckoutError, CheckoutModel, storefrontCartResolvers } from "./checkout";
+import { createThemeRenderer, embedType } from "./theme";
+import { readFile } from "node:fs/promises";
+import { join as joinPath } from "node:path";
 
 export const API_VERSION = "2026-10";
 export const DEFAULT_SHOP = "holdfast-dev.myshopify.com";
@@ -132,6 +135,7 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
   });
   const faults: Fault[] = [];
   const checkout = new CheckoutModel(state, log);
+  const theme = createThemeRenderer({ apiKey: options.app.apiKey, assetBase: (shop, extension) => `/shops/${shop}/extensions/${extension}/assets` });
   const webhookDelays = new Map<string, number>();
   state.events.on("orderCreated", (domain: string, order: import("./orders").DevOrder) => {
     void sendWebhook(domain, "orders/create", orderWebhookPayload(order));
@@ -376,12 +380,92 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       faults.length = 0;
       return send(res, 200, { faults });
     }
+    m = /^\/shops\/([^/]+)\/stock$/.exec(path);
+    if (m && req.method === "POST") {
+      // Sets a variant's stock (a demo's or test's scarce item): `available` at its first location, none elsewhere.
+      const shop = requireShop(m[1]);
+      const variant = shop.catalog.variants.find((v) => v.id === Number(String(p.variantId).split("/").pop()));
+      if (!variant) throw new HttpError(404, { errors: "No such variant" });
+      const levels = shop.catalog.levels.filter((l) => l.inventoryItemId === variant.inventoryItemId);
+      levels.forEach((l, i) => {
+        l.quantities.available = i === 0 ? Number(p.available) : 0;
+        l.updatedAt = new Date().toISOString();
+      });
+      state.events.emit("inventoryChanged", shop.domain, levels);
+      return send(res, 200, { variantId: variant.id, levels });
+    }
+    m = /^\/shops\/([^/]+)\/theme\/app-embeds$/.exec(path);
+    if (m && req.method === "POST") {
+      // The merchant switching an app embed on or off in the theme editor (settings_data.json).
+      const shop = requireShop(m[1]);
+      const embed = theme.embeds.find((e) => e.block === String(p.block));
+      if (!embed) throw new HttpError(404, { errors: "No such app embed" });
+      shop.themeSettingsData.current.blocks[`app-embed-${embed.block}`] = {
+        type: embedType(options.app.apiKey, embed),
+        disabled: Boolean(p.disabled),
+        settings: (p.settings as Record<string, unknown>) ?? {},
+      };
+      return send(res, 200, shop.themeSettingsData);
+    }
     if (path === "/throttle" && req.method === "POST") {
       const shop = requireShop(String(p.shop ?? DEFAULT_SHOP));
       if (p.bucketSize) shop.bucket.maximum = Number(p.bucketSize);
       if (p.restoreRate) shop.bucket.restoreRate = Number(p.restoreRate);
       if (p.drain) shop.bucket.drain();
       return send(res, 200, shop.bucket.status());
+    }
+    throw new HttpError(404, { errors: "Not Found" });
+  }
+
+  /** The Online Store's pages: the cart (the theme, with the app's embeds), the checkout page, the extensions' assets. */
+  async function onlineStore(shop: ShopState, req: IncomingMessage, path: string, res: ServerResponse) {
+    const root = `/shops/${shop.domain}`;
+    const cookie = /(?:^|;\s*)cart=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
+    const asset = /^\/extensions\/([\w-]+)\/assets\/([\w.-]+\.(js|css))$/.exec(path);
+    if (asset && req.method === "GET") {
+      const text = await readFile(joinPath(process.cwd(), "extensions", asset[1], "assets", asset[2]), "utf8").catch(() => null);
+      if (text === null) throw new HttpError(404, { errors: "Not Found" });
+      res.writeHead(200, { "Content-Type": asset[3] === "js" ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8", "Cache-Control": "no-cache" });
+      return res.end(text);
+    }
+    const html = (status: number, body: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "Content-Type": "text/html; charset=utf-8", ...headers });
+      res.end(body);
+    };
+    if (path === "/cart" && req.method === "GET") {
+      const cart = checkout.cart(shop, cookie);
+      return html(200, await theme.render(shop, "cart", { cart: checkout.cartJson(shop, cart), root }));
+    }
+    if (path === "/cart" && req.method === "POST") {
+      // The cart form: quantities (updates[]) and, with the checkout button, on to Shopify's checkout.
+      const form = new URLSearchParams(await readBody(req));
+      const cart = checkout.cart(shop, cookie);
+      if (cart)
+        form
+          .getAll("updates[]")
+          .forEach((q, i) => cart.lines[i] && Number.isInteger(Number(q)) && checkout.change(shop, cookie, { line: i + 1, quantity: Number(q) }));
+      if (!form.has("checkout")) return html(302, "", { Location: `${root}/cart` });
+      try {
+        const created = checkout.createCheckout(shop, cookie);
+        return html(302, "", { Location: `${root}/checkouts/${created.token}` });
+      } catch (error) {
+        if (error instanceof CheckoutError) return html(302, "", { Location: `${root}/cart` });
+        throw error;
+      }
+    }
+    const token = /^\/checkouts\/([\w-]+)$/.exec(path)?.[1];
+    if (token && req.method === "GET") {
+      const current = checkout.checkout(shop, token);
+      const lines = checkout.cartJson(shop, checkout.cartOf(shop, current)).items;
+      const errors = current.completedAt ? [] : await checkout.validate(shop, checkout.cartOf(shop, current), "CHECKOUT_INTERACTION");
+      const esc = (t: string) => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+      return html(
+        200,
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Checkout – ${esc(shop.name)}</title></head>` +
+          `<body style="font-family:system-ui,sans-serif;margin:0 auto;max-width:640px;padding:24px"><main><h1>Checkout</h1><ul>` +
+          lines.map((l) => `<li>${esc(l.title)} × ${l.quantity}</li>`).join("") +
+          `</ul>${errors.map((e) => `<p role="alert">${esc(e.message)}</p>`).join("")}<p data-checkout-token="${esc(current.token)}">Checkout ${esc(current.token)}</p></main></body></html>`,
+      );
     }
     throw new HttpError(404, { errors: "Not Found" });
   }
@@ -466,6 +550,7 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       });
       return forwardThroughProxy(req, res, target, await readBody(req));
     }
+    if (path === "/cart" || /^\/checkouts\/[\w-]+$/.test(path) || path.startsWith("/extensions/")) return onlineStore(shop, req, path, res);
     if (path === "/cart.js" || path.startsWith("/cart/") || path.startsWith("/checkouts")) return storefrontCheckout(shop, req, path, res);
     if (path === "/admin/oauth/authorize" && req.method === "GET") return oauthAuthorize(shop, url, res);
     if (path === "/admin/oauth/access_token" && req.method === "POST") {
@@ -506,7 +591,8 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       const granted = app
         ? app.scope.split(",")
         : ["unauthenticated_read_product_listings", "unauthenticated_read_customers", "unauthenticated_write_customers"];
-      return send(res, 200, await runGraphQL(storefront, storefrontRoot(shop, granted), await readBody(req), shop, false));
+      const root = { ...storefrontRoot(shop, granted), ...storefrontCartResolvers(checkout, shop, { byApp: Boolean(app), granted }) };
+      return send(res, 200, await runGraphQL(storefront, root, await readBody(req), shop, false));
     }
     throw new HttpError(404, { errors: "Not Found" });
   }

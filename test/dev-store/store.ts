@@ -110,6 +110,8 @@ export interface ShopState {
   validations: import("./validations").DevValidation[];
   /** Online Store carts (by cart token) and the checkouts made from them (by checkout token). */
   carts: Map<string, import("./checkout").DevCart>;
+  /** The published theme's config/settings_data.json (app embeds switched on in the theme editor). */
+  themeSettingsData: import("./theme").ThemeSettingsData;
   checkouts: Map<string, import("./checkout").DevCheckout>;
   bucket: LeakyBucket;
   nextId: number;
@@ -182,6 +184,7 @@ export class DevStoreState {
       storefrontTokens: new Map(),
       validations: [],
       carts: new Map(),
+      themeSettingsData: { current: { blocks: {} } },
       checkouts: new Map(),
       bucket: new LeakyBucket(this.options.bucketSize, this.options.restoreRate),
       nextId: 900000,

@@ -1,0 +1,75 @@
+// What the browser tests share: `npm run demo` in the background (its own ports and database),
+// the URLs it prints, and Debian's Chromium launched as this machine allows.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+
+export const ARTIFACTS = join(process.cwd(), "test-artifacts");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface Demo {
+  /** A `NAME=value` line the demo printed. */
+  printed(name: string): string;
+  output(): string;
+  stop(): void;
+}
+
+/** Starts the demo on `appPort` (the dev store on appPort + 1000, the Stripe simulator on + 1100) and waits for its URLs. */
+export function startDemo(appPort: number): Promise<Demo> {
+  const dir = mkdtempSync(join(tmpdir(), "holdfast-demo-"));
+  const child: ChildProcess = spawn("npm", ["run", "demo"], {
+    env: {
+      ...process.env,
+      PORT: String(appPort),
+      DEV_STORE_PORT: String(appPort + 1000),
+      STRIPE_SIM_PORT: String(appPort + 1100),
+      DEMO_DATABASE_URL: `file:${join(dir, "demo.db")}`,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  const demo: Demo = {
+    printed: (name) => new RegExp(`${name}=(\\S+)`).exec(output)?.[1] ?? "",
+    output: () => output,
+    stop: () => {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+    },
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo printed no URLs:\n${output}`)), 180_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/ADMIN_URL=\S+/.test(output) && /STOREFRONT_CART_URL=\S+/.test(output)) {
+        clearTimeout(timer);
+        resolve(demo);
+      }
+    };
+    child.stdout!.on("data", read);
+    child.stderr!.on("data", read);
+    child.on("exit", (code) => reject(new Error(`the demo exited with ${code}:\n${output}`)));
+  });
+}
+
+/** Chromium, and the user agent to browse with (HeadlessChrome is turned away as a bot by the Shopify library). */
+export async function launchChromium(): Promise<{ browser: Browser; userAgent: string }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--headless",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const context = await browser.newContext();
+  const userAgent = (await (await context.newPage()).evaluate(() => navigator.userAgent)).replace("HeadlessChrome", "Chrome");
+  await context.close();
+  return { browser, userAgent };
+}
