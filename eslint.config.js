@@ -15,6 +15,14 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { files: ["**/*.mjs"], languageOptions: { globals: { process: "readonly", console: "readonly" } } },
   {
+    // The theme app extension's script runs as it is in shoppers' browsers (no bundler), as a classic script.
+    files: ["extensions/holdfast-theme/assets/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: { document: "readonly", window: "readonly", location: "readonly", fetch: "readonly", setInterval: "readonly", clearInterval: "readonly" },
+    },
+  },
+  {
     // Remix's own fetch globals (remix-serve, `remix dev`) have no static Response.json: the
     // checkout answered 500 under them once (issue 11). json() from @remix-run/node works under any.
     files: ["app/**/*.{ts,tsx}", "server.ts"],

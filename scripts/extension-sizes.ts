@@ -29,7 +29,7 @@ let over = false;
 for (const e of budgets) {
   const dir = `extensions/${e.name}`;
   const bundle = e.kind === "function" ? await bundleFunction(dir, e.exports) : e.kind === "theme" ? themeScripts(dir) : await bundleUiExtension(dir);
-  if ("close" in bundle) bundle.close();
+  if ("close" in bundle && typeof bundle.close === "function") bundle.close();
   const ok = bundle.bytes <= e.budget && bundle.gzipBytes <= e.gzipBudget;
   over ||= !ok;
   results.push({ extension: e.name, kind: e.kind, bytes: bundle.bytes, gzipBytes: bundle.gzipBytes, budget: e.budget, gzipBudget: e.gzipBudget, ok });
