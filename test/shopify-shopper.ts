@@ -4,7 +4,7 @@
 // (extensions/holdfast-checkout/src/hold-view.ts): it asks the app to hold the checkout's lines
 // with a checkout session token, and ties a live hold to the cart with applyMetafieldChange, as
 // the extension does in Shopify's checkout. Used by the end-to-end proofs and the demo's race.
-import { claimOf, viewOfHoldAnswer, type HoldView } from "../extensions/holdfast-checkout/src/hold-view";
+import { claimIdOf, claimOf, viewOfHoldAnswer, type HoldView } from "../extensions/holdfast-checkout/src/hold-view";
 import { HOLD_METAFIELD } from "../extensions/holdfast-validation/src/contract";
 import { BROWSER_UA } from "./fixtures";
 
@@ -98,7 +98,16 @@ export function shopifyShopper(o: ShopperOptions) {
         quantity: l.quantity,
         title: l.merchandise.id,
       }));
-      const answer = await app("POST", "/api/checkout/holds", { checkoutToken, lines: wanted.map(({ variantId, quantity }) => ({ variantId, quantity })) });
+      // The hold the cart already claims (the theme's), as the extension reads shopify.appMetafields.
+      const claimed = (page.body.checkout.app_metafields as { metafield: { key: string; value: string } }[]).find(
+        (m) => m.metafield.key === HOLD_METAFIELD.key,
+      );
+      const cartHoldId = claimIdOf(claimed?.metafield.value);
+      const answer = await app("POST", "/api/checkout/holds", {
+        checkoutToken,
+        lines: wanted.map(({ variantId, quantity }) => ({ variantId, quantity })),
+        ...(cartHoldId ? { cartHoldId } : {}),
+      });
       lastHoldAnswer = answer;
       const view = viewOfHoldAnswer(answer.status, answer.body, wanted, Date.now());
       await this.tie(view);
@@ -111,6 +120,18 @@ export function shopifyShopper(o: ShopperOptions) {
           ? { type: "updateCartMetafield", metafield: { ...HOLD_METAFIELD, type: "json", value: JSON.stringify(claimOf(view)) } }
           : { type: "removeCartMetafield", ...HOLD_METAFIELD };
       return store("POST", `/checkouts/${checkoutToken}/metafields`, change, { Authorization: `Bearer ${await o.sessionToken()}` });
+    },
+    /**
+     * The theme's reservation embed as the shopper heads to checkout (every plan): the cart's
+     * lines from /cart.js, held through the app proxy on the shop's own domain.
+     */
+    async theme(): Promise<Answer> {
+      const cart = await store("GET", "/cart.js");
+      const lines = (cart.body.items as { variant_id: number; quantity: number }[]).map((i) => ({
+        variantId: `gid://shopify/ProductVariant/${i.variant_id}`,
+        quantity: i.quantity,
+      }));
+      return store("POST", "/apps/holdfast/holds", { cartToken: cart.body.token, lines });
     },
     /** The extension reading the hold back (after its countdown ran out, say). */
     readHold: () => app("GET", `/api/checkout/holds/${checkoutToken}`),

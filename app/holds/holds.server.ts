@@ -403,6 +403,23 @@ async function endHold(shop: string, holdId: string, state: "released" | "commit
   return current;
 }
 
+/**
+ * A live hold changes hands (the theme's cart hold carried into its checkout): one conditional
+ * update, only from `from`, and only when `to` holds nothing yet. Answers whether it moved.
+ */
+export async function transferHold(shop: string, holdId: string, from: HoldOwner, to: HoldOwner, reason: string): Promise<boolean> {
+  try {
+    const { count } = await db.hold.updateMany({
+      where: { id: holdId, shop, ownerType: from.type, ownerId: from.id, state: { in: ACTIVE_STATES } },
+      data: { ownerType: to.type, ownerId: to.id, activeOwnerKey: activeOwnerKey(shop, to), stateReason: reason },
+    });
+    return count === 1;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false; // `to` got a hold of its own meanwhile: that one stands
+    throw error;
+  }
+}
+
 /** Gives the stock back. Idempotent: releasing an ended hold changes nothing. */
 export const release = (shop: string, holdId: string, reason = "released") => endHold(shop, holdId, "released", reason);
 

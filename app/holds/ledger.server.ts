@@ -1,5 +1,5 @@
 // The stock ledger's link to Shopify's numbers: what Shopify says is available at a location.
-import db from "../db.server";
+import db, { currentDatabaseProvider } from "../db.server";
 import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { ACTIVE_STATES, activeHoldsOf, takesFrom } from "./holds.server";
 import { databaseMessage, isUniqueViolation } from "../db/errors.server";
@@ -18,53 +18,134 @@ function isCheckViolation(error: unknown): boolean {
 
 /**
  * Records Shopify's available quantity, ignoring reports older than the last one. When
- * Shopify now has less than Holdfast holds (stock sold elsewhere), the newest holds on that
- * line are released, soft before hard, until the rest fit; each release is recorded.
+ * Shopify now has less than Holdfast holds, the report is settled in one transaction
+ * (`settleShortReport`): the holds whose checkouts Shopify already turned into orders are
+ * committed, then, if the rest still does not fit (stock sold elsewhere), the newest holds on that
+ * line are released, soft before hard; the level is written in the same transaction, so the
+ * ledger never shows the holds gone and the level not yet lowered (decision 022).
  *
  * Two changes can carry the same time (Shopify's webhooks give it to the second), and
  * deliveries arrive in any order, so a report with the ledger's own time but another quantity
  * cannot be placed: it is answered `ambiguous`, and the caller reads the level from Shopify
  * (`settleFromShopify`). A fresh read (`asRead`) wins over a report of the same time.
  *
- * A holder's own purchase in Shopify's checkout lowers `available` too, and its report may come
- * before the order's (decision 022): before any hold is cut, the holds for Shopify's checkout on
- * that line whose checkouts already became orders are committed (when `admin` is given).
+ * `commit` are holds known to be sold (an order's own hold), committed in the same transaction.
  */
 export async function recordShopifyAvailable(
   shop: string,
   level: ShopifyLevel,
-  o: { asRead?: boolean; admin?: () => Promise<AdminGraphqlClient> } = {},
+  o: { asRead?: boolean; admin?: () => Promise<AdminGraphqlClient>; commit?: Sold[] } = {},
 ): Promise<{ released: string[]; ambiguous?: true }> {
   const key = { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId };
-  const released: string[] = [];
-  for (let attempt = 0; attempt < 20; attempt++) {
-    try {
-      const { count } = await db.stockLevel.updateMany({
-        where: { ...key, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: o.asRead ? { lte: level.updatedAt } : { lt: level.updatedAt } }] },
-        data: { shopifyAvailable: level.available, shopifyUpdatedAt: level.updatedAt },
-      });
-      if (count === 0) {
-        const exists = await db.stockLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
-        if (!exists) await db.stockLevel.create({ data: { ...key, shopifyAvailable: level.available, shopifyUpdatedAt: level.updatedAt } });
-        else if (exists.shopifyUpdatedAt?.getTime() === level.updatedAt.getTime() && exists.shopifyAvailable !== level.available)
-          return { released, ambiguous: true };
+  const newer = { OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: o.asRead ? { lte: level.updatedAt } : { lt: level.updatedAt } }] };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (!o.commit?.length)
+      try {
+        const { count } = await db.stockLevel.updateMany({
+          where: { ...key, ...newer },
+          data: { shopifyAvailable: level.available, shopifyUpdatedAt: level.updatedAt },
+        });
+        if (count === 0) {
+          const exists = await db.stockLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
+          if (!exists) await db.stockLevel.create({ data: { ...key, shopifyAvailable: level.available, shopifyUpdatedAt: level.updatedAt } });
+          else if (exists.shopifyUpdatedAt?.getTime() === level.updatedAt.getTime() && exists.shopifyAvailable !== level.available)
+            return { released: [], ambiguous: true };
+        }
+        return { released: [] };
+      } catch (error) {
+        if (isUniqueViolation(error)) continue; // created concurrently: update it
+        if (!isCheckViolation(error)) throw error;
       }
-      return { released };
-    } catch (error) {
-      if (isUniqueViolation(error)) continue; // created concurrently: update it
-      if (!isCheckViolation(error)) throw error;
+    // Holders' own orders first, then the level read after that search: every order found is
+    // counted in it (Shopify took the units when it made the order), so committing their holds
+    // with it frees nothing twice. Orders made after the search show up as a shortfall: look
+    // again before cutting anyone (Shopify is not called inside the transaction).
+    const rounds = o.admin ? 3 : 1;
+    for (let round = 0; round < rounds; round++) {
+      let settled: Settled;
+      try {
+        if (!o.admin) settled = await settleShortReport(shop, level, newer, o.commit ?? [], true);
+        else {
+          const admin = await o.admin();
+          const sold = [...(o.commit ?? []), ...(await ordersInFlight(shop, admin, level.inventoryItemId, level.locationId))];
+          const [read] = await readShopifyLevels(admin, [level]);
+          const fresh = read && read.updatedAt.getTime() >= level.updatedAt.getTime() ? read : level;
+          const freshNewer = { OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lte: fresh.updatedAt } }] };
+          settled = await settleShortReport(shop, fresh, fresh === level ? newer : freshNewer, sold, round === rounds - 1);
+        }
+      } catch (error) {
+        if (!isCheckViolation(error) && !isSerializationFailure(error)) throw error; // the line changed meanwhile: settle again
+        continue;
+      }
+      if (settled !== "short") return settled;
     }
-    // Holders' own orders first: as long as the search finds some, they are what lowered it.
-    if (o.admin && (await commitOrdersInFlight(shop, await o.admin(), level.inventoryItemId, level.locationId)) > 0) continue;
-    const victim = await newestHoldOn(shop, level.inventoryItemId, level.locationId);
-    if (!victim) continue; // the holds ended meanwhile: try the write again
-    const { count } = await db.hold.updateMany({
-      where: { id: victim, state: { in: ACTIVE_STATES } },
-      data: { state: "released", activeOwnerKey: null, endedAt: new Date(), stateReason: "stock sold elsewhere" },
-    });
-    if (count) released.push(victim);
   }
   throw new Error(`could not record Shopify's available quantity for ${level.inventoryItemId}@${level.locationId}`);
+}
+
+/** Rolls a settlement back: more orders may have been made since the search. */
+class StillShort extends Error {}
+
+function isSerializationFailure(error: unknown): boolean {
+  return /40001|deadlock detected|40P01|could not serialize/.test(databaseMessage(error));
+}
+
+/** A hold known to be sold, whose sale the level being recorded counts. */
+interface Sold {
+  holdId: string;
+  reason: string;
+}
+
+type Settled = { released: string[] } | "short";
+
+/**
+ * One transaction: commit the sold holds, cut what still does not fit (when `cut`; otherwise
+ * answer "short" and change nothing), write the level.
+ */
+async function settleShortReport(shop: string, level: ShopifyLevel, newer: object, sold: Sold[], cut: boolean): Promise<Settled> {
+  const key = { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId };
+  return db
+    .$transaction(async (tx): Promise<Settled> => {
+      // The stock row, locked: holds placed meanwhile wait for this settlement.
+      if (currentDatabaseProvider() === "postgres")
+        await tx.$queryRaw`SELECT 1 FROM "StockLevel" WHERE "shop" = ${shop} AND "inventoryItemId" = ${level.inventoryItemId} AND "locationId" = ${level.locationId} FOR UPDATE`;
+      const now = new Date();
+      const current = await tx.stockLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
+      if (!current) return { released: [] };
+      const applies = (await tx.stockLevel.count({ where: { ...key, ...newer } })) === 1;
+      for (const s of sold)
+        await tx.hold.updateMany({
+          where: { id: s.holdId, shop, state: { in: ACTIVE_STATES } },
+          data: { state: "committed", activeOwnerKey: null, endedAt: now, stateReason: s.reason },
+        });
+      const released: string[] = [];
+      if (!applies) return { released }; // a newer report is already there: it stands
+      const row = (await tx.stockLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } }))!;
+      let deficit = row.held - (level.available + row.mirrored);
+      if (deficit > 0 && !cut) throw new StillShort();
+      if (deficit > 0) {
+        // Stock really sold elsewhere: the newest holds on this line give way, soft before hard.
+        const holds = (await activeHoldsOf(shop, undefined, tx)).filter((h) => takesFrom(h.lines, level.inventoryItemId, level.locationId));
+        holds.sort((a, b) => (a.kind === b.kind ? b.createdAt.getTime() - a.createdAt.getTime() : a.kind === "soft" ? -1 : 1));
+        for (const h of holds) {
+          if (deficit <= 0) break;
+          await tx.hold.updateMany({
+            where: { id: h.id, state: { in: ACTIVE_STATES } },
+            data: { state: "released", activeOwnerKey: null, endedAt: now, stateReason: "stock sold elsewhere" },
+          });
+          released.push(h.id);
+          deficit -= h.lines
+            .filter((l) => l.inventoryItemId === level.inventoryItemId && l.locationId === level.locationId)
+            .reduce((n, l) => n + l.quantity, 0);
+        }
+      }
+      await tx.stockLevel.updateMany({ where: { ...key, ...newer }, data: { shopifyAvailable: level.available, shopifyUpdatedAt: level.updatedAt } });
+      return { released };
+    })
+    .catch((error) => {
+      if (error instanceof StillShort) return "short" as const;
+      throw error;
+    });
 }
 
 /** Shopify's id of the inventory level of an item at a location. */
@@ -176,10 +257,9 @@ export const ORDERS_BY_TOKEN_QUERY = `#graphql
 
 /**
  * Holds for Shopify's checkout on this line whose checkouts Shopify has already turned into
- * orders (their orders/create not yet here): committed now, as that webhook would. Answers how
- * many such orders it found, committed here or, meanwhile, by another report or the webhook.
+ * orders (their orders/create not yet here), with the reason their webhook would give. Read only.
  */
-async function commitOrdersInFlight(shop: string, admin: AdminGraphqlClient, inventoryItemId: string, locationId: string): Promise<number> {
+async function ordersInFlight(shop: string, admin: AdminGraphqlClient, inventoryItemId: string, locationId: string) {
   const holds = (
     await db.hold.findMany({
       where: { shop, state: { in: ACTIVE_STATES }, shopifyReserve: false },
@@ -189,7 +269,7 @@ async function commitOrdersInFlight(shop: string, admin: AdminGraphqlClient, inv
     .filter((h) => takesFrom(JSON.parse(h.lines), inventoryItemId, locationId))
     .map((h) => ({ id: h.id, token: shopifyTokenOf({ type: h.ownerType, id: h.ownerId }) }))
     .filter((h) => h.token !== null);
-  let found = 0;
+  const sold: Sold[] = [];
   const quote = (v: string) => `"${v.replace(/["\\]/g, "")}"`;
   for (let i = 0; i < holds.length; i += 25) {
     const batch = holds.slice(i, i + 25);
@@ -207,20 +287,8 @@ async function commitOrdersInFlight(shop: string, admin: AdminGraphqlClient, inv
       const order = data.orders.nodes.find((o) =>
         h.token && "checkoutToken" in h.token ? o.checkoutToken === h.token.checkoutToken : o.cartToken === (h.token as { cartToken: string }).cartToken,
       );
-      if (!order) continue;
-      found++;
-      await db.hold.updateMany({
-        where: { id: h.id, state: { in: ACTIVE_STATES } },
-        data: { state: "committed", activeOwnerKey: null, endedAt: new Date(), stateReason: `order ${order.id.split("/").pop()} placed` },
-      });
+      if (order) sold.push({ holdId: h.id, reason: `order ${order.id.split("/").pop()} placed` });
     }
   }
-  return found;
-}
-
-async function newestHoldOn(shop: string, inventoryItemId: string, locationId: string): Promise<string | undefined> {
-  const holds = (await activeHoldsOf(shop)).filter((h) => takesFrom(h.lines, inventoryItemId, locationId));
-  // Soft before hard, then the newest first.
-  holds.sort((a, b) => (a.kind === b.kind ? b.createdAt.getTime() - a.createdAt.getTime() : a.kind === "soft" ? -1 : 1));
-  return holds[0]?.id;
+  return sold;
 }

@@ -11,6 +11,7 @@ import {
   MAX_EXTENSION_MINUTES,
   release,
   status,
+  transferHold,
   type HoldStatus,
   type LineAvailability,
 } from "../holds/holds.server";
@@ -18,7 +19,7 @@ import { merchandiseLinesSchema, resolveMerchandise, type ResolvedLine } from ".
 import { planHold } from "../holds/strategy.server";
 import { readHoldPolicy } from "../shop/hold-policy.server";
 import db from "../db.server";
-import { shopifyCheckoutHoldOwner as owner } from "../holds/owners";
+import { shopifyCheckoutHoldOwner as owner, shopifyTokenOf } from "../holds/owners";
 import { publishHoldState } from "./hold-state.server";
 import type { HoldOwner } from "../holds/holds.server";
 
@@ -32,16 +33,43 @@ export const shopifyTokenSchema = (name: string) =>
     .regex(/^[\w-]+$/, `${name} has unexpected characters`);
 
 export const checkoutTokenSchema = shopifyTokenSchema("checkoutToken");
-export const checkoutHoldRequestSchema = z.object({ checkoutToken: checkoutTokenSchema, lines: merchandiseLinesSchema });
+export const checkoutHoldRequestSchema = z.object({
+  checkoutToken: checkoutTokenSchema,
+  lines: merchandiseLinesSchema,
+  /** The hold the checkout's cart claims (`$app:hold`), placed by the theme before the checkout existed. */
+  cartHoldId: z
+    .string()
+    .regex(/^[\w-]{1,64}$/, "cartHoldId has unexpected characters")
+    .optional(),
+});
 
 export type CheckoutHoldAnswer =
   | { status: 200; body: { hold: HoldStatus | null; untracked: string[]; strategy: "hold" | "none" } }
   | { status: 409; body: { error: { code: "unavailable"; message: string }; lines: (LineAvailability & { variantId: string })[] } }
   | { status: 422; body: { error: { code: "unknown_variants"; message: string }; variantIds: string[] } };
 
-/** Creates or refreshes the checkout's hold as the shop's strategy says for checkout start. */
-export function holdCheckout(shop: string, admin: AdminGraphqlClient, request: z.infer<typeof checkoutHoldRequestSchema>): Promise<CheckoutHoldAnswer> {
+/**
+ * Creates or refreshes the checkout's hold as the shop's strategy says for checkout start. A hold
+ * the theme placed for this checkout's cart is carried over to the checkout first, so the same
+ * units are never held twice for one shopper (the last unit would look short to its own holder).
+ */
+export async function holdCheckout(shop: string, admin: AdminGraphqlClient, request: z.infer<typeof checkoutHoldRequestSchema>): Promise<CheckoutHoldAnswer> {
+  if (request.cartHoldId) await adoptCartHold(shop, request.cartHoldId, request.checkoutToken);
   return holdForShopifyCheckout(shop, admin, owner(request.checkoutToken), request.lines);
+}
+
+/**
+ * The cart's live hold becomes the checkout's: one conditional update, only for a hold the theme
+ * placed (a cart's, never another checkout's or a headless one), only while the checkout has
+ * none. The hold id is known only to that cart (its `$app:hold`, readable in its checkout).
+ */
+async function adoptCartHold(shop: string, holdId: string, checkoutToken: string) {
+  const holder = owner(checkoutToken);
+  if (await activeHoldOf(shop, holder)) return;
+  const hold = await db.hold.findFirst({ where: { id: holdId, shop, state: { in: ["held", "extended"] } }, select: { ownerType: true, ownerId: true } });
+  const token = hold && shopifyTokenOf({ type: hold.ownerType, id: hold.ownerId });
+  if (!token || !("cartToken" in token)) return;
+  await transferHold(shop, holdId, { type: hold!.ownerType as "checkout", id: hold!.ownerId }, holder, "carried into the checkout");
 }
 
 /** Creates or refreshes `holder`'s hold on `lines` as the shop's strategy says for checkout start. */

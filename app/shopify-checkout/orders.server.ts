@@ -36,11 +36,10 @@ export async function commitHoldForOrder(shop: string, payload: unknown, adminFo
     const admin = await adminFor();
     const levels = await readShopifyLevels(admin, hold.lines);
     if (!(await commitWithShopifyLevels(shop, hold.id, reason, levels))) {
-      // Stock also went elsewhere meanwhile: commit, then record the levels, cutting what no longer fits.
-      await commit(shop, hold.id, reason).catch((error) => {
-        if (!(error instanceof HoldError && error.code === "not_active")) throw error;
-      });
-      for (const level of levels) await recordShopifyAvailable(shop, level, { asRead: true, admin: async () => admin });
+      // Other holders' orders, or stock sold elsewhere, are in the levels too: each level is
+      // settled in one transaction with this hold's commit and theirs, cutting what no longer fits.
+      for (const [i, level] of levels.entries())
+        await recordShopifyAvailable(shop, level, { asRead: true, admin: async () => admin, commit: i === 0 ? [{ holdId: hold.id, reason }] : [] });
     }
     const after = await status(shop, hold.id);
     return after.state === "committed" ? after : null;

@@ -500,6 +500,13 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
             completed_at: current.completedAt,
             order_id: current.orderId,
             lines: checkout.checkoutLines(shop, current),
+            // What the app's checkout extension reads as `shopify.appMetafields` (cart target, `$app`).
+            app_metafields: [...cart.metafields.values()]
+              .filter((m) => m.namespace === checkout.appNamespace())
+              .map((m) => ({
+                target: { type: "cart", id: `gid://shopify/Cart/${cart.token}` },
+                metafield: { namespace: "$app", key: m.key, value: m.value, type: m.type },
+              })),
             errors,
           },
         });

@@ -7,7 +7,7 @@ import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { APP_URL } from "./app-url";
-import { claimOf, plural, timeLeft, viewOfHoldAnswer, type HoldView } from "./hold-view";
+import { claimIdOf, claimOf, plural, timeLeft, viewOfHoldAnswer, type HoldView } from "./hold-view";
 
 declare const shopify: import("@shopify/ui-extensions/purchase.checkout.block.render").Api;
 
@@ -26,15 +26,24 @@ function wantedLines() {
   }));
 }
 
+/** The hold the cart already claims (the theme's reservation, or this block's own earlier one). */
+function cartHoldId(): string | undefined {
+  const entry = shopify.appMetafields.value.find(
+    (e) => e.target.type === "cart" && e.metafield.namespace === HOLD_METAFIELD.namespace && e.metafield.key === HOLD_METAFIELD.key,
+  );
+  return claimIdOf(entry?.metafield.value);
+}
+
 async function requestHold(): Promise<HoldView> {
   const wanted = wantedLines();
   const checkoutToken = shopify.checkoutToken.value;
   if (!checkoutToken || !wanted.length) return { kind: "nothing" };
   try {
+    const cartHold = cartHoldId();
     const res = await fetch(`${APP_URL}/api/checkout/holds`, {
       method: "POST",
       headers: { Authorization: `Bearer ${await shopify.sessionToken.get()}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ checkoutToken, lines: wanted.map(({ variantId, quantity }) => ({ variantId, quantity })) }),
+      body: JSON.stringify({ checkoutToken, lines: wanted.map(({ variantId, quantity }) => ({ variantId, quantity })), ...(cartHold ? { cartHoldId: cartHold } : {}) }),
     });
     return viewOfHoldAnswer(res.status, await res.json().catch(() => null), wanted, Date.now());
   } catch {

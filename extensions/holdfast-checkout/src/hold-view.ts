@@ -69,6 +69,16 @@ export function timeLeft(endsAtMs: number, now: number): { text: string; warn: b
   return { text: `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`, warn: seconds <= 120, over: seconds === 0, seconds };
 }
 
+/** The hold id of a cart's `$app:hold` claim (its JSON text), if it is one. */
+export function claimIdOf(value: unknown): string | undefined {
+  try {
+    const claim = typeof value === "string" ? JSON.parse(value) : value;
+    return claim && claim.v === 1 && typeof claim.id === "string" && /^[\w-]{1,64}$/.test(claim.id) ? claim.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The cart metafield the validation Function reads (`$app:hold`), for a live hold. */
 export function claimOf(view: Extract<HoldView, { kind: "held" }>): CartHoldClaim {
   return { v: 1, id: view.id, expiresAt: view.expiresAt, lines: view.lines };

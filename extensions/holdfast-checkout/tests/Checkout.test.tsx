@@ -42,6 +42,18 @@ describe("the checkout block", () => {
   });
   afterEach(() => extension.tearDown());
 
+  it("carries the theme's hold into the checkout: sends the hold its cart already claims", async () => {
+    extension.shopify.appMetafields.value = [
+      {
+        target: { type: "cart", id: "gid://shopify/Cart/c1-abc" },
+        metafield: { namespace: "$app", key: "hold", value: JSON.stringify({ v: 1, id: "theme-hold-7", expiresAt: 1, lines: [] }), type: "json", valueType: "json" },
+      },
+    ] as never;
+    await extension.render();
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    expect(JSON.parse(String((fetchMock.mock.calls[0] as [string, RequestInit])[1].body))).toMatchObject({ checkoutToken: "co_123", cartHoldId: "theme-hold-7" });
+  });
+
   it("holds the checkout's lines with the session token, shows the time left and ties the hold to the cart", async () => {
     await extension.render();
     await waitFor(() => expect(banner()?.getAttribute("heading")).toBe("Your items are reserved"));
