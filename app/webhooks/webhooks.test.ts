@@ -164,4 +164,18 @@ describe("webhooks", () => {
     expect((await t.db.shop.findUnique({ where: { domain: DEFAULT_SHOP } }))?.scopes).toBe("read_products,write_inventory");
     expect((await t.db.session.findFirst({ where: { shop: DEFAULT_SHOP } }))?.scope).toBe("read_products,write_inventory");
   });
+
+  it("app/scopes_update granting write_validations switches the stock check on when it is missing", async () => {
+    const shop = t.store.shop(DEFAULT_SHOP);
+    shop.validations.length = 0; // as if Shopify had refused it at install
+    const [d] = await t.store.sendWebhook(DEFAULT_SHOP, "app/scopes_update", {
+      id: 2,
+      previous: ["read_products"],
+      current: ["read_products", "write_validations"],
+      updated_at: new Date().toISOString(),
+    });
+    expect(d.delivered).toBe(true);
+    expect(shop.validations).toHaveLength(1);
+    expect(shop.validations[0]).toMatchObject({ functionHandle: "holdfast-validation", enabled: true });
+  });
 });

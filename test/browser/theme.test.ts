@@ -77,6 +77,7 @@ describe("the cart reservation embed (theme app extension)", () => {
     const notice = first.locator("#holdfast-reservation");
     await notice.waitFor({ state: "visible" });
     await expect.poll(() => notice.innerText()).toMatch(/Your items are reserved for 15 minutes\. 1[45]:\d\d/);
+    expect(await notice.getByRole("listitem").allInnerTexts()).toEqual([expect.stringMatching(/ × 1$/)]);
     expect(await first.getByRole("status").innerText()).toContain("reserved");
     await first.screenshot({ path: join(ARTIFACTS, "theme-cart-reserved-390.png"), fullPage: false });
     await noSeriousViolations(first, "reserved, 390");

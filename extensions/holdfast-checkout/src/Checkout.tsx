@@ -43,7 +43,11 @@ async function requestHold(): Promise<HoldView> {
     const res = await fetch(`${APP_URL}/api/checkout/holds`, {
       method: "POST",
       headers: { Authorization: `Bearer ${await shopify.sessionToken.get()}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ checkoutToken, lines: wanted.map(({ variantId, quantity }) => ({ variantId, quantity })), ...(cartHold ? { cartHoldId: cartHold } : {}) }),
+      body: JSON.stringify({
+        checkoutToken,
+        lines: wanted.map(({ variantId, quantity }) => ({ variantId, quantity })),
+        ...(cartHold ? { cartHoldId: cartHold } : {}),
+      }),
     });
     return viewOfHoldAnswer(res.status, await res.json().catch(() => null), wanted, Date.now());
   } catch {

@@ -46,12 +46,21 @@ describe("the checkout block", () => {
     extension.shopify.appMetafields.value = [
       {
         target: { type: "cart", id: "gid://shopify/Cart/c1-abc" },
-        metafield: { namespace: "$app", key: "hold", value: JSON.stringify({ v: 1, id: "theme-hold-7", expiresAt: 1, lines: [] }), type: "json", valueType: "json" },
+        metafield: {
+          namespace: "$app",
+          key: "hold",
+          value: JSON.stringify({ v: 1, id: "theme-hold-7", expiresAt: 1, lines: [] }),
+          type: "json",
+          valueType: "json",
+        },
       },
     ] as never;
     await extension.render();
     await waitFor(() => expect(fetchMock).toHaveBeenCalled());
-    expect(JSON.parse(String((fetchMock.mock.calls[0] as [string, RequestInit])[1].body))).toMatchObject({ checkoutToken: "co_123", cartHoldId: "theme-hold-7" });
+    expect(JSON.parse(String((fetchMock.mock.calls[0] as [string, RequestInit])[1].body))).toMatchObject({
+      checkoutToken: "co_123",
+      cartHoldId: "theme-hold-7",
+    });
   });
 
   it("holds the checkout's lines with the session token, shows the time left and ties the hold to the cart", async () => {

@@ -63,12 +63,17 @@
     message.textContent = text;
   }
 
-  function held(hold) {
+  function held(hold, items) {
     clear();
     endsAt = Date.now() + Math.max(0, hold.remainingSeconds) * 1000;
     show("held", d.textHeld + " " + minutes(hold.remainingSeconds) + ".");
     message.appendChild(document.createTextNode(" "));
     message.appendChild(timer);
+    items.forEach(function (i) {
+      var li = document.createElement("li");
+      li.textContent = i.title + " × " + i.quantity;
+      linesEl.appendChild(li);
+    });
     clearInterval(tick);
     tick = setInterval(update, 1000);
     update();
@@ -129,7 +134,7 @@
           body: JSON.stringify({ cartToken: c.body.token, lines: lines }),
         }).then(function (r) {
           if (r.status === 200 && r.body && r.body.hold) {
-            held(r.body.hold);
+            held(r.body.hold, items);
             return go();
           }
           if (r.status === 409 && r.body) return short(r.body, items, go);
@@ -178,7 +183,7 @@
       if (!c.body || !c.body.token || !c.body.items || !c.body.items.length) return;
       return json(d.proxy + "?cartToken=" + encodeURIComponent(c.body.token), { credentials: "same-origin" }).then(function (r) {
         var h = r.body && r.body.hold;
-        if (r.status === 200 && h && (h.state === "held" || h.state === "extended") && h.remainingSeconds > 0) held(h);
+        if (r.status === 200 && h && (h.state === "held" || h.state === "extended") && h.remainingSeconds > 0) held(h, c.body.items);
       });
     })
     .catch(function () {});
