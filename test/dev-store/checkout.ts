@@ -382,10 +382,71 @@ export class CheckoutModel {
  * write; shoppers' public tokens cannot.
  */
 export function storefrontCartResolvers(model: CheckoutModel, shop: ShopState, o: { byApp: boolean; granted: string[] }) {
+  const variantView = (id: number) => {
+    const v = shop.catalog.variants.find((x) => x.id === id)!;
+    const product = shop.catalog.products.find((p) => p.id === v.productId)!;
+    return { __typename: "ProductVariant", id: gid("ProductVariant", v.id), title: v.title, product: { id: gid("Product", product.id), title: product.title } };
+  };
+  /** The Storefront API's view of a cart: the same cart the Online Store's /cart.js shows. */
+  const cartView = (cart: DevCart) => {
+    const nodes = cart.lines.map((l) => ({ __typename: "CartLine", id: gid("CartLine", l.key), quantity: l.quantity, merchandise: variantView(l.variantId) }));
+    return {
+      id: gid("Cart", cart.token),
+      checkoutUrl: `https://${shop.domain}/cart/c/${cart.token}`,
+      totalQuantity: cart.lines.reduce((n, l) => n + l.quantity, 0),
+      note: cart.note,
+      createdAt: cart.updatedAt,
+      updatedAt: cart.updatedAt,
+      attributes: Object.entries(cart.attributes).map(([key, value]) => ({ key, value })),
+      attribute: ({ key }: { key: string }) => (key in cart.attributes ? { key, value: cart.attributes[key] } : null),
+      lines: () => ({ nodes, edges: nodes.map((node, i) => ({ node, cursor: String(i) })), pageInfo: { hasNextPage: false, hasPreviousPage: false } }),
+      // Shoppers' tokens read the app's claim too (Shopify exposes cart metafields to the storefront); only the app writes it.
+      metafield: ({ namespace, key }: { namespace?: string; key: string }) => {
+        const m = cart.metafields.get(`${!namespace || namespace === "$app" ? model.appNamespace() : namespace}.${key}`);
+        return m ? { key: m.key, namespace: m.namespace, type: m.type, value: m.value } : null;
+      },
+    };
+  };
+  const cartById = (id: string) => cartOf(id);
+  const invalidLine = (i: number, field = "merchandiseId") => ({
+    code: "INVALID_MERCHANDISE_LINE",
+    field: ["lines", String(i), field],
+    message: "The merchandise line is invalid.",
+  });
+  const addLines = (cart: DevCart | undefined, lines: { merchandiseId: string; quantity?: number }[]) => {
+    const errors = lines.flatMap((l, i) => {
+      const known = shop.catalog.variants.some((v) => gid("ProductVariant", v.id) === l.merchandiseId);
+      return known && (l.quantity ?? 1) >= 1 ? [] : [invalidLine(i, known ? "quantity" : "merchandiseId")];
+    });
+    if (errors.length) return { cart: null, errors };
+    const items = lines.map((l) => ({ id: l.merchandiseId, quantity: l.quantity ?? 1 }));
+    return { cart: model.add(shop, cart?.token, { items }), errors: [] };
+  };
   const cartOf = (ownerId: string) =>
     /^gid:\/\/shopify\/Cart\/([\w-]+)/.exec(ownerId) ? model.cart(shop, /^gid:\/\/shopify\/Cart\/([\w-]+)/.exec(ownerId)![1]) : undefined;
   const canWrite = (key: string) => o.byApp && !key.includes(".") && o.granted.includes("unauthenticated_write_checkouts");
   return {
+    cart: ({ id }: { id: string }) => {
+      const cart = cartById(id);
+      return cart ? cartView(cart) : null;
+    },
+    cartCreate: ({
+      input,
+    }: {
+      input: { lines?: { merchandiseId: string; quantity?: number }[]; attributes?: { key: string; value: string }[]; note?: string };
+    }) => {
+      const { cart, errors } = addLines(undefined, input.lines ?? []);
+      if (errors.length) return { cart: null, userErrors: errors, warnings: [] };
+      const made = cart ?? model.update(shop, undefined, {});
+      model.update(shop, made.token, { attributes: Object.fromEntries((input.attributes ?? []).map((a) => [a.key, a.value])), note: input.note });
+      return { cart: cartView(made), userErrors: [], warnings: [] };
+    },
+    cartLinesAdd: ({ cartId, lines }: { cartId: string; lines: { merchandiseId: string; quantity?: number }[] }) => {
+      const existing = cartById(cartId);
+      if (!existing) return { cart: null, userErrors: [{ code: "INVALID", field: ["cartId"], message: "The specified cart does not exist." }], warnings: [] };
+      const { cart, errors } = addLines(existing, lines);
+      return { cart: cart && cartView(cart), userErrors: errors, warnings: [] };
+    },
     cartMetafieldsSet: ({ metafields }: { metafields: { ownerId: string; key: string; type: string; value: string }[] }) => {
       const userErrors: { code: string; elementIndex: number; field: string[]; message: string }[] = [];
       metafields.forEach((m, i) => {

@@ -152,6 +152,50 @@ describe("dev store Storefront API", () => {
     expect(body.data.products.nodes[0].variants.nodes[0].price).toMatchObject({ amount: expect.stringMatching(/^\d+\.\d{2}$/), currencyCode: "USD" });
     expect((await query("nope")).status).toBe(401);
   });
+
+  it("keeps Storefront API carts as the Online Store's carts: lines, checkoutUrl, and `$app` metafields only the app may write", async () => {
+    const created = await admin(`mutation { storefrontAccessTokenCreate(input: { title: "carts" }) { storefrontAccessToken { accessToken } } }`);
+    const sfToken = created.body.data.storefrontAccessTokenCreate.storefrontAccessToken.accessToken;
+    const sf = async (query: string, variables: Record<string, unknown> = {}) =>
+      (
+        await fetch(`${store.url}/shops/${DEFAULT_SHOP}/api/2026-10/graphql.json`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Shopify-Storefront-Access-Token": sfToken },
+          body: JSON.stringify({ query, variables }),
+        })
+      ).json();
+    const [a, b] = store.shop().catalog.variants;
+    const made = await sf(
+      `mutation($lines: [CartLineInput!]) { cartCreate(input: { lines: $lines, note: "gift" }) { cart { id checkoutUrl totalQuantity note } userErrors { code message } } }`,
+      { lines: [{ merchandiseId: `gid://shopify/ProductVariant/${a.id}`, quantity: 2 }] },
+    );
+    const cart = made.data.cartCreate.cart;
+    expect(cart).toMatchObject({ id: expect.stringMatching(/^gid:\/\/shopify\/Cart\/c1-/), totalQuantity: 2, note: "gift" });
+    const added = await sf(
+      `mutation($id: ID!, $lines: [CartLineInput!]!) { cartLinesAdd(cartId: $id, lines: $lines) { cart { totalQuantity lines(first: 5) { nodes { quantity merchandise { ... on ProductVariant { id } } } } } userErrors { code } } }`,
+      { id: cart.id, lines: [{ merchandiseId: `gid://shopify/ProductVariant/${b.id}`, quantity: 1 }] },
+    );
+    expect(added.data.cartLinesAdd.cart.totalQuantity).toBe(3);
+    const bad = await sf(
+      `mutation($id: ID!) { cartLinesAdd(cartId: $id, lines: [{ merchandiseId: "gid://shopify/ProductVariant/1" }]) { userErrors { code field } } }`,
+      {
+        id: cart.id,
+      },
+    );
+    expect(bad.data.cartLinesAdd.userErrors).toEqual([{ code: "INVALID_MERCHANDISE_LINE", field: ["lines", "0", "merchandiseId"] }]);
+    // A shopper's token cannot write the app's claim.
+    const forged = await sf(`mutation($m: [CartMetafieldsSetInput!]!) { cartMetafieldsSet(metafields: $m) { userErrors { code } } }`, {
+      m: [{ ownerId: cart.id, key: "hold", type: "json", value: "{}" }],
+    });
+    expect(forged.data.cartMetafieldsSet.userErrors).toEqual([{ code: "APP_NOT_AUTHORIZED" }]);
+    // The same cart behind /cart.js, and its checkoutUrl leads to a checkout of it.
+    const token = cart.id.split("/").pop();
+    const ajax = await (await fetch(`${store.url}/shops/${DEFAULT_SHOP}/cart.js`, { headers: { Cookie: `cart=${token}` } })).json();
+    expect(ajax).toMatchObject({ token, item_count: 3 });
+    const go = await fetch(`${store.url}/shops/${DEFAULT_SHOP}${new URL(cart.checkoutUrl).pathname}`, { redirect: "manual" });
+    expect(go.status).toBe(302);
+    expect(go.headers.get("location")).toMatch(/\/checkouts\/[\w-]+$/);
+  });
 });
 
 describe("dev store inventoryMoveQuantities", () => {

@@ -453,6 +453,17 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
         throw error;
       }
     }
+    const fromCart = /^\/cart\/c\/([\w-]+)$/.exec(path)?.[1];
+    if (fromCart && req.method === "GET") {
+      // A Storefront API cart's checkoutUrl: Shopify makes the checkout and sends the shopper there.
+      try {
+        const created = checkout.createCheckout(shop, fromCart);
+        return html(302, "", { Location: `${root}/checkouts/${created.token}` });
+      } catch (error) {
+        if (error instanceof CheckoutError) return html(302, "", { Location: `${root}/cart` });
+        throw error;
+      }
+    }
     const token = /^\/checkouts\/([\w-]+)$/.exec(path)?.[1];
     if (token && req.method === "GET") {
       const current = checkout.checkout(shop, token);
@@ -557,7 +568,8 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       });
       return forwardThroughProxy(req, res, target, await readBody(req));
     }
-    if (path === "/cart" || /^\/checkouts\/[\w-]+$/.test(path) || path.startsWith("/extensions/")) return onlineStore(shop, req, path, res);
+    if (path === "/cart" || /^\/cart\/c\/[\w-]+$/.test(path) || /^\/checkouts\/[\w-]+$/.test(path) || path.startsWith("/extensions/"))
+      return onlineStore(shop, req, path, res);
     if (path === "/cart.js" || path.startsWith("/cart/") || path.startsWith("/checkouts")) return storefrontCheckout(shop, req, path, res);
     if (path === "/admin/oauth/authorize" && req.method === "GET") return oauthAuthorize(shop, url, res);
     if (path === "/admin/oauth/access_token" && req.method === "POST") {
