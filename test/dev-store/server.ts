@@ -432,6 +432,15 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
       res.writeHead(status, { "Content-Type": "text/html; charset=utf-8", ...headers });
       res.end(body);
     };
+    /** A checkout made from the cart, and the shopper sent to it (back to the cart when it is empty). */
+    const toCheckout = (cartToken: string | undefined) => {
+      try {
+        return html(302, "", { Location: `${root}/checkouts/${checkout.createCheckout(shop, cartToken).token}` });
+      } catch (error) {
+        if (error instanceof CheckoutError) return html(302, "", { Location: `${root}/cart` });
+        throw error;
+      }
+    };
     if (path === "/cart" && req.method === "GET") {
       const cart = checkout.cart(shop, cookie);
       return html(200, await theme.render(shop, "cart", { cart: checkout.cartJson(shop, cart), root }));
@@ -445,25 +454,11 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
           .getAll("updates[]")
           .forEach((q, i) => cart.lines[i] && Number.isInteger(Number(q)) && checkout.change(shop, cookie, { line: i + 1, quantity: Number(q) }));
       if (!form.has("checkout")) return html(302, "", { Location: `${root}/cart` });
-      try {
-        const created = checkout.createCheckout(shop, cookie);
-        return html(302, "", { Location: `${root}/checkouts/${created.token}` });
-      } catch (error) {
-        if (error instanceof CheckoutError) return html(302, "", { Location: `${root}/cart` });
-        throw error;
-      }
+      return toCheckout(cookie);
     }
+    // A Storefront API cart's checkoutUrl: Shopify makes the checkout and sends the shopper there.
     const fromCart = /^\/cart\/c\/([\w-]+)$/.exec(path)?.[1];
-    if (fromCart && req.method === "GET") {
-      // A Storefront API cart's checkoutUrl: Shopify makes the checkout and sends the shopper there.
-      try {
-        const created = checkout.createCheckout(shop, fromCart);
-        return html(302, "", { Location: `${root}/checkouts/${created.token}` });
-      } catch (error) {
-        if (error instanceof CheckoutError) return html(302, "", { Location: `${root}/cart` });
-        throw error;
-      }
-    }
+    if (fromCart && req.method === "GET") return toCheckout(fromCart);
     const token = /^\/checkouts\/([\w-]+)$/.exec(path)?.[1];
     if (token && req.method === "GET") {
       const current = checkout.checkout(shop, token);

@@ -61,6 +61,22 @@ const ordersOf = (v: Scarce) => shop().orders.filter((o) => !o.cancelledAt && o.
 const unitsSold = (v: Scarce) => ordersOf(v).reduce((n, o) => n + o.lineItems.filter((l) => l.variantId === v.id).reduce((m, l) => m + l.quantity, 0), 0);
 const holdsOf = (v: Scarce) => s.db.hold.findMany({ where: { shop: DEFAULT_SHOP, lines: { contains: v.item } }, orderBy: { createdAt: "asc" } });
 
+/** Waits until the variant's `n`-th hold (in creation order) reaches `state`. */
+const holdReaches = (v: Scarce, n: number, state: string, what: string) =>
+  until(
+    () => holdsOf(v),
+    (h) => h[n]?.state === state,
+    what,
+  );
+/** Time passes: the variant's first hold reaches its end and the sweeper expires it. */
+async function firstHoldEnds(v: Scarce) {
+  const [hold] = await holdsOf(v);
+  const endedAt = Date.now();
+  await s.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(endedAt - 1000) } });
+  await holdReaches(v, 0, "expired", "the hold to expire");
+  return { hold, endedAt };
+}
+
 /** The ledger agrees with Shopify: the same available at every location, nothing held, nothing moved to reserved. */
 async function ledgerAgrees(v: Scarce) {
   const shopify = (l: InventoryLevel) => l.quantities;
@@ -116,11 +132,7 @@ describe("Shopify's checkout with Holdfast's hold, validation and extension", ()
       expect(bought.status, JSON.stringify(bought.body)).toBe(200);
       expect(unitsSold(v)).toBe(1);
 
-      await until(
-        () => holdsOf(v),
-        (holds) => holds[0]?.state === "committed",
-        "orders/create to commit the hold",
-      );
+      await holdReaches(v, 0, "committed", "orders/create to commit the hold");
       const [hold] = await holdsOf(v);
       expect(hold).toMatchObject({ shopifyReserve: false, stateReason: `order ${bought.body.order.id} placed` });
       await ledgerAgrees(v);
@@ -132,15 +144,8 @@ describe("Shopify's checkout with Holdfast's hold, validation and extension", ()
     const first = await onCheckout(v);
     const view = await first.extension();
     expect(view.kind).toBe("held");
-    const [hold] = await holdsOf(v);
     // Time passes: the hold reaches its end and the sweeper expires it.
-    const endedAt = Date.now();
-    await s.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(endedAt - 1000) } });
-    await until(
-      () => holdsOf(v),
-      (h) => h[0].state === "expired",
-      "the hold to expire",
-    );
+    const { endedAt } = await firstHoldEnds(v);
     const read = await first.readHold();
     expect(read.body.hold).toMatchObject({ state: "expired", remainingSeconds: 0 });
     // Still free: the Function lets the shopper's checkout through with no hold at all.
@@ -158,11 +163,7 @@ describe("Shopify's checkout with Holdfast's hold, validation and extension", ()
     expect(blocked.status).toBe(422);
     expect(blocked.body.errors[0].message).toContain("held for other shoppers");
     expect((await second.complete()).status).toBe(200);
-    await until(
-      () => holdsOf(v),
-      (h) => h[1]?.state === "committed",
-      "the second hold to be committed",
-    );
+    await holdReaches(v, 1, "committed", "the second hold to be committed");
     await ledgerAgrees(v);
   });
 
@@ -170,20 +171,10 @@ describe("Shopify's checkout with Holdfast's hold, validation and extension", ()
     const v = scarce(1);
     const b = await onCheckout(v);
     expect((await b.extension()).kind).toBe("held");
-    const [hold] = await holdsOf(v);
-    await s.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await until(
-      () => holdsOf(v),
-      (h) => h[0].state === "expired",
-      "the hold to expire",
-    );
+    await firstHoldEnds(v);
     expect(await b.extension()).toMatchObject({ kind: "held" });
     expect((await b.complete()).status).toBe(200);
-    await until(
-      () => holdsOf(v),
-      (h) => h[1]?.state === "committed",
-      "the new hold to be committed",
-    );
+    await holdReaches(v, 1, "committed", "the new hold to be committed");
     await ledgerAgrees(v);
   });
 
@@ -192,13 +183,7 @@ describe("Shopify's checkout with Holdfast's hold, validation and extension", ()
     const b = await onCheckout(v, 2);
     expect((await b.extension()).kind).toBe("held");
     expect(publishedState()?.free[v.gid]).toBe(1);
-    const [hold] = await holdsOf(v);
-    await s.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await until(
-      () => holdsOf(v),
-      (h) => h[0].state === "expired",
-      "the hold to expire",
-    );
+    const { hold } = await firstHoldEnds(v);
     await until(
       async () => publishedState(),
       (st) => st !== null && !(v.gid in st.free),
@@ -237,11 +222,7 @@ describe("Shopify's checkout with Holdfast's hold, validation and extension", ()
     expect(blocked.body.errors[0].message).toContain("held for other shoppers");
     expect((await holder.complete()).status).toBe(200);
     expect(unitsSold(v)).toBe(2);
-    await until(
-      () => holdsOf(v),
-      (h) => h[0].state === "committed",
-      "the hold to be committed",
-    );
+    await holdReaches(v, 0, "committed", "the hold to be committed");
     await ledgerAgrees(v);
   });
 
@@ -257,11 +238,7 @@ describe("Shopify's checkout with Holdfast's hold, validation and extension", ()
     level.quantities.committed += 1;
     level.updatedAt = new Date().toISOString();
     s.store.state.events.emit("inventoryChanged", DEFAULT_SHOP, [level]);
-    const [olderHold, newerHold] = await until(
-      () => holdsOf(v),
-      (h) => h[1].state === "released",
-      "the newest hold to be cut",
-    );
+    const [olderHold, newerHold] = await holdReaches(v, 1, "released", "the newest hold to be cut");
     expect(newerHold.stateReason).toBe("stock sold elsewhere");
     expect(olderHold.state).toBe("held");
     expect((await newer.readHold()).body.hold).toMatchObject({ state: "released", remainingSeconds: 0 });
@@ -273,11 +250,7 @@ describe("Shopify's checkout with Holdfast's hold, validation and extension", ()
     const blocked = await newer.complete();
     expect(blocked.status).toBe(422);
     expect((await older.complete()).status).toBe(200);
-    await until(
-      () => holdsOf(v),
-      (h) => h[0].state === "committed",
-      "the older hold to be committed",
-    );
+    await holdReaches(v, 0, "committed", "the older hold to be committed");
     await ledgerAgrees(v);
   });
 
@@ -385,11 +358,7 @@ describe("the theme's path (every plan): the cart reserved through the app proxy
 
     expect((await holder.page()).body.checkout.errors).toEqual([]);
     expect((await holder.complete()).status).toBe(200);
-    await until(
-      () => holdsOf(v),
-      (h) => h[0]?.state === "committed",
-      "orders/create to commit the cart's hold",
-    );
+    await holdReaches(v, 0, "committed", "orders/create to commit the cart's hold");
     await ledgerAgrees(v);
   });
 
@@ -407,11 +376,7 @@ describe("the theme's path (every plan): the cart reserved through the app proxy
     expect(holds).toHaveLength(1);
     expect(holds[0]).toMatchObject({ ownerId: b.checkoutToken, state: "held", stateReason: "carried into the checkout" });
     expect((await b.complete()).status).toBe(200);
-    await until(
-      () => holdsOf(v),
-      (h) => h[0].state === "committed",
-      "the hold to be committed",
-    );
+    await holdReaches(v, 0, "committed", "the hold to be committed");
     await ledgerAgrees(v);
   });
 });
