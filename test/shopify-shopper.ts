@@ -135,6 +135,8 @@ export function shopifyShopper(o: ShopperOptions) {
     },
     /** The extension reading the hold back (after its countdown ran out, say). */
     readHold: () => app("GET", `/api/checkout/holds/${checkoutToken}`),
+    /** "Continue to shipping" (or payment) in a three-page checkout. */
+    continue: () => store("POST", `/checkouts/${checkoutToken}/continue`, {}),
     /** "Pay now". */
     complete: () => store("POST", `/checkouts/${checkoutToken}/complete`, { email: "shopper@example.com" }),
     /** A raw call to the store (forgery tests). */

@@ -45,6 +45,16 @@ describe("the validation's hold state", () => {
     expect((await state.holdStateFor(OTHER)).free).toEqual({});
   });
 
+  it("exempts the products the merchant set to final check: Shopify's own stock check is theirs", async () => {
+    const [v] = stockedVariants(t.store.shop(), 1);
+    const productId = `gid://shopify/Product/${t.store.shop().catalog.variants.find((x) => x.id === v.id)!.productId}`;
+    await t.db.holdStrategyOverride.create({ data: { shop: DEFAULT_SHOP, productId, strategy: "final_check" } });
+    await t.db.holdStrategyOverride.create({ data: { shop: DEFAULT_SHOP, productId: "gid://shopify/Product/999999", strategy: "hybrid" } });
+    expect((await state.holdStateFor(DEFAULT_SHOP)).exemptProducts).toEqual([productId]);
+    expect((await state.holdStateFor(OTHER)).exemptProducts).toEqual([]);
+    await t.db.holdStrategyOverride.deleteMany({ where: { shop: DEFAULT_SHOP } });
+  });
+
   it("lists a hold that ended before its expiry, so a cart's claim on it no longer counts", async () => {
     const before = await state.holdStateFor(DEFAULT_SHOP);
     const released = await call("DELETE", "/api/checkout/holds/co_state");

@@ -30,7 +30,21 @@ export async function holdStateFor(shop: string, now = new Date()): Promise<Hold
     select: { id: true },
     orderBy: { id: "asc" },
   });
-  return { v: 1, asOf: Math.floor(now.getTime() / 1000), enforce: true, free, ended: ended.map((h) => h.id), exemptProducts: [] };
+  // Products the merchant set to "final check": nothing is held for them in Shopify's checkout,
+  // so the Function leaves them to Shopify's own stock check.
+  const exempt = await db.holdStrategyOverride.findMany({
+    where: { shop, strategy: "final_check" },
+    select: { productId: true },
+    orderBy: { productId: "asc" },
+  });
+  return {
+    v: 1,
+    asOf: Math.floor(now.getTime() / 1000),
+    enforce: true,
+    free,
+    ended: ended.map((h) => h.id),
+    exemptProducts: exempt.slice(0, MAX_CONTESTED_VARIANTS).map((o) => o.productId),
+  };
 }
 
 export const HOLD_STATE_SET = `#graphql

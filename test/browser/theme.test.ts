@@ -51,7 +51,7 @@ async function shopperOnCart(viewport: { width: number; height: number }): Promi
   }, VARIANT);
   expect(added).toBe(200);
   await page.reload();
-  await page.getByRole("button", { name: "Check out" }).waitFor();
+  await page.getByRole("main").getByRole("button", { name: "Check out" }).waitFor();
   return page;
 }
 
@@ -67,7 +67,7 @@ describe("the cart reservation embed (theme app extension)", () => {
   it("reserves the cart when the shopper heads to checkout, then shows the time left back on the cart (390×844)", async () => {
     first = await shopperOnCart({ width: 390, height: 844 });
     const reserved = first.waitForResponse((r) => r.url().includes("/apps/holdfast/holds") && r.request().method() === "POST");
-    await first.getByRole("button", { name: "Check out" }).click();
+    await first.getByRole("main").getByRole("button", { name: "Check out" }).click();
     expect((await reserved).status()).toBe(200);
     await first.waitForURL(/\/checkouts\/[\w-]+$/);
     // Shopify's checkout page: the Function finds the cart's claim and lets this shopper through.
@@ -91,9 +91,11 @@ describe("the cart reservation embed (theme app extension)", () => {
     await noSeriousViolations(first, "reserved, 1280");
   });
 
-  it("a second shopper for the last unit is told it is short and stays on the cart, with the way on still open", async () => {
+  it("a second shopper for the last unit, checking out from the cart drawer, is told it is short and stays, with the way on still open", async () => {
     const second = await shopperOnCart({ width: 390, height: 844 });
-    await second.getByRole("button", { name: "Check out" }).click();
+    await second.getByRole("button", { name: /^Cart \(1\)$/ }).click();
+    const drawer = second.getByRole("dialog", { name: "Cart" });
+    await drawer.getByRole("button", { name: "Check out" }).click();
     const notice = second.locator("#holdfast-reservation");
     await notice.waitFor({ state: "visible" });
     await expect.poll(() => notice.innerText()).toContain("none left (you chose 1)");

@@ -45,9 +45,13 @@ export interface DevCart {
   convertedAt?: string;
 }
 
+/** The steps of Shopify's three-page checkout (one-page checkouts have the same checks at "Pay now"). */
+export const CHECKOUT_STEPS = ["information", "shipping", "payment"] as const;
+
 export interface DevCheckout {
   token: string;
   cartToken: string;
+  step: (typeof CHECKOUT_STEPS)[number];
   email: string | null;
   createdAt: string;
   completedAt: string | null;
@@ -229,6 +233,7 @@ export class CheckoutModel {
     const checkout: DevCheckout = {
       token: token(""),
       cartToken: cart.token,
+      step: "information",
       email: null,
       createdAt: new Date().toISOString(),
       completedAt: null,
@@ -330,6 +335,15 @@ export class CheckoutModel {
       }
     }
     return errors;
+  }
+
+  /** "Continue to shipping / payment": the validations run, and errors keep the shopper on this step. */
+  async continue(shop: ShopState, checkoutToken: string) {
+    const checkout = this.checkout(shop, checkoutToken);
+    const errors = await this.validate(shop, this.cartOf(shop, checkout), "CHECKOUT_INTERACTION");
+    if (errors.length) throw new CheckoutError(422, { step: checkout.step, errors: errors.map((e) => ({ code: "validation", ...e })) });
+    checkout.step = CHECKOUT_STEPS[Math.min(CHECKOUT_STEPS.indexOf(checkout.step) + 1, CHECKOUT_STEPS.length - 1)];
+    return checkout;
   }
 
   /** Pay now: validations at completion, then Shopify's inventory rule, then the order. */

@@ -491,7 +491,7 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
         const created = checkout.createCheckout(shop, body.cart_token ?? cookie);
         return send(res, 201, { checkout: { token: created.token, cart_token: created.cartToken } });
       }
-      const m = /^\/checkouts\/([\w-]+)(\.json|\/metafields|\/complete)$/.exec(path);
+      const m = /^\/checkouts\/([\w-]+)(\.json|\/metafields|\/continue|\/complete)$/.exec(path);
       if (!m) throw new HttpError(404, { errors: "Not Found" });
       const [, token, action] = m;
       const current = checkout.checkout(shop, token);
@@ -503,6 +503,7 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
           checkout: {
             token: current.token,
             cart_token: current.cartToken,
+            step: current.step,
             completed_at: current.completedAt,
             order_id: current.orderId,
             lines: checkout.checkoutLines(shop, current),
@@ -526,6 +527,7 @@ export async function startDevStore(options: DevStoreOptions): Promise<DevStore>
         const result = checkout.setAppMetafield(checkout.cartOf(shop, current), body as never);
         return send(res, result.type === "success" ? 200 : 422, result);
       }
+      if (action === "/continue" && req.method === "POST") return send(res, 200, { step: (await checkout.continue(shop, token)).step });
       if (action === "/complete" && req.method === "POST") {
         const { order } = await checkout.complete(shop, token, { email: body.email });
         return send(res, 200, { order: { id: order.id, name: order.name, admin_graphql_api_id: `gid://shopify/Order/${order.id}` } });

@@ -123,6 +123,9 @@ describe("Shopify's checkout with Holdfast's hold, validation and extension", ()
       expect(short).toEqual({ kind: "short", lines: [{ variantId: v.gid, title: v.gid, wanted: 1, available: 0 }] });
       const page = await other.page();
       expect(page.body.checkout.errors).toEqual([{ target: "$.cart.lines[0].quantity", message: expect.stringContaining("held for other shoppers") }]);
+      // A three-page checkout keeps them on the information step, as Shopify does.
+      expect(await other.continue()).toMatchObject({ status: 422, body: { step: "information" } });
+      expect(await holder.continue()).toMatchObject({ status: 200, body: { step: "shipping" } });
       const refused = await other.complete();
       expect(refused.status).toBe(422);
       expect(refused.body.errors[0]).toMatchObject({ code: "validation", target: "$.cart.lines[0].quantity" });

@@ -119,7 +119,10 @@
 
   /* Reserves the cart, then lets the shopper through to checkout. A refusal for stock keeps
      them on the cart with the reason; anything else (the app unreachable) never stops a sale. */
-  function reserve(go) {
+  function reserve(go, origin) {
+    /* From a modal cart drawer (<dialog>), the notice goes inside it: the page behind is inert. */
+    var host = origin && origin.closest && origin.closest("dialog[open]");
+    if (host && el.parentNode !== host) host.appendChild(el);
     return cart()
       .then(function (c) {
         var items = (c.body && c.body.items) || [];
@@ -159,7 +162,7 @@
         proceeding = true;
         if (form.requestSubmit) form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
         else form.submit();
-      });
+      }, submitter || form);
     },
     true,
   );
@@ -172,7 +175,7 @@
       reserve(function () {
         proceeding = true;
         window.location.href = link.href;
-      });
+      }, link);
     },
     true,
   );
