@@ -13,8 +13,15 @@ function adminRouteId(pathname: string): string {
   const id = `routes/${pathname.replace(/^\/+|\/+$/g, "").replaceAll("/", ".")}`;
   const routes = builtAssetsManifest().routes;
   if (routes[`${id}._index`]) return `${id}._index`;
-  if (!routes[id]) throw new Error(`no admin route for ${pathname}`);
-  return id;
+  if (routes[id]) return id;
+  // A route with parameters (`routes/app.holds.$id` for /app/holds/abc).
+  const segments = id.split(".");
+  const withParams = Object.keys(routes).find((r) => {
+    const parts = r.split(".");
+    return parts.length === segments.length && parts.every((p, i) => p === segments[i] || p.startsWith("$"));
+  });
+  if (!withParams) throw new Error(`no admin route for ${pathname}`);
+  return withParams;
 }
 
 export interface TestApp {

@@ -27,3 +27,12 @@ export function shopifyTokenOf(owner: { type: string; id: string }): { checkoutT
   if (owner.id.startsWith(CART_PREFIX)) return { cartToken: owner.id.slice(CART_PREFIX.length) };
   return { checkoutToken: owner.id };
 }
+
+/** Who a hold is for, in the merchant's words (the admin's list and a hold's page). */
+export function describeOwner(owner: { type: string; id: string }): string {
+  const short = (id: string) => (id.length > 12 ? `${id.slice(0, 12)}…` : id);
+  if (owner.type === "cart") return `Cart API cart ${short(owner.id)}`;
+  if (owner.id.startsWith(HEADLESS_PREFIX)) return `Headless checkout ${short(owner.id.slice(HEADLESS_PREFIX.length))}`;
+  if (owner.id.startsWith(CART_PREFIX)) return `Online Store cart ${short(owner.id.slice(CART_PREFIX.length))}`;
+  return `Shopify checkout ${short(owner.id)}`;
+}

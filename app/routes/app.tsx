@@ -25,6 +25,7 @@ export default function App() {
         <Link to={`/app${search}`} rel="home">
           Home
         </Link>
+        <Link to={`/app/holds${search}`}>Holds</Link>
         <Link to={`/app/settings${search}`}>Settings</Link>
         <Link to={`/app/storefront-keys${search}`}>Storefront keys</Link>
         <Link to={`/app/shipping${search}`}>Shipping and taxes</Link>

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
 import { ARTIFACTS, launchChromium, startDemo, type Demo } from "./demo";
 
 let demo: Demo;
@@ -140,6 +141,53 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByText("Not connected").waitFor();
     expect(await page.getByRole("button", { name: "Connect Stripe" }).isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "payments.png"), fullPage: true });
+  });
+
+  it("holds: a shopper's reservation (made through the theme's path) is listed, opened, and released by hand with a reason", async () => {
+    // A shopper reserves their cart on the dev store's storefront, through Shopify's app proxy.
+    const store = new URL(demo.printed("STOREFRONT_CART_URL")).origin;
+    const shopBase = `${store}/shops/holdfast-dev.myshopify.com`;
+    await fetch(`${store}/_dev/shops/holdfast-dev.myshopify.com/stock`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ variantId: 40007, available: 3 }),
+    });
+    const added = await fetch(`${shopBase}/cart/add.js`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ id: 40007, quantity: 2 }),
+    });
+    const cart = (await added.json()) as { token: string };
+    const held = await fetch(`${shopBase}/apps/holdfast/holds`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ cartToken: cart.token, lines: [{ variantId: "gid://shopify/ProductVariant/40007", quantity: 2 }] }),
+    });
+    expect(held.status).toBe(200);
+
+    await page.goto(new URL(`/app/holds${new URL(adminUrl).search}`, adminUrl).toString());
+    await page
+      .getByText(/^Online Store cart /)
+      .first()
+      .waitFor();
+    expect(await page.getByText("× 2").first().isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, "holds.png"), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.screenshot({ path: join(ARTIFACTS, "holds-360.png"), fullPage: true });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page
+      .getByText(/^Online Store cart /)
+      .first()
+      .click();
+    await page.getByRole("heading", { name: "History" }).waitFor();
+    await page.getByLabel("Why").fill("shopper asked by phone to drop it");
+    await page.getByRole("button", { name: "Release hold" }).click();
+    await page.getByText("Hold released").waitFor();
+    expect(await page.getByText("released by the merchant: shopper asked by phone to drop it").isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, "hold-released.png"), fullPage: true });
   });
 
   it("home reflects the saved policy and reconciles on demand", async () => {

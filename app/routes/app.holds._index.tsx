@@ -1,0 +1,114 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData, useLocation, useNavigate } from "@remix-run/react";
+import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Pagination, Select, Text } from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { authenticate } from "../shopify.server";
+import { holdListFilterSchema, listHolds } from "../holds/holds-admin.server";
+import { HOLD_STATE_BADGES, timeLeftText } from "../holds/holds-admin";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { admin, session } = await authenticate.admin(request);
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  // A filter or cursor the page never makes (edited by hand) falls back to the first page of all holds.
+  const parsed = holdListFilterSchema.safeParse({ state: params.state, kind: params.kind, cursor: params.cursor });
+  const filter = parsed.success ? parsed.data : holdListFilterSchema.parse({});
+  return json({ filter, ...(await listHolds(session.shop, admin, filter)) });
+};
+
+const STATE_OPTIONS = [
+  { label: "All", value: "all" },
+  { label: "Active", value: "active" },
+  { label: "Became orders", value: "committed" },
+  { label: "Released", value: "released" },
+  { label: "Expired", value: "expired" },
+];
+const KIND_OPTIONS = [
+  { label: "All", value: "all" },
+  { label: "Hard", value: "hard" },
+  { label: "Soft", value: "soft" },
+];
+
+export default function Holds() {
+  const { holds, next, filter } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
+  const navigate = useNavigate();
+  // Links keep the embedded query (shop, host, id_token) and change only what they name.
+  const withParams = (changes: Record<string, string | null>) => {
+    const params = new URLSearchParams(search);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) params.delete(k);
+      else params.set(k, v);
+    }
+    return `?${params}`;
+  };
+  return (
+    <Page title="Holds" backAction={{ content: "Home", url: `/app${search}` }}>
+      <TitleBar title="Holds" />
+      <Layout>
+        <Layout.Section>
+          <Card padding="0">
+            <Box>
+              <InlineStack gap="300" wrap>
+                <Select label="State" options={STATE_OPTIONS} value={filter.state} onChange={(state) => navigate(withParams({ state, cursor: null }))} />
+                <Select label="Kind" options={KIND_OPTIONS} value={filter.kind} onChange={(kind) => navigate(withParams({ kind, cursor: null }))} />
+              </InlineStack>
+            </Box>
+            {holds.length === 0 ? (
+              <EmptyState heading="No holds here yet" image="">
+                <p>Holds appear when shoppers head to checkout: each reserves their items for the time you set in Settings.</p>
+              </EmptyState>
+            ) : (
+              <IndexTable
+                resourceName={{ singular: "hold", plural: "holds" }}
+                itemCount={holds.length}
+                selectable={false}
+                headings={[{ title: "Held for" }, { title: "Items" }, { title: "Kind" }, { title: "State" }, { title: "Time left" }, { title: "Created" }]}
+              >
+                {holds.map((h, i) => (
+                  <IndexTable.Row id={h.id} key={h.id} position={i} onClick={() => navigate(`/app/holds/${h.id}${search}`)}>
+                    <IndexTable.Cell>
+                      <Text as="span" variant="bodyMd" fontWeight="semibold">
+                        {h.owner}
+                      </Text>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <BlockStack gap="050">
+                        {h.lines.map((l) => (
+                          <Text as="span" key={`${l.inventoryItemId}@${l.locationId}`}>
+                            {l.title} × {l.quantity}
+                          </Text>
+                        ))}
+                      </BlockStack>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>{h.kind === "hard" ? "Hard" : "Soft"}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Badge tone={HOLD_STATE_BADGES[h.state]?.tone}>{HOLD_STATE_BADGES[h.state]?.label ?? h.state}</Badge>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>{timeLeftText(h.remainingSeconds, h.state)}</IndexTable.Cell>
+                    <IndexTable.Cell>{new Date(h.createdAt).toUTCString()}</IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            )}
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <InlineStack align="center">
+            <Pagination
+              hasPrevious={Boolean(filter.cursor)}
+              onPrevious={() => navigate(-1)}
+              hasNext={Boolean(next)}
+              onNext={() => next && navigate(withParams({ cursor: next }))}
+              label={<Text as="span">{holds.length} holds on this page</Text>}
+            />
+          </InlineStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function Box({ children }: { children: React.ReactNode }) {
+  return <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>{children}</div>;
+}
