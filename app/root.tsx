@@ -1,5 +1,8 @@
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 
+// The document's title (the Shopify admin shows each page's TitleBar; the frame needs one too).
+export const meta = () => [{ title: "Holdfast" }];
+
 export default function App() {
   return (
     <html lang="en">

@@ -2,43 +2,18 @@
 // SQLite, against the local dev store, under load from autocannon: get-cart, and add-item with
 // a fresh Idempotency-Key per request, each against a trivial route of the same server
 // (/healthz: one `SELECT 1`) measured in the same run. The last line printed is one JSON object.
-import { startCommand } from "../test/production-server";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
-import { startDevStore, DEFAULT_SHOP } from "../test/dev-store/server";
-import { appRegistrationFromToml } from "../test/dev-store/app-toml";
-import { deployMigrations } from "../scripts/db-deploy";
+import { DEFAULT_SHOP } from "../test/dev-store/server";
+import { startBenchApp, UA } from "./app-server";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3391);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const appUrl = `http://127.0.0.1:${PORT}`;
-const apiKey = "holdfast-bench";
-const apiSecret = randomBytes(24).toString("hex");
-const UA = "Mozilla/5.0 (Holdfast bench)";
 
-const dir = mkdtempSync(join(tmpdir(), "bench-cart-http-"));
-const databaseUrl = `file:${join(dir, "bench.db")}`;
-let app: ChildProcess | undefined;
-const store = await startDevStore({ app: appRegistrationFromToml({ apiKey, apiSecret, appUrl }), restoreRate: 1000, bucketSize: 20000 });
-
-async function waitFor(url: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const bench = await startBenchApp({ port: PORT, name: "bench-cart-http" });
+const { appUrl, store, databaseUrl } = bench;
 
 async function json(path: string, init: RequestInit & { key: string }) {
   const res = await fetch(`${appUrl}${path}`, {
@@ -60,32 +35,6 @@ const summary = (r: autocannon.Result) => ({
 });
 
 try {
-  await deployMigrations(databaseUrl, { quiet: true });
-  const build = spawnSync("remix", ["build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
-  if (build.status !== 0) throw new Error("remix build failed");
-  app = spawn("/bin/sh", ["-c", `exec ${startCommand()}`], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      SHOPIFY_API_KEY: apiKey,
-      SHOPIFY_API_SECRET: apiSecret,
-      SHOPIFY_APP_URL: appUrl,
-      SHOPIFY_DEV_STORE_URL: store.url,
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  await waitFor(`${appUrl}/healthz`, 60_000);
-
-  // Install through token exchange, as the admin does on first open.
-  const host = Buffer.from(`${DEFAULT_SHOP}/admin`).toString("base64url");
-  const install = await fetch(`${appUrl}/app?embedded=1&shop=${DEFAULT_SHOP}&host=${host}&id_token=${await store.sessionToken(DEFAULT_SHOP)}`, {
-    headers: { "User-Agent": UA },
-  });
-  if (install.status !== 200) throw new Error(`install failed: ${install.status}`);
-
   // A storefront key, made the way the admin page makes one (same database file).
   process.env.DATABASE_URL = databaseUrl;
   const { createStorefrontKey } = await import("../app/storefront/keys.server");
@@ -164,7 +113,5 @@ try {
   );
   if (failed) process.exitCode = 1;
 } finally {
-  app?.kill("SIGTERM");
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await bench.stop();
 }

@@ -72,8 +72,10 @@ async function itemTitles(shop: string, admin: AdminGraphqlClient | null, items:
         );
         for (const n of data.nodes)
           if (n?.variant) {
-            titles.set(n.id, n.variant.displayName);
-            titleCache.set(`${shop}|${n.id}`, { title: n.variant.displayName, at: Date.now() });
+            // A product with one variant is named by the product alone, as the admin names it.
+            const title = n.variant.displayName.replace(/ - Default Title$/, "");
+            titles.set(n.id, title);
+            titleCache.set(`${shop}|${n.id}`, { title, at: Date.now() });
           }
       } catch {
         // Shopify unreachable: the page still shows the holds, by item id.
@@ -121,7 +123,8 @@ export async function listHolds(shop: string, admin: AdminGraphqlClient | null, 
       shop,
       ...(filter.state === "active" ? { state: { in: ACTIVE_STATES } } : filter.state !== "all" ? { state: filter.state } : {}),
       ...(filter.kind !== "all" ? { kind: filter.kind } : {}),
-      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      // After the cursor: one range on the index (createdAt up to the cursor's), minus its own tie.
+      ...(after ? { createdAt: { lte: after.createdAt }, NOT: { createdAt: after.createdAt, id: { gte: after.id } } } : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: HOLDS_PAGE_SIZE + 1,

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate } from "@remix-run/react";
-import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Pagination, Select, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Pagination, Select, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { holdListFilterSchema, listHolds } from "../holds/holds-admin.server";
@@ -68,9 +68,12 @@ export default function Holds() {
                 {holds.map((h, i) => (
                   <IndexTable.Row id={h.id} key={h.id} position={i} onClick={() => navigate(`/app/holds/${h.id}${search}`)}>
                     <IndexTable.Cell>
-                      <Text as="span" variant="bodyMd" fontWeight="semibold">
-                        {h.owner}
-                      </Text>
+                      {/* The row's link: keyboard users reach each hold's page too. */}
+                      <Link url={`/app/holds/${h.id}${search}`} removeUnderline monochrome dataPrimaryLink>
+                        <Text as="span" variant="bodyMd" fontWeight="semibold">
+                          {h.owner}
+                        </Text>
+                      </Link>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       <BlockStack gap="050">
@@ -100,7 +103,7 @@ export default function Holds() {
               onPrevious={() => navigate(-1)}
               hasNext={Boolean(next)}
               onNext={() => next && navigate(withParams({ cursor: next }))}
-              label={<Text as="span">{holds.length} holds on this page</Text>}
+              label={<Text as="span">{holds.length === 1 ? "1 hold" : `${holds.length} holds`} on this page</Text>}
             />
           </InlineStack>
         </Layout.Section>
