@@ -8,6 +8,7 @@ import { shopStatus } from "../shop/status.server";
 import { reconcileShop } from "../holds/reconciler.server";
 import { reconcileCheckouts } from "../headless-checkout/checkout-reconciler.server";
 import { HOLD_STRATEGY_LABELS } from "../shop/hold-policy";
+import { findingLabel } from "../shop/findings";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
@@ -19,19 +20,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   const findings = [...(await reconcileShop(session.shop, admin)), ...(await reconcileCheckouts(session.shop))];
   return json({ checked: true, findings: findings.length });
-};
-
-const FINDING_LABELS: Record<string, string> = {
-  held_drift: "Held units recomputed from the active holds",
-  shopify_drift: "Shopify's stock differed; ledger updated",
-  mirror_exceeds_reserved: "Reserved units moved outside Holdfast",
-  hold_past_expiry: "Overdue hold expired",
-  move_parked: "Shopify move retried",
-  payment_without_order: "Payment without an order undone",
-  order_without_payment: "Order of a failed checkout cancelled",
-  saga_stuck: "Checkout stuck: undoing it keeps failing",
-  saga_stuck_retried: "Stuck checkout: undoing it retried",
-  saga_overdue: "Forgotten checkout moved on",
 };
 
 function Stat({ label, value }: { label: string; value: string | number }) {
@@ -110,11 +98,16 @@ export default function Home() {
                 <List>
                   {s.findings.map((f) => (
                     <List.Item key={f.id}>
-                      {FINDING_LABELS[f.kind] ?? f.kind}: {f.subject} ({new Date(f.at).toUTCString()}){f.repaired ? "" : " — needs a look"}
+                      {findingLabel(f.kind)}: {f.subject} ({new Date(f.at).toUTCString()}){f.repaired ? "" : " — needs a look"}
                     </List.Item>
                   ))}
                 </List>
               )}
+              <InlineStack>
+                <Button url={`/app/findings${search}`} variant="plain">
+                  All findings, and what was done
+                </Button>
+              </InlineStack>
             </BlockStack>
           </Card>
         </Layout.Section>

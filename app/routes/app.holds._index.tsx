@@ -98,13 +98,15 @@ export default function Holds() {
         </Layout.Section>
         <Layout.Section>
           <InlineStack align="center">
-            <Pagination
-              hasPrevious={Boolean(filter.cursor)}
-              onPrevious={() => navigate(-1)}
-              hasNext={Boolean(next)}
-              onNext={() => next && navigate(withParams({ cursor: next }))}
-              label={<Text as="span">{holds.length === 1 ? "1 hold" : `${holds.length} holds`} on this page</Text>}
-            />
+            {(holds.length > 0 || filter.cursor) && (
+              <Pagination
+                hasPrevious={Boolean(filter.cursor)}
+                onPrevious={() => navigate(-1)}
+                hasNext={Boolean(next)}
+                onNext={() => next && navigate(withParams({ cursor: next }))}
+                label={<Text as="span">{holds.length === 1 ? "1 hold" : `${holds.length} holds`} on this page</Text>}
+              />
+            )}
           </InlineStack>
         </Layout.Section>
       </Layout>

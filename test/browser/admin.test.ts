@@ -204,4 +204,15 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByText("Holds, ledger and Shopify agree").waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "admin-home-reconciled.png"), fullPage: true });
   });
+
+  it("findings: every check's findings with what was done, at desktop and 360 px", async () => {
+    await page.getByRole("link", { name: "All findings, and what was done" }).click();
+    await page.getByRole("heading", { name: "Findings" }).first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "findings.png"), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.screenshot({ path: join(ARTIFACTS, "findings-360.png"), fullPage: true });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
 });
