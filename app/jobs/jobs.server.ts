@@ -8,6 +8,7 @@ import { expireDueHolds } from "../holds/holds.server";
 import { drainInventoryMoves } from "../holds/mirror.server";
 import { reconcileShop } from "../holds/reconciler.server";
 import db from "../db.server";
+import { recordBeat } from "./beats.server";
 import { markAbandonedCarts } from "../cart/carts.server";
 // The checkout runner has the checkout saga registered, so runs left mid-way resume here.
 import { abandonExpiredCheckouts, sagaRunner } from "../headless-checkout/checkout-runner.server";
@@ -37,8 +38,13 @@ export function startJobs(o: {
     const timer = setInterval(() => {
       if (running.has(name)) return; // the previous round is still going
       const round = work()
-        .then(() => undefined)
-        .catch((error) => log(`job ${name} failed: ${(error as Error).message}`))
+        .then(() => recordBeat(name, ms, { ok: true }))
+        .catch((error) => {
+          log(`job ${name} failed: ${(error as Error).message}`);
+          return recordBeat(name, ms, { ok: false, error: (error as Error).message });
+        })
+        // The pulse is for the Status page: a failure to write it must not stop the job.
+        .catch(() => undefined)
         .finally(() => running.delete(name));
       running.set(name, round);
     }, ms);

@@ -27,6 +27,7 @@ export default function App() {
         </Link>
         <Link to={`/app/holds${search}`}>Holds</Link>
         <Link to={`/app/findings${search}`}>Findings</Link>
+        <Link to={`/app/status${search}`}>Status</Link>
         <Link to={`/app/settings${search}`}>Settings</Link>
         <Link to={`/app/storefront-keys${search}`}>Storefront keys</Link>
         <Link to={`/app/shipping${search}`}>Shipping and taxes</Link>

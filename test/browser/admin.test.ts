@@ -215,4 +215,17 @@ describe("admin in the browser (demo mode)", () => {
     expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
+
+  it("status: the background jobs are running, and the mirror, checkouts and webhooks are healthy", async () => {
+    await page.goto(new URL(`/app/status${new URL(adminUrl).search}`, adminUrl).toString());
+    await page.getByRole("heading", { name: "Background work" }).waitFor();
+    await expect.poll(async () => (await page.reload(), await page.getByText("Hold expiry").count()), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await page.getByText("Not running").count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, "status.png"), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.screenshot({ path: join(ARTIFACTS, "status-360.png"), fullPage: true });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
 });
