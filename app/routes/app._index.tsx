@@ -9,6 +9,7 @@ import { reconcileShop } from "../holds/reconciler.server";
 import { reconcileCheckouts } from "../headless-checkout/checkout-reconciler.server";
 import { HOLD_STRATEGY_LABELS } from "../shop/hold-policy";
 import { findingLabel } from "../shop/findings";
+import { Figure } from "../admin-ui/list-page";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
@@ -21,21 +22,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const findings = [...(await reconcileShop(session.shop, admin)), ...(await reconcileCheckouts(session.shop))];
   return json({ checked: true, findings: findings.length });
 };
-
-function Stat({ label, value }: { label: string; value: string | number }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="p" variant="bodySm" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="headingLg">
-          {value}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
 
 export default function Home() {
   const s = useLoaderData<typeof loader>();
@@ -62,14 +48,14 @@ export default function Home() {
         </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-            <Stat label="Products" value={s.counts.products} />
-            <Stat label="Active locations" value={s.counts.locations} />
-            <Stat label="Webhooks processed" value={s.counts.webhooksProcessed} />
-            <Stat label="Customer data requests" value={s.counts.openDataRequests} />
-            <Stat label="Active holds" value={s.counts.activeHolds} />
-            <Stat label="Units held" value={s.counts.heldUnits} />
-            <Stat label="Shopify moves pending" value={s.counts.movesPending} />
-            <Stat label="Shopify moves parked" value={s.counts.movesParked} />
+            <Figure label="Products" value={s.counts.products} />
+            <Figure label="Active locations" value={s.counts.locations} />
+            <Figure label="Webhooks processed" value={s.counts.webhooksProcessed} />
+            <Figure label="Customer data requests" value={s.counts.openDataRequests} />
+            <Figure label="Active holds" value={s.counts.activeHolds} />
+            <Figure label="Units held" value={s.counts.heldUnits} />
+            <Figure label="Shopify moves pending" value={s.counts.movesPending} />
+            <Figure label="Shopify moves parked" value={s.counts.movesParked} />
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate } from "@remix-run/react";
-import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Pagination, Select, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
+import { ListPager, useListParams } from "../admin-ui/list-page";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { findingsFilterSchema, listFindings } from "../shop/findings.server";
@@ -26,14 +27,7 @@ export default function Findings() {
   const { findings, next, filter } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const navigate = useNavigate();
-  const withParams = (changes: Record<string, string | null>) => {
-    const params = new URLSearchParams(search);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === null) params.delete(k);
-      else params.set(k, v);
-    }
-    return `?${params}`;
-  };
+  const withParams = useListParams();
   return (
     <Page title="Findings" subtitle="What Holdfast's checks found, and what they did" backAction={{ content: "Home", url: `/app${search}` }}>
       <TitleBar title="Findings" />
@@ -86,17 +80,7 @@ export default function Findings() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <InlineStack align="center">
-            {(findings.length > 0 || filter.cursor) && (
-              <Pagination
-                hasPrevious={Boolean(filter.cursor)}
-                onPrevious={() => navigate(-1)}
-                hasNext={Boolean(next)}
-                onNext={() => next && navigate(withParams({ cursor: next }))}
-                label={<Text as="span">{findings.length === 1 ? "1 finding" : `${findings.length} findings`} on this page</Text>}
-              />
-            )}
-          </InlineStack>
+          <ListPager count={findings.length} noun={["finding", "findings"]} cursor={filter.cursor} next={next} />
         </Layout.Section>
       </Layout>
     </Page>

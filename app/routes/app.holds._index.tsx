@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate } from "@remix-run/react";
-import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Pagination, Select, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text } from "@shopify/polaris";
+import { ListPager, useListParams } from "../admin-ui/list-page";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { holdListFilterSchema, listHolds } from "../holds/holds-admin.server";
@@ -34,14 +35,7 @@ export default function Holds() {
   const { search } = useLocation();
   const navigate = useNavigate();
   // Links keep the embedded query (shop, host, id_token) and change only what they name.
-  const withParams = (changes: Record<string, string | null>) => {
-    const params = new URLSearchParams(search);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === null) params.delete(k);
-      else params.set(k, v);
-    }
-    return `?${params}`;
-  };
+  const withParams = useListParams();
   return (
     <Page title="Holds" backAction={{ content: "Home", url: `/app${search}` }}>
       <TitleBar title="Holds" />
@@ -97,17 +91,7 @@ export default function Holds() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <InlineStack align="center">
-            {(holds.length > 0 || filter.cursor) && (
-              <Pagination
-                hasPrevious={Boolean(filter.cursor)}
-                onPrevious={() => navigate(-1)}
-                hasNext={Boolean(next)}
-                onNext={() => next && navigate(withParams({ cursor: next }))}
-                label={<Text as="span">{holds.length === 1 ? "1 hold" : `${holds.length} holds`} on this page</Text>}
-              />
-            )}
-          </InlineStack>
+          <ListPager count={holds.length} noun={["hold", "holds"]} cursor={filter.cursor} next={next} />
         </Layout.Section>
       </Layout>
     </Page>

@@ -5,6 +5,7 @@ import { Badge, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text } 
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { operationsStatus } from "../shop/operations.server";
+import { Figure } from "../admin-ui/list-page";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -21,21 +22,6 @@ const JOB_NAMES: Record<string, string> = {
 };
 const when = (iso: string | null) => (iso ? new Date(iso).toUTCString() : "never");
 const duration = (s: number) => (s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`);
-
-function Figure({ label, value, tone }: { label: string; value: string; tone?: "critical" | "success" }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="p" variant="bodySm" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="headingLg" tone={tone}>
-          {value}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
 
 export default function Status() {
   const s = useLoaderData<typeof loader>();

@@ -5,8 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import AxeBuilder from "@axe-core/playwright";
-import { ARTIFACTS, launchChromium, startDemo, type Demo } from "./demo";
+import { ARTIFACTS, launchChromium, noSeriousViolations, startDemo, type Demo } from "./demo";
 
 let demo: Demo;
 let browser: Browser;
@@ -175,12 +174,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.screenshot({ path: join(ARTIFACTS, "holds.png"), fullPage: true });
     await page.setViewportSize({ width: 360, height: 800 });
     await page.screenshot({ path: join(ARTIFACTS, "holds-360.png"), fullPage: true });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(
-      violations
-        .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(" | ")}`),
-    ).toEqual([]);
+    await noSeriousViolations(page, "holds, 360 px");
     await page.setViewportSize({ width: 1280, height: 900 });
 
     await page
@@ -211,8 +205,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.screenshot({ path: join(ARTIFACTS, "findings.png"), fullPage: true });
     await page.setViewportSize({ width: 360, height: 800 });
     await page.screenshot({ path: join(ARTIFACTS, "findings-360.png"), fullPage: true });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    await noSeriousViolations(page, "360 px");
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -224,8 +217,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.screenshot({ path: join(ARTIFACTS, "status.png"), fullPage: true });
     await page.setViewportSize({ width: 360, height: 800 });
     await page.screenshot({ path: join(ARTIFACTS, "status-360.png"), fullPage: true });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    await noSeriousViolations(page, "360 px");
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

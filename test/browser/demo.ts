@@ -4,7 +4,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
+import { expect } from "vitest";
 
 export const ARTIFACTS = join(process.cwd(), "test-artifacts");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -72,4 +74,11 @@ export async function launchChromium(): Promise<{ browser: Browser; userAgent: s
   const userAgent = (await (await context.newPage()).evaluate(() => navigator.userAgent)).replace("HeadlessChrome", "Chrome");
   await context.close();
   return { browser, userAgent };
+}
+
+/** axe-core finds no serious or critical violation on the page as it is now. */
+export async function noSeriousViolations(page: Page, name: string) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.html.slice(0, 120)).join(" | ")}`)).toEqual([]);
 }

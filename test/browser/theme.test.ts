@@ -6,9 +6,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, launchChromium, startDemo, type Demo } from "./demo";
+import { ARTIFACTS, launchChromium, noSeriousViolations, startDemo, type Demo } from "./demo";
 
 let demo: Demo;
 let browser: Browser;
@@ -53,12 +52,6 @@ async function shopperOnCart(viewport: { width: number; height: number }): Promi
   await page.reload();
   await page.getByRole("main").getByRole("button", { name: "Check out" }).waitFor();
   return page;
-}
-
-async function noSeriousViolations(page: Page, name: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
 describe("the cart reservation embed (theme app extension)", () => {
