@@ -51,6 +51,12 @@ const QUERY_ITEM_TITLES = `#graphql
 `;
 const titleCache = new Map<string, { title: string; at: number }>();
 const TITLE_TTL_MS = 5 * 60_000;
+/** Names kept at most: a catalogue of any size stays a bounded cache (oldest forgotten first). */
+const TITLE_CACHE_MAX = 20_000;
+function rememberTitle(key: string, title: string) {
+  if (titleCache.size >= TITLE_CACHE_MAX) titleCache.delete(titleCache.keys().next().value!);
+  titleCache.set(key, { title, at: Date.now() });
+}
 
 /** Product and variant names for inventory items; an item Shopify cannot name now keeps its id. */
 async function itemTitles(shop: string, admin: AdminGraphqlClient | null, items: string[]): Promise<Map<string, string>> {
@@ -75,7 +81,7 @@ async function itemTitles(shop: string, admin: AdminGraphqlClient | null, items:
             // A product with one variant is named by the product alone, as the admin names it.
             const title = n.variant.displayName.replace(/ - Default Title$/, "");
             titles.set(n.id, title);
-            titleCache.set(`${shop}|${n.id}`, { title, at: Date.now() });
+            rememberTitle(`${shop}|${n.id}`, title);
           }
       } catch {
         // Shopify unreachable: the page still shows the holds, by item id.
