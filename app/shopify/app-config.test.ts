@@ -24,7 +24,7 @@ describe("shopify.app.toml", () => {
     expect(toml.webhooks?.api_version).toBe(SHOPIFY_API_VERSION);
   });
 
-  it("declares uninstall, scopes update, inventory updates, new orders and the three compliance topics, each to its route", () => {
+  it("declares uninstall, scopes update, inventory updates, new orders, shop updates and the three compliance topics, each to its route", () => {
     const byTopic = Object.fromEntries(
       (toml.webhooks?.subscriptions ?? []).flatMap((s) => [...(s.topics ?? []), ...(s.compliance_topics ?? [])].map((topic) => [topic, s.uri])),
     );
@@ -33,6 +33,7 @@ describe("shopify.app.toml", () => {
       "app/scopes_update": "/webhooks/app/scopes_update",
       "inventory_levels/update": "/webhooks/inventory_levels/update",
       "orders/create": "/webhooks/orders/create",
+      "shop/update": "/webhooks/shop/update",
       "customers/data_request": "/webhooks/customers/data_request",
       "customers/redact": "/webhooks/customers/redact",
       "shop/redact": "/webhooks/shop/redact",

@@ -165,6 +165,19 @@ describe("webhooks", () => {
     expect((await t.db.session.findFirst({ where: { shop: DEFAULT_SHOP } }))?.scope).toBe("read_products,write_inventory");
   });
 
+  it("shop/update (a plan change, say) switches the stock check back on when it is missing, and changes nothing when it is there", async () => {
+    const shop = t.store.shop(DEFAULT_SHOP);
+    shop.validations.length = 0;
+    const update = { id: shop.id, name: shop.name, plan_name: "shopify_plus", plan_display_name: "Shopify Plus" };
+    const [d] = await t.store.sendWebhook(DEFAULT_SHOP, "shop/update", update);
+    expect(d.delivered).toBe(true);
+    expect(shop.validations).toHaveLength(1);
+    const created = shop.validations[0];
+    const [again] = await t.store.sendWebhook(DEFAULT_SHOP, "shop/update", { ...update, name: "Renamed" });
+    expect(again.delivered).toBe(true);
+    expect(shop.validations).toEqual([created]);
+  });
+
   it("app/scopes_update granting write_validations switches the stock check on when it is missing", async () => {
     const shop = t.store.shop(DEFAULT_SHOP);
     shop.validations.length = 0; // as if Shopify had refused it at install
