@@ -13,8 +13,17 @@ export function transactionsOnOwnConnection(client: Client): Client {
     let open = true;
     const end = async (sql: "COMMIT" | "ROLLBACK") => {
       if (!open) return;
-      open = false;
-      await client.execute(sql);
+      try {
+        await client.execute(sql);
+      } catch (error) {
+        // A COMMIT that failed (another process holding the file: SQLITE_BUSY) leaves SQLite inside
+        // the transaction, holding its lock: every later write, here and in other processes, would
+        // then be locked out. Roll it back so the connection is free again, and report the failure.
+        if (sql === "COMMIT") await client.execute("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        open = false;
+      }
     };
     const tx = {
       execute: (stmt: InStatement) => client.execute(stmt),

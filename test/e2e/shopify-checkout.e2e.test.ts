@@ -72,7 +72,8 @@ const holdReaches = (v: Scarce, n: number, state: string, what: string) =>
 async function firstHoldEnds(v: Scarce) {
   const [hold] = await holdsOf(v);
   const endedAt = Date.now();
-  await s.db.hold.update({ where: { id: hold.id }, data: { expiresAt: new Date(endedAt - 1000) } });
+  // One statement (no transaction) from this second process on the server's database.
+  await s.db.hold.updateMany({ where: { id: hold.id }, data: { expiresAt: new Date(endedAt - 1000) } });
   await holdReaches(v, 0, "expired", "the hold to expire");
   return { hold, endedAt };
 }
