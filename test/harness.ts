@@ -109,3 +109,10 @@ export async function startTestApp(options: Partial<Omit<DevStoreOptions, "app">
   };
   return testApp;
 }
+
+/** A test app with the dev store's `shops`, the app installed into each (the admin's first open). */
+export async function startInstalledTestApp(shops: string[], options: Partial<Omit<DevStoreOptions, "app" | "shops">> = {}): Promise<TestApp> {
+  const t = await startTestApp({ ...options, shops });
+  for (const shop of shops) await t.install(shop);
+  return t;
+}

@@ -29,8 +29,6 @@ export function shopifyShopper(o: ShopperOptions) {
   const base = `${o.storeUrl}/shops/${o.shop}`;
   let cookie: string | undefined;
   let checkoutToken: string | undefined;
-  /** The app's last answer to the extension (what a failing view came from). */
-  let lastHoldAnswer: Answer | undefined;
 
   async function store(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const res = await fetch(`${base}${path}`, {
@@ -72,9 +70,6 @@ export function shopifyShopper(o: ShopperOptions) {
     get checkoutToken() {
       return checkoutToken;
     },
-    get lastHoldAnswer() {
-      return lastHoldAnswer;
-    },
     add: (variantId: number, quantity = 1) => store("POST", "/cart/add.js", { items: [{ id: variantId, quantity }] }),
     cart: () => store("GET", "/cart.js"),
     /** Writes cart attributes or the note, as any script on the storefront may. */
@@ -108,7 +103,6 @@ export function shopifyShopper(o: ShopperOptions) {
         lines: wanted.map(({ variantId, quantity }) => ({ variantId, quantity })),
         ...(cartHoldId ? { cartHoldId } : {}),
       });
-      lastHoldAnswer = answer;
       const view = viewOfHoldAnswer(answer.status, answer.body, wanted, Date.now());
       await this.tie(view);
       return view;

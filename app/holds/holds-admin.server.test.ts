@@ -2,7 +2,7 @@
 // nothing skipped or repeated; a hold's page with its history and moves; release by hand with a
 // reason; and one shop never sees another's holds. Through the admin's own data requests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../test/harness";
+import { startInstalledTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
 
 const OTHER = "other-shop.myshopify.com";
@@ -11,9 +11,7 @@ let t: TestApp;
 let h: typeof import("./holds.server");
 let admin: typeof import("./holds-admin.server");
 beforeAll(async () => {
-  t = await startTestApp({ shops: [DEFAULT_SHOP, OTHER] });
-  await t.install(DEFAULT_SHOP);
-  await t.install(OTHER);
+  t = await startInstalledTestApp([DEFAULT_SHOP, OTHER]);
   h = await import("./holds.server");
   admin = await import("./holds-admin.server");
 });

@@ -1,15 +1,13 @@
 // The Findings page (issue 14): what the checks found and did, newest first, filtered, paged,
 // and one shop never sees another's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../test/harness";
+import { startInstalledTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
 
 const OTHER = "other-shop.myshopify.com";
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ shops: [DEFAULT_SHOP, OTHER] });
-  await t.install(DEFAULT_SHOP);
-  await t.install(OTHER);
+  t = await startInstalledTestApp([DEFAULT_SHOP, OTHER]);
 });
 afterAll(async () => t?.close());
 const page = async (query: string, shop = DEFAULT_SHOP) => (await t.adminFetch(`/app/findings${query}`, { shop })).json();

@@ -1,15 +1,13 @@
 // The Status page (issue 14): the jobs' pulse (alive, last success, last failure), the mirror's
 // lag and parked moves, stuck checkouts, webhook health — for this shop only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../test/harness";
+import { startInstalledTestApp, type TestApp } from "../../test/harness";
 import { DEFAULT_SHOP } from "../../test/dev-store/server";
 
 const OTHER = "other-shop.myshopify.com";
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ shops: [DEFAULT_SHOP, OTHER] });
-  await t.install(DEFAULT_SHOP);
-  await t.install(OTHER);
+  t = await startInstalledTestApp([DEFAULT_SHOP, OTHER]);
 });
 afterAll(async () => t?.close());
 
