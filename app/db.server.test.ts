@@ -97,6 +97,41 @@ describe("data layer", () => {
     expect(await t.db.shop.count({ where: { domain: "rolled-back.myshopify.com" } })).toBe(0);
   });
 
+  it("a write waits while another process holds the write lock, instead of failing at once", async () => {
+    // libsql's default busy timeout is 0: a test or a worker writing while the server was inside a
+    // transaction got "Operation has timed out" at once (seen in CI). Another process holds the lock here.
+    const { spawn } = await import("node:child_process");
+    const holdLock =
+      t.database.provider === "sqlite"
+        ? `import Database from "libsql";
+           const db = new Database(process.argv[1].replace(/^file:/, ""));
+           db.exec("BEGIN IMMEDIATE");
+           db.prepare("UPDATE Shop SET domain = domain WHERE 0").run();
+           console.log("holding");
+           setTimeout(() => { db.exec("COMMIT"); console.log("released"); }, 400);`
+        : `import pg from "pg";
+           const client = new pg.Client({ connectionString: process.argv[1] });
+           await client.connect();
+           await client.query('BEGIN; LOCK TABLE "Shop" IN EXCLUSIVE MODE');
+           console.log("holding");
+           setTimeout(async () => { await client.query("COMMIT"); console.log("released"); await client.end(); }, 400);`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", holdLock, t.database.url], { cwd: process.cwd() });
+    const lines: string[] = [];
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child.stderr.on("data", (chunk) => lines.push(String(chunk)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (chunk) => {
+        lines.push(...String(chunk).trim().split("\n"));
+        if (lines.includes("holding")) resolve();
+      });
+      child.on("exit", () => reject(new Error(`the lock holder exited: ${lines.join(" ")}`)));
+    });
+    await t.db.shop.create({ data: { domain: "waited.myshopify.com" } });
+    expect(await exited).toBe(0);
+    expect(lines).toContain("released");
+    expect(await t.db.shop.count({ where: { domain: "waited.myshopify.com" } })).toBe(1);
+  });
+
   it("refuses a second delivery record with the same shop and webhook id (the dedupe key)", async () => {
     const row = { shop: "a.myshopify.com", webhookId: "w-1", topic: "APP_UNINSTALLED", outcome: "processed" };
     await t.db.webhookEvent.create({ data: row });

@@ -48,11 +48,18 @@ export interface CachedClient {
   cache: ReturnType<typeof withStatementCache>;
 }
 
+/** How long a write waits for another connection's write lock before failing with SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 /** A libsql client on a local SQLite file whose statements are prepared once; null when the URL is not a local file. */
 export function createClientWithStatementCache(config: Config, capacity = 500): CachedClient | null {
   const path = localPath(config.url);
   if (!path) return null;
   const database = new Database(path);
+  // libsql waits for no one (busy timeout 0): a write from another process (a worker, a script,
+  // a test arranging data) failed at once whenever this one was inside a transaction, and the
+  // other way round. Wait up to 5 s for the lock, as SQLite's own tools and better-sqlite3 do.
+  database.prepare(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`).all();
   const cache = withStatementCache(database, capacity);
   return { client: new Sqlite3Client(path, {}, database, config.intMode ?? "number"), cache };
 }
