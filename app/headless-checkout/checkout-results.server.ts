@@ -1,6 +1,7 @@
 // What each checkout step returns, stored under the step's name in the run's results. The
 // names are the stored ones (runs in flight resume under them); this is the one place they are
 // read back, typed: the steps, the checkout API and the reconciler all go through it.
+import db from "../db.server";
 import { step, type StepDefinition } from "../saga/runner.server";
 
 export interface CheckoutInput {
@@ -58,6 +59,12 @@ export const RUN_METADATA = { run: "holdfast_run", shop: "holdfast_shop" } as co
 /** A checkout step: its name is a stored result name, its action returns that result. */
 export const checkoutStep = <K extends keyof CheckoutResults & string>(name: K, definition: StepDefinition<CheckoutInput, CheckoutResults, K>) =>
   step<CheckoutInput, CheckoutResults, K>(name, definition);
+
+/** The cart a checkout run is for, from its stored input. */
+export async function cartOfRun(shop: string, runId: string): Promise<string | null> {
+  const run = await db.sagaRun.findFirst({ where: { id: runId, shop }, select: { input: true } });
+  return run ? (JSON.parse(run.input) as CheckoutInput).cartId : null;
+}
 
 /** A run's results (as stored, or as a view gives them), typed. */
 export function checkoutResults(results: string | Record<string, unknown>): Partial<CheckoutResults> {

@@ -3,7 +3,8 @@
 import { processIdentity, runtimeConfig } from "../config.server";
 import db from "../db.server";
 import { SagaRunner, type StuckRun } from "../saga/runner.server";
-import { checkoutResults, PAYMENT_AUTHORIZED, type CheckoutInput } from "./checkout-results.server";
+import { cartOfRun, checkoutResults, PAYMENT_AUTHORIZED, type CheckoutInput } from "./checkout-results.server";
+import { markLost } from "../cart/stages.server";
 import { checkoutSaga } from "./checkout-saga.server";
 
 export { PAYMENT_AUTHORIZED, PAYMENT_FAILED, RUN_METADATA } from "./checkout-results.server";
@@ -54,7 +55,11 @@ export async function abandonExpiredCheckouts(now = new Date()): Promise<number>
     if (typeof holdId !== "string") continue;
     const hold = await db.hold.findFirst({ where: { id: holdId, shop: run.shop }, select: { state: true, expiresAt: true } });
     const ended = !hold || !["held", "extended"].includes(hold.state) || hold.expiresAt <= now;
-    if (ended && (await sagaRunner.abandon(run.shop, run.id, "the checkout's hold expired before the payment was authorised", PAYMENT_AUTHORIZED))) abandoned++;
+    if (ended && (await sagaRunner.abandon(run.shop, run.id, "the checkout's hold expired before the payment was authorised", PAYMENT_AUTHORIZED))) {
+      abandoned++;
+      const cartId = await cartOfRun(run.shop, run.id);
+      if (cartId) await markLost(run.shop, cartId, "hold_expired");
+    }
   }
   return abandoned;
 }

@@ -86,8 +86,10 @@ describe("checkout saga through the API", () => {
     expect(order.transactions[0]).toMatchObject({ kind: "AUTHORIZATION", authorizationCode: piId });
     expect(t.store.shop().orders.filter((o) => o.sourceIdentifier === order.sourceIdentifier)).toHaveLength(1);
     expect(sim.paymentIntents.get(piId)!.status).toBe("succeeded");
-    expect((await t.db.hold.findUniqueOrThrow({ where: { id: hold.id } })).state).toBe("committed");
-    expect((await t.db.cart.findUniqueOrThrow({ where: { id: cart } })).convertedAt).not.toBeNull();
+    // Committed with the order it became (the merchant's results count it), the cart at its last stage.
+    expect(await t.db.hold.findUniqueOrThrow({ where: { id: hold.id } })).toMatchObject({ state: "committed", orderId, units: hold.units });
+    expect(hold.units).toBeGreaterThan(0);
+    expect(await t.db.cart.findUniqueOrThrow({ where: { id: cart } })).toMatchObject({ convertedAt: expect.any(Date), stage: "order", lostReason: null });
     // The client's confirm hint afterwards changes nothing.
     const hint = await api("POST", `/api/v1/checkouts/${started.body.checkout.id}/confirm`, {}, { "Idempotency-Key": `hint-${cart}` });
     expect(hint.body.checkout.state).toBe("completed");
@@ -165,6 +167,7 @@ describe("checkout saga through the API", () => {
     const answer = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal - 100 }, { "Idempotency-Key": `co-${cart}` });
     expect(answer.status).toBe(409);
     expect(answer.body.checkout).toMatchObject({ state: "failed", error: { step: "recalculate", message: expect.stringMatching(/^The total changed from/) } });
+    expect(await t.db.cart.findUniqueOrThrow({ where: { id: cart } })).toMatchObject({ stage: "checkout", lostReason: "price_changed" });
     expect(await t.db.hold.count({ where: { ownerId: headlessCheckoutHoldOwner(answer.body.checkout.id).id } })).toBe(0);
     expect([...sim.paymentIntents.values()].filter((p) => p.metadata.holdfast_run === answer.body.checkout.id)).toHaveLength(0);
   });
@@ -191,6 +194,7 @@ describe("checkout saga through the API", () => {
     expect(after.body.checkout).toMatchObject({ state: "failed", error: { message: "the checkout's hold expired before the payment was authorised" } });
     expect(sim.paymentIntents.get(piId)!.status).toBe("canceled");
     expect((await t.db.hold.findUniqueOrThrow({ where: { id: hold.id } })).state).toBe("released");
+    expect(await t.db.cart.findUniqueOrThrow({ where: { id: cart } })).toMatchObject({ stage: "payment", lostReason: "hold_expired" });
   });
 
   it("the reconciler refunds a captured payment whose checkout did not complete, and cancels a dangling authorisation, once", async () => {
@@ -398,6 +402,8 @@ describe("checkout saga through the API", () => {
       paymentError: { code: "insufficient_funds", message: "Your card has insufficient funds. Try another card." },
     });
     expect(await t.db.hold.count({ where: { ownerId: headlessCheckoutHoldOwner(started.body.checkout.id).id, state: { in: ["held", "extended"] } } })).toBe(1);
+    // Were the shopper to leave now, the decline is why the checkout was lost.
+    expect(await t.db.cart.findUniqueOrThrow({ where: { id: cart } })).toMatchObject({ stage: "payment", lostReason: "payment_declined" });
     await fetch(`${sim.url}/v1/payment_intents/${piId}/confirm`, {
       method: "POST",
       headers: { Authorization: "Bearer sk_test_browser", "Content-Type": "application/x-www-form-urlencoded" },
@@ -411,5 +417,6 @@ describe("checkout saga through the API", () => {
     );
     expect(t.store.shop().orders.filter((o) => `gid://shopify/Order/${o.id}` === done.body.checkout.orderId)).toHaveLength(1);
     expect(sim.paymentIntents.get(piId)!.status).toBe("succeeded");
+    expect(await t.db.cart.findUniqueOrThrow({ where: { id: cart } })).toMatchObject({ stage: "order", lostReason: null });
   });
 });

@@ -5,6 +5,8 @@
 import type Stripe from "stripe";
 import { shopperMessage } from "../payments/stripe.server";
 import { PAYMENT_AUTHORIZED, PAYMENT_FAILED, RUN_METADATA, sagaRunner } from "./checkout-runner.server";
+import { cartOfRun } from "./checkout-results.server";
+import { markLost } from "../cart/stages.server";
 
 /** The shop a checkout's payment event concerns. */
 export function shopOfPaymentEvent(event: Stripe.Event): string | null {
@@ -29,6 +31,9 @@ export async function checkoutPaymentEvent(event: Stripe.Event): Promise<string>
       // its hold), and the checkout tells the shopper why this attempt failed.
       const told = shopperMessage(pi.last_payment_error);
       await sagaRunner.note(shop, runId, PAYMENT_FAILED, `${told.code}: ${told.message}`);
+      // If the shopper goes no further, this is why the checkout was lost.
+      const cartId = await cartOfRun(shop, runId);
+      if (cartId) await markLost(shop, cartId, "payment_declined");
       return `payment failed: ${told.code}`;
     }
     case "payment_intent.canceled":

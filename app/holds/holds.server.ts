@@ -10,6 +10,7 @@ import { readHoldPolicy } from "../shop/hold-policy.server";
 import { databaseMessage, isUniqueViolation } from "../db/errors.server";
 import { sharedSqliteGroupCommit } from "../db/sqlite-group-commit.server";
 import { sharedPostgresPlacements, type ShortLine as PostgresShortLine } from "./postgres-placement.server";
+import { recordRefusal } from "./refusals.server";
 
 export type HoldKind = "soft" | "hard";
 export type HoldState = "held" | "extended" | "committed" | "released" | "expired";
@@ -161,6 +162,7 @@ function newHoldRow(shop: string, { owner, kind, lines, ttlMinutes, shopifyReser
     kind,
     state: "held",
     lines: JSON.stringify(lines),
+    units: lines.reduce((sum, l) => sum + l.quantity, 0),
     expiresAt: new Date(now.getTime() + ttlMinutes * 60_000),
     extendedAt: null,
   };
@@ -182,9 +184,9 @@ async function placeHoldPostgres(shop: string, placing: Placing, client: HoldWri
   }
   try {
     const inserted = await client.$queryRaw<{ id: string }[]>`
-      INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending", "shopifyReserve")
+      INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending", "shopifyReserve", "units")
       VALUES (${row.id}, ${shop}, ${owner.type}, ${owner.id}, ${activeOwnerKey(shop, owner)}, ${kind}, 'held', 'created', ${row.lines},
-              ${row.expiresAt}::timestamp(3), ${now}::timestamp(3), ${kind === "hard" && placing.shopifyReserve}, ${placing.shopifyReserve})
+              ${row.expiresAt}::timestamp(3), ${now}::timestamp(3), ${kind === "hard" && placing.shopifyReserve}, ${placing.shopifyReserve}, ${row.units})
       RETURNING "id"`;
     if (inserted.length) return { placed: toStatus(row, now) };
     const [{ short }] = await client.$queryRaw<{ short: ShortLine[] }[]>`SELECT "Hold_availability"(${shop}, ${row.lines}) AS short`;
@@ -208,8 +210,8 @@ async function placeHoldSqlite(execute: SqliteExecute, shop: string, placing: Pl
   const row = newHoldRow(shop, placing, now);
   try {
     const { rowsAffected } = await execute(
-      `INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending", "shopifyReserve")
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'held', 'created', ?7, ?8, ?9, ?6 = 'hard' AND ?10, ?10
+      `INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt", "reservePending", "shopifyReserve", "units")
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'held', 'created', ?7, ?8, ?9, ?6 = 'hard' AND ?10, ?10, ?11
         WHERE NOT EXISTS (
           SELECT 1 FROM json_each(?7) AS l
            WHERE NOT EXISTS (
@@ -227,6 +229,7 @@ async function placeHoldSqlite(execute: SqliteExecute, shop: string, placing: Pl
         sqliteTimestamp(row.expiresAt),
         sqliteTimestamp(now),
         placing.shopifyReserve ? 1 : 0,
+        row.units,
       ],
     );
     if (rowsAffected === 1) return { placed: toStatus(row, now) };
@@ -290,8 +293,14 @@ export async function hold(shop: string, request: HoldRequest): Promise<HoldResu
       throw new HoldError("not_active", `${request.owner.type} ${request.owner.id} already has an active hold; refresh or release it`);
     if ("placed" in result) return { ok: true, hold: result.placed };
     const giveWay = request.kind === "hard" && attempt < 4 && result.short.some((l) => l.available < l.quantity && l.available + l.softHeld >= l.quantity);
-    if (!giveWay || !(await preemptSoftHolds(shop, result.short))) return { ok: false, reason: "unavailable", lines: withoutSoftHeld(result.short) };
+    if (!giveWay || !(await preemptSoftHolds(shop, result.short))) return refused(shop, request.owner, result.short);
   }
+}
+
+/** The answer to a hold that did not fit, recorded for the merchant's results first. */
+async function refused(shop: string, owner: HoldOwner, short: ShortLine[]): Promise<HoldResult> {
+  await recordRefusal(shop, owner, short);
+  return { ok: false, reason: "unavailable", lines: withoutSoftHeld(short) };
 }
 
 /** Releases the newest soft holds covering the short lines, if that frees enough. */
@@ -383,14 +392,14 @@ export async function holdForOwner(shop: string, request: HoldRequest): Promise<
     return { ok: true, hold: replaced };
   } catch (error) {
     if (!(error instanceof NotAvailable)) throw error;
-    return { ok: false, reason: "unavailable", lines: withoutSoftHeld(error.short) };
+    return refused(shop, request.owner, error.short);
   }
 }
 
-async function endHold(shop: string, holdId: string, state: "released" | "committed" | "expired", reason: string): Promise<HoldStatus> {
+async function endHold(shop: string, holdId: string, state: "released" | "committed" | "expired", reason: string, orderId?: string): Promise<HoldStatus> {
   const { count } = await db.hold.updateMany({
     where: { id: holdId, shop, state: { in: ACTIVE_STATES }, ...(state === "committed" ? { expiresAt: { gt: new Date() } } : {}) },
-    data: { state, activeOwnerKey: null, endedAt: new Date(), stateReason: reason },
+    data: { state, activeOwnerKey: null, endedAt: new Date(), stateReason: reason, ...(orderId ? { orderId } : {}) },
   });
   const current = await status(shop, holdId);
   if (count === 0 && current.state !== state) {
@@ -424,7 +433,8 @@ export async function transferHold(shop: string, holdId: string, from: HoldOwner
 export const release = (shop: string, holdId: string, reason = "released") => endHold(shop, holdId, "released", reason);
 
 /** The holder's order was placed: the held units are sold. Idempotent. */
-export const commit = (shop: string, holdId: string, reason = "order placed") => endHold(shop, holdId, "committed", reason);
+/** The hold's units are sold: committed, with the order they became (a GID) for the merchant's results. */
+export const commit = (shop: string, holdId: string, reason = "order placed", orderId?: string) => endHold(shop, holdId, "committed", reason, orderId);
 
 /** Once, when payment starts: the hold lives at least `minutes` more (at most MAX_EXTENSION_MINUTES). */
 export async function extend(shop: string, holdId: string, minutes: number): Promise<HoldStatus> {

@@ -94,6 +94,8 @@ function isSerializationFailure(error: unknown): boolean {
 interface Sold {
   holdId: string;
   reason: string;
+  /** The order's GID. */
+  orderId: string;
 }
 
 type Settled = { released: string[] } | "short";
@@ -116,7 +118,7 @@ async function settleShortReport(shop: string, level: ShopifyLevel, newer: objec
       for (const s of sold)
         await tx.hold.updateMany({
           where: { id: s.holdId, shop, state: { in: ACTIVE_STATES } },
-          data: { state: "committed", activeOwnerKey: null, endedAt: now, stateReason: s.reason },
+          data: { state: "committed", activeOwnerKey: null, endedAt: now, stateReason: s.reason, orderId: s.orderId },
         });
       const released: string[] = [];
       if (!applies) return { released }; // a newer report is already there: it stands
@@ -220,13 +222,19 @@ export async function readShopifyLevels(admin: AdminGraphqlClient, lines: { inve
  * Answers false when the levels do not fit (stock also sold elsewhere): the caller commits
  * alone and records them the usual way, cutting what must be cut.
  */
-export async function commitWithShopifyLevels(shop: string, holdId: string, reason: string, levels: ShopifyLevel[], now = new Date()): Promise<boolean> {
+export async function commitWithShopifyLevels(
+  shop: string,
+  holdId: string,
+  sold: { reason: string; orderId: string },
+  levels: ShopifyLevel[],
+  now = new Date(),
+): Promise<boolean> {
   try {
     await db.$transaction(async (tx) => {
       const active = { id: holdId, shop, state: { in: ACTIVE_STATES } };
       await tx.hold.updateMany({
         where: { ...active, expiresAt: { gt: now } },
-        data: { state: "committed", activeOwnerKey: null, endedAt: now, stateReason: reason },
+        data: { state: "committed", activeOwnerKey: null, endedAt: now, stateReason: sold.reason, orderId: sold.orderId },
       });
       await tx.hold.updateMany({ where: active, data: { state: "expired", activeOwnerKey: null, endedAt: now, stateReason: "expired" } });
       for (const level of levels)
@@ -287,7 +295,7 @@ async function ordersInFlight(shop: string, admin: AdminGraphqlClient, inventory
       const order = data.orders.nodes.find((o) =>
         h.token && "checkoutToken" in h.token ? o.checkoutToken === h.token.checkoutToken : o.cartToken === (h.token as { cartToken: string }).cartToken,
       );
-      if (order) sold.push({ holdId: h.id, reason: `order ${order.id.split("/").pop()} placed` });
+      if (order) sold.push({ holdId: h.id, reason: `order ${order.id.split("/").pop()} placed`, orderId: order.id });
     }
   }
   return sold;

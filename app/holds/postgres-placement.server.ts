@@ -21,6 +21,8 @@ export interface NewHoldRow {
   expiresAt: Date;
   createdAt: Date;
   shopifyReserve: boolean;
+  /** The lines' quantities, summed (the results count units). */
+  units: number;
 }
 
 export interface ShortLine {
@@ -45,11 +47,11 @@ const utc = (d: Date) => d.toISOString().replace("Z", "");
 const INSERT_HOLDS = {
   name: "holdfast_holds_place",
   text: `INSERT INTO "Hold" ("id", "shop", "ownerType", "ownerId", "activeOwnerKey", "kind", "state", "stateReason", "lines", "expiresAt", "createdAt",
-                             "reservePending", "shopifyReserve")
+                             "reservePending", "shopifyReserve", "units")
          SELECT r."id", r."shop", r."ownerType", r."ownerId", r."shop" || '|' || r."ownerType" || '|' || r."ownerId", r."kind", 'held', 'created',
-                r."lines", r."expiresAt", r."createdAt", r."kind" = 'hard' AND r."shopifyReserve", r."shopifyReserve"
+                r."lines", r."expiresAt", r."createdAt", r."kind" = 'hard' AND r."shopifyReserve", r."shopifyReserve", r."units"
            FROM jsonb_to_recordset($1::jsonb) AS r("n" int, "id" text, "shop" text, "ownerType" text, "ownerId" text, "kind" text, "lines" text,
-                                                   "expiresAt" timestamp(3), "createdAt" timestamp(3), "shopifyReserve" boolean)
+                                                   "expiresAt" timestamp(3), "createdAt" timestamp(3), "shopifyReserve" boolean, "units" int)
           ORDER BY r."n"
          RETURNING "id"`,
 };

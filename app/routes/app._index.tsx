@@ -1,7 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
-import { BlockStack, Box, Button, Card, DescriptionList, InlineGrid, Layout, Page, Text, Badge, InlineStack, List, Banner } from "@shopify/polaris";
+import {
+  BlockStack,
+  Box,
+  Button,
+  ButtonGroup,
+  Card,
+  DescriptionList,
+  InlineGrid,
+  Layout,
+  Page,
+  Text,
+  Badge,
+  InlineStack,
+  List,
+  Banner,
+} from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { shopStatus } from "../shop/status.server";
@@ -9,11 +24,20 @@ import { reconcileShop } from "../holds/reconciler.server";
 import { reconcileCheckouts } from "../headless-checkout/checkout-reconciler.server";
 import { HOLD_STRATEGY_LABELS } from "../shop/hold-policy";
 import { findingLabel } from "../shop/findings";
-import { Figure } from "../admin-ui/list-page";
+import { Figure, useListParams } from "../admin-ui/list-page";
+import { shopResults } from "../shop/results.server";
+import { RESULT_PERIODS, type PeriodKey } from "../shop/results";
+import { Results } from "../admin-ui/results";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css";
+
+export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
-  return json(await shopStatus(session.shop, admin));
+  const asked = new URL(request.url).searchParams.get("period");
+  const period: PeriodKey = RESULT_PERIODS.find((p) => p.key === asked)?.key ?? "week";
+  const [status, results] = await Promise.all([shopStatus(session.shop, admin), shopResults(session.shop)]);
+  return json({ ...status, results, period });
 };
 
 // "Check now": reconcile this shop's holds with Shopify, and its checkouts, on demand.
@@ -28,32 +52,33 @@ export default function Home() {
   const checked = useActionData<typeof action>();
   const checking = useNavigation().state === "submitting";
   const { search } = useLocation();
+  const withParams = useListParams();
   const installed = s.installedAt ? new Date(s.installedAt).toUTCString() : "not recorded";
   return (
     <Page title="Holdfast">
       <TitleBar title="Holdfast" />
       <Layout>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                No shopper buys stock that isn't there
-              </Text>
-              <Text as="p">
-                Holdfast reserves inventory for each shopper while they check out, for a time you choose, and gives it back automatically when they leave.
-                Totals are shown early and exactly, and a checkout never charges twice.
-              </Text>
-            </BlockStack>
-          </Card>
+          <InlineStack align="space-between" blockAlign="center" gap="200">
+            <Text as="h2" variant="headingLg">
+              What Holdfast did
+            </Text>
+            <ButtonGroup variant="segmented">
+              {RESULT_PERIODS.map((p) => (
+                <Button key={p.key} url={withParams({ period: p.key })} pressed={p.key === s.period}>
+                  {p.label}
+                </Button>
+              ))}
+            </ButtonGroup>
+          </InlineStack>
         </Layout.Section>
+        <Results results={s.results} period={s.period} />
         <Layout.Section>
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
             <Figure label="Products" value={s.counts.products} />
             <Figure label="Active locations" value={s.counts.locations} />
             <Figure label="Webhooks processed" value={s.counts.webhooksProcessed} />
             <Figure label="Customer data requests" value={s.counts.openDataRequests} />
-            <Figure label="Active holds" value={s.counts.activeHolds} />
-            <Figure label="Units held" value={s.counts.heldUnits} />
             <Figure label="Shopify moves pending" value={s.counts.movesPending} />
             <Figure label="Shopify moves parked" value={s.counts.movesParked} />
           </InlineGrid>

@@ -161,6 +161,7 @@ describe("orders/create", () => {
     expect(second.delivered).toBe(true);
     const events = await t.db.holdEvent.findMany({ where: { holdId: created.body.hold.id, toState: "committed" } });
     expect(events.map((e) => e.reason)).toEqual(["order 5550001 placed"]);
+    expect(await t.db.hold.findUniqueOrThrow({ where: { id: created.body.hold.id } })).toMatchObject({ orderId: "gid://shopify/Order/5550001" });
     expect(await t.db.shopifyInventoryMove.count({ where: { holdId: created.body.hold.id } })).toBe(0);
     const [posOrder] = await t.store.sendWebhook(DEFAULT_SHOP, "orders/create", { id: 5550002, checkout_token: null });
     expect(posOrder.delivered).toBe(true);
@@ -176,6 +177,6 @@ describe("orders/create", () => {
     const [delivery] = await t.store.sendWebhook(DEFAULT_SHOP, "orders/create", { id: 5550003, checkout_token: "co_unrelated", cart_token: "c1-cartorder" });
     expect(delivery.delivered).toBe(true);
     const hold = await t.db.hold.findFirstOrThrow({ where: { ownerId: "cart-c1-cartorder" } });
-    expect(hold).toMatchObject({ state: "committed", stateReason: "order 5550003 placed" });
+    expect(hold).toMatchObject({ state: "committed", stateReason: "order 5550003 placed", orderId: "gid://shopify/Order/5550003", units: 1 });
   });
 });

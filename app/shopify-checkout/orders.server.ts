@@ -31,21 +31,22 @@ export async function commitHoldForOrder(shop: string, payload: unknown, adminFo
   const hold = await holdOfOrder(shop, order);
   if (!hold) return null;
   const reason = `order ${order.id} placed`;
+  const orderId = `gid://shopify/Order/${order.id}`;
   const row = await db.hold.findUniqueOrThrow({ where: { id: hold.id }, select: { shopifyReserve: true } });
   if (!row.shopifyReserve) {
     const admin = await adminFor();
     const levels = await readShopifyLevels(admin, hold.lines);
-    if (!(await commitWithShopifyLevels(shop, hold.id, reason, levels))) {
+    if (!(await commitWithShopifyLevels(shop, hold.id, { reason, orderId }, levels))) {
       // Other holders' orders, or stock sold elsewhere, are in the levels too: each level is
       // settled in one transaction with this hold's commit and theirs, cutting what no longer fits.
       for (const [i, level] of levels.entries())
-        await recordShopifyAvailable(shop, level, { asRead: true, admin: async () => admin, commit: i === 0 ? [{ holdId: hold.id, reason }] : [] });
+        await recordShopifyAvailable(shop, level, { asRead: true, admin: async () => admin, commit: i === 0 ? [{ holdId: hold.id, reason, orderId }] : [] });
     }
     const after = await status(shop, hold.id);
     return after.state === "committed" ? after : null;
   }
   try {
-    return await commit(shop, hold.id, reason);
+    return await commit(shop, hold.id, reason, orderId);
   } catch (error) {
     // Expired between the lookup and the commit: the sweeper gives the units back as usual.
     if (error instanceof HoldError && error.code === "not_active") return null;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, launchChromium, noSeriousViolations, startDemo, type Demo } from "./demo";
+import { shopifyShopper } from "../shopify-shopper";
 
 let demo: Demo;
 let browser: Browser;
@@ -35,8 +36,11 @@ describe("admin in the browser (demo mode)", () => {
     expect(response?.status()).toBe(200);
     const csp = (await response?.allHeaders())?.["content-security-policy"] ?? "";
     expect(csp).toContain("frame-ancestors https://holdfast-dev.myshopify.com https://admin.shopify.com");
-    await expect.poll(() => page.getByText("No shopper buys stock that isn't there").isVisible()).toBe(true);
+    await expect.poll(() => page.getByText("What Holdfast did").isVisible()).toBe(true);
     const body = await page.locator("body").innerText();
+    // Before any shopper: the results say what will appear.
+    expect(body).toContain("When shoppers start checking out, each hold appears here once it ends");
+    expect(body).toContain("Once holds become orders, this shows how long shoppers took against the 15-minute hold");
     expect(body).toContain("Holdfast Dev (holdfast-dev.myshopify.com)");
     expect(body).toMatch(/Installed since\s+\w{3}, \d+ \w{3} \d{4}/);
     expect(body).toMatch(/Products\s+30/);
@@ -188,6 +192,54 @@ describe("admin in the browser (demo mode)", () => {
     await page.screenshot({ path: join(ARTIFACTS, "hold-released.png"), fullPage: true });
     // On the hold's history, and as why it is in its state now.
     await expect.poll(() => page.getByText("released by the merchant: shopper asked by phone to drop it").count()).toBe(2);
+  });
+
+  it("home shows what Holdfast did once two shoppers raced for the last unit in Shopify's checkout", async () => {
+    const storeUrl = new URL(demo.printed("STOREFRONT_CART_URL")).origin;
+    const appUrl = new URL(adminUrl).origin;
+    const shop = "holdfast-dev.myshopify.com";
+    const sessionToken = async () => {
+      const res = await fetch(`${storeUrl}/_dev/session-token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ shop, surface: "checkout" }),
+      });
+      return ((await res.json()) as { token: string }).token;
+    };
+    await fetch(`${storeUrl}/_dev/shops/${shop}/stock`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ variantId: 40003, available: 1 }),
+    });
+    const [ann, ben] = [shopifyShopper({ storeUrl, shop, appUrl, sessionToken }), shopifyShopper({ storeUrl, shop, appUrl, sessionToken })];
+    for (const s of [ann, ben]) {
+      await s.add(40003, 1);
+      await s.checkout();
+    }
+    expect((await ann.extension()).kind).toBe("held");
+    expect((await ben.extension()).kind).toBe("short");
+    expect((await ann.complete()).status).toBe(200);
+    await expect.poll(async () => (await ann.readHold()).body?.hold?.state, { timeout: 10_000 }).toBe("committed");
+
+    // Charts drawn at once (no animation), as for a merchant who asks for reduced motion.
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await page.goto(adminUrl);
+    await page.getByText("What Holdfast did").waitFor();
+    const body = await page.locator("body").innerText();
+    expect(body).toMatch(/Sales saved, last 7 days\s+1 unit\b/);
+    expect(body).toMatch(/Oversells prevented, last 7 days\s+1 unit\b/);
+    expect(body).toMatch(/Shoppers told "sold out", last 7 days\s+1\b/);
+    // Ann's order, and the earlier hold released by hand.
+    expect(body).toMatch(/Became orders\s+1\s+1/);
+    expect(body).toMatch(/Released\s+1\s+2/);
+    // The charts draw once the page runs.
+    await page.locator("figure[data-chart^='How holds ended'] svg").first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "admin-home-results.png"), fullPage: true });
+    await noSeriousViolations(page, "home with results");
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.screenshot({ path: join(ARTIFACTS, "admin-home-results-360.png"), fullPage: true });
+    await noSeriousViolations(page, "home with results, 360 px");
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it("home reflects the saved policy and reconciles on demand", async () => {

@@ -8,9 +8,10 @@ import { activeHoldOf, holdForOwner, release } from "../../holds/holds.server";
 import { headlessCheckoutHoldOwner } from "../../holds/owners";
 import { PermanentStepFailure } from "../../saga/runner.server";
 import { checkoutStep } from "../checkout-results.server";
+import { markLost, reachStage } from "../../cart/stages.server";
 
 export const holdStep = checkoutStep("hold", {
-  action: async ({ shop, runId, results }) => {
+  action: async ({ shop, runId, input, results }) => {
     const priced = results.recalculate!;
     const { admin } = await unauthenticated.admin(shop);
     const { resolved, unknown } = await resolveMerchandise(
@@ -18,16 +19,24 @@ export const holdStep = checkoutStep("hold", {
       admin,
       priced.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
     );
+    if (unknown.length) await markLost(shop, input.cartId, "out_of_stock");
     if (unknown.length) throw new PermanentStepFailure(`Not stocked for online orders: ${unknown.join(", ")}`, "not_available");
     const plan = await planHold(shop, "payment", resolved);
-    if (!plan) return null; // nothing tracked to hold
+    if (!plan) {
+      await reachStage(shop, input.cartId, "hold");
+      return null; // nothing tracked to hold
+    }
     const held = await holdForOwner(shop, {
       owner: headlessCheckoutHoldOwner(runId),
       kind: "hard",
       ttlMinutes: (await readHoldPolicy(shop)).holdTtlMinutes,
       lines: plan.lines.map(({ inventoryItemId, locationId, quantity }) => ({ inventoryItemId, locationId, quantity })),
     });
-    if (!held.ok) throw new PermanentStepFailure("Some items sold out while you were checking out", "not_available");
+    if (!held.ok) {
+      await markLost(shop, input.cartId, "out_of_stock");
+      throw new PermanentStepFailure("Some items sold out while you were checking out", "not_available");
+    }
+    await reachStage(shop, input.cartId, "hold");
     return held.hold.id;
   },
   compensation: async ({ shop, runId }) => {

@@ -5,6 +5,7 @@ import { extend } from "../../holds/holds.server";
 import { stripePayments } from "../../payments/payments.server";
 import { PermanentStepFailure } from "../../saga/runner.server";
 import { checkoutStep, RUN_METADATA } from "../checkout-results.server";
+import { reachStage } from "../../cart/stages.server";
 
 async function connectedAccount(shop: string): Promise<string> {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { stripeAccountId: true } });
@@ -16,7 +17,7 @@ async function connectedAccount(shop: string): Promise<string> {
 const PAYMENT_WINDOW_MINUTES = 10;
 
 export const paymentIntentStep = checkoutStep("payment intent", {
-  action: async ({ shop, runId, results, idempotencyKey }) => {
+  action: async ({ shop, runId, input, results, idempotencyKey }) => {
     const priced = results.recalculate!;
     const payments = stripePayments(await connectedAccount(shop));
     const pi = await payments.createIntent(
@@ -24,6 +25,7 @@ export const paymentIntentStep = checkoutStep("payment intent", {
       idempotencyKey,
     );
     if (results.hold) await extend(shop, results.hold, PAYMENT_WINDOW_MINUTES).catch(() => undefined);
+    await reachStage(shop, input.cartId, "payment");
     return { id: pi.id, clientSecret: pi.client_secret, account: payments.account };
   },
   compensation: async ({ idempotencyKey }, made) => {
