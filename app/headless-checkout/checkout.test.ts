@@ -93,6 +93,34 @@ describe("checkout saga through the API", () => {
     // The client's confirm hint afterwards changes nothing.
     const hint = await api("POST", `/api/v1/checkouts/${started.body.checkout.id}/confirm`, {}, { "Idempotency-Key": `hint-${cart}` });
     expect(hint.body.checkout.state).toBe("completed");
+
+    // The merchant's Checkouts page lists it, and its page tells the whole story in order.
+    const runId = started.body.checkout.id as string;
+    const list = await (await t.adminFetch("/app/checkouts?state=completed")).json();
+    expect(list.checkouts.find((c: { id: string }) => c.id === runId)).toMatchObject({
+      state: "completed",
+      amount: { minor: grandTotal, currency: "USD" },
+      email: expect.stringMatching(/^\w\*\*\*@/),
+      lastStep: "complete",
+    });
+    const detail = await (await t.adminFetch(`/app/checkouts/${runId}`)).json();
+    const steps = detail.timeline.filter((e: { kind: string }) => e.kind === "step").map((e: { name: string }) => e.name);
+    expect([...new Set(steps)]).toEqual(["recalculate", "hold", "payment intent", "authorization", "shopify order", "capture", "complete"]);
+    const stripe = detail.timeline.filter((e: { kind: string }) => e.kind === "stripe").map((e: { name: string }) => e.name);
+    expect(stripe).toContain("payment_intent.amount_capturable_updated");
+    const times = detail.timeline.map((e: { at: string }) => e.at);
+    expect(times).toEqual([...times].sort());
+    expect(detail.timeline.every((e: { durationMs: number | null }) => e.durationMs === null || e.durationMs >= 0)).toBe(true);
+    expect(detail.links).toEqual({
+      order: { id: orderId, url: `shopify://admin/orders/${order.id}` },
+      payment: { id: piId, url: `https://dashboard.stripe.com/acct_merchant_1/test/payments/${piId}` },
+      holdId: hold.id,
+    });
+    // Another shop sees neither the run nor its page.
+    const { listCheckouts, checkoutDetail } = await import("./checkouts-admin.server");
+    expect((await listCheckouts("other-shop.myshopify.com", { state: "all" })).checkouts).toEqual([]);
+    expect(await checkoutDetail("other-shop.myshopify.com", runId)).toBeNull();
+    expect((await t.adminFetch(`/app/checkouts/not-a-run`)).status).toBe(404);
   });
 
   it("the Shopify order carries the tax at the rate the cart was taxed at, and its total is the charge", async () => {
@@ -195,6 +223,16 @@ describe("checkout saga through the API", () => {
     expect(sim.paymentIntents.get(piId)!.status).toBe("canceled");
     expect((await t.db.hold.findUniqueOrThrow({ where: { id: hold.id } })).state).toBe("released");
     expect(await t.db.cart.findUniqueOrThrow({ where: { id: cart } })).toMatchObject({ stage: "payment", lostReason: "hold_expired" });
+    // On the merchant's page: failed with the reason, then what it had done undone.
+    const detail = await (await t.adminFetch(`/app/checkouts/${id}`)).json();
+    expect(detail.checkout).toMatchObject({
+      state: "compensated",
+      lastStep: "authorization",
+      error: "the checkout's hold expired before the payment was authorised",
+    });
+    const undone = detail.timeline.filter((e: { kind: string }) => e.kind === "compensation").map((e: { name: string }) => e.name);
+    expect([...new Set(undone)]).toEqual(["payment intent", "hold"]); // the steps with something to undo, newest first
+    expect((await (await t.adminFetch("/app/checkouts?state=failed")).json()).checkouts.map((c: { id: string }) => c.id)).toContain(id);
   });
 
   it("the reconciler refunds a captured payment whose checkout did not complete, and cancels a dangling authorisation, once", async () => {

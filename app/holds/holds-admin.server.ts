@@ -7,26 +7,16 @@ import db from "../db.server";
 import { adminGraphql, requestRetryPolicy, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { ACTIVE_STATES, history, release, status, type HoldLineInput, type HoldStatus } from "./holds.server";
 import { describeOwner } from "./owners";
+import { afterPlace, CURSOR_PATTERN, decodeCursor, encodeCursor } from "../lib/keyset";
 
 export const HOLDS_PAGE_SIZE = 50;
 
 export const holdListFilterSchema = z.object({
   state: z.enum(["all", "active", "committed", "released", "expired"]).default("all"),
   kind: z.enum(["all", "soft", "hard"]).default("all"),
-  cursor: z
-    .string()
-    .regex(/^[\w-]{1,200}$/)
-    .optional(),
+  cursor: z.string().regex(CURSOR_PATTERN).optional(),
 });
 export type HoldListFilter = z.infer<typeof holdListFilterSchema>;
-
-/** A page's place: the last row's creation time and id. */
-const encodeCursor = (h: { createdAt: Date; id: string }) => Buffer.from(`${h.createdAt.toISOString()}|${h.id}`).toString("base64url");
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(at);
-  return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null;
-}
 
 export interface HoldRowView {
   id: string;
@@ -129,8 +119,7 @@ export async function listHolds(shop: string, admin: AdminGraphqlClient | null, 
       shop,
       ...(filter.state === "active" ? { state: { in: ACTIVE_STATES } } : filter.state !== "all" ? { state: filter.state } : {}),
       ...(filter.kind !== "all" ? { kind: filter.kind } : {}),
-      // After the cursor: one range on the index (createdAt up to the cursor's), minus its own tie.
-      ...(after ? { createdAt: { lte: after.createdAt }, NOT: { createdAt: after.createdAt, id: { gte: after.id } } } : {}),
+      ...afterPlace(after),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: HOLDS_PAGE_SIZE + 1,

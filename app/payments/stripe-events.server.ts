@@ -24,7 +24,10 @@ export async function receiveStripeWebhook(request: Request, handle: StripeEvent
   }
   const shop = shopOf(event);
   try {
-    await db.stripeEvent.create({ data: { id: event.id, type: event.type, account: event.account ?? null, shop } });
+    const objectId = (event.data.object as { id?: unknown }).id;
+    await db.stripeEvent.create({
+      data: { id: event.id, type: event.type, account: event.account ?? null, shop, objectId: typeof objectId === "string" ? objectId : null },
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const seen = await db.stripeEvent.findUnique({ where: { id: event.id } });

@@ -26,6 +26,7 @@ export default function App() {
           Home
         </Link>
         <Link to={`/app/holds${search}`}>Holds</Link>
+        <Link to={`/app/checkouts${search}`}>Checkouts</Link>
         <Link to={`/app/findings${search}`}>Findings</Link>
         <Link to={`/app/status${search}`}>Status</Link>
         <Link to={`/app/settings${search}`}>Settings</Link>
