@@ -35,7 +35,9 @@ export async function readyCart(api: Api, lines: { variantId: string; quantity: 
   await api("PUT", `/api/v1/carts/${cart}/addresses`, { shippingAddress: { lastName: "Lee", address1: "1 Dock St", city: "Portland", country: "US" } });
   const rates = (await api("GET", `/api/v1/carts/${cart}/shipping-rates`)).body.rates as { id: string }[];
   const chosen = await api("PUT", `/api/v1/carts/${cart}/shipping-rates`, { rateId: rates[0].id });
-  return { cart, grandTotal: chosen.body.totals.grandTotal as number };
+  // A shop that answers writes without totals (async or events mode): the storefront reads them.
+  const totals = chosen.body.totals ?? (await api("GET", `/api/v1/carts/${cart}/totals`)).body.totals;
+  return { cart, grandTotal: totals.grandTotal as number };
 }
 
 /** Reads until `done` says yes (every 20 ms, 10 s at most). */

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate } from "@remix-run/react";
-import { Badge, Card, EmptyState, IndexTable, Layout, Link, Page, Select, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, useBreakpoints } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { ListPager, useListParams } from "../admin-ui/list-page";
 import { authenticate } from "../shopify.server";
@@ -30,6 +30,8 @@ export default function Checkouts() {
   const { search } = useLocation();
   const navigate = useNavigate();
   const withParams = useListParams();
+  // On a phone each checkout is one stacked row (Polaris's condensed table), not a table to scroll sideways.
+  const { smDown } = useBreakpoints();
   return (
     <Page title="Checkouts" subtitle="Headless checkouts through the Cart API, step by step" backAction={{ content: "Home", url: `/app${search}` }}>
       <TitleBar title="Checkouts" />
@@ -48,30 +50,54 @@ export default function Checkouts() {
                 resourceName={{ singular: "checkout", plural: "checkouts" }}
                 itemCount={checkouts.length}
                 selectable={false}
+                condensed={smDown}
                 headings={[{ title: "Started" }, { title: "Shopper" }, { title: "Amount", alignment: "end" }, { title: "State" }, { title: "Last step" }]}
               >
-                {checkouts.map((c, i) => (
-                  <IndexTable.Row id={c.id} key={c.id} position={i} onClick={() => navigate(`/app/checkouts/${c.id}${search}`)}>
-                    <IndexTable.Cell>
-                      {/* The row's link: keyboard users reach each checkout's page too. */}
-                      <Link url={`/app/checkouts/${c.id}${search}`} removeUnderline monochrome dataPrimaryLink>
-                        <Text as="span" fontWeight="semibold">
-                          {new Date(c.startedAt).toUTCString()}
+                {checkouts.map((c, i) =>
+                  smDown ? (
+                    <IndexTable.Row id={c.id} key={c.id} position={i} onClick={() => navigate(`/app/checkouts/${c.id}${search}`)}>
+                      <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                        <BlockStack gap="100">
+                          <InlineStack align="space-between" gap="200">
+                            <Link url={`/app/checkouts/${c.id}${search}`} removeUnderline monochrome dataPrimaryLink>
+                              <Text as="span" fontWeight="semibold">
+                                {amountText(c.amount)}
+                              </Text>
+                            </Link>
+                            <Badge tone={CHECKOUT_STATE_BADGES[c.state]?.tone}>{CHECKOUT_STATE_BADGES[c.state]?.label ?? c.state}</Badge>
+                          </InlineStack>
+                          <Text as="span" tone="subdued">
+                            {c.email ?? "—"} · {c.lastStep ?? "—"}
+                          </Text>
+                          <Text as="span" tone="subdued">
+                            {new Date(c.startedAt).toUTCString()}
+                          </Text>
+                        </BlockStack>
+                      </div>
+                    </IndexTable.Row>
+                  ) : (
+                    <IndexTable.Row id={c.id} key={c.id} position={i} onClick={() => navigate(`/app/checkouts/${c.id}${search}`)}>
+                      <IndexTable.Cell>
+                        {/* The row's link: keyboard users reach each checkout's page too. */}
+                        <Link url={`/app/checkouts/${c.id}${search}`} removeUnderline monochrome dataPrimaryLink>
+                          <Text as="span" fontWeight="semibold">
+                            {new Date(c.startedAt).toUTCString()}
+                          </Text>
+                        </Link>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>{c.email ?? "—"}</IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <Text as="span" alignment="end" numeric>
+                          {amountText(c.amount)}
                         </Text>
-                      </Link>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{c.email ?? "—"}</IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Text as="span" alignment="end" numeric>
-                        {amountText(c.amount)}
-                      </Text>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Badge tone={CHECKOUT_STATE_BADGES[c.state]?.tone}>{CHECKOUT_STATE_BADGES[c.state]?.label ?? c.state}</Badge>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{c.lastStep ?? "—"}</IndexTable.Cell>
-                  </IndexTable.Row>
-                ))}
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <Badge tone={CHECKOUT_STATE_BADGES[c.state]?.tone}>{CHECKOUT_STATE_BADGES[c.state]?.label ?? c.state}</Badge>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>{c.lastStep ?? "—"}</IndexTable.Cell>
+                    </IndexTable.Row>
+                  ),
+                )}
               </IndexTable>
             )}
           </Card>

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate } from "@remix-run/react";
-import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, useBreakpoints } from "@shopify/polaris";
 import { ListPager, useListParams } from "../admin-ui/list-page";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
@@ -36,6 +36,8 @@ export default function Holds() {
   const navigate = useNavigate();
   // Links keep the embedded query (shop, host, id_token) and change only what they name.
   const withParams = useListParams();
+  // On a phone each hold is one stacked row (Polaris's condensed table), not a table to scroll sideways.
+  const { smDown } = useBreakpoints();
   return (
     <Page title="Holds" backAction={{ content: "Home", url: `/app${search}` }}>
       <TitleBar title="Holds" />
@@ -57,35 +59,61 @@ export default function Holds() {
                 resourceName={{ singular: "hold", plural: "holds" }}
                 itemCount={holds.length}
                 selectable={false}
+                condensed={smDown}
                 headings={[{ title: "Held for" }, { title: "Items" }, { title: "Kind" }, { title: "State" }, { title: "Time left" }, { title: "Created" }]}
               >
-                {holds.map((h, i) => (
-                  <IndexTable.Row id={h.id} key={h.id} position={i} onClick={() => navigate(`/app/holds/${h.id}${search}`)}>
-                    <IndexTable.Cell>
-                      {/* The row's link: keyboard users reach each hold's page too. */}
-                      <Link url={`/app/holds/${h.id}${search}`} removeUnderline monochrome dataPrimaryLink>
-                        <Text as="span" variant="bodyMd" fontWeight="semibold">
-                          {h.owner}
-                        </Text>
-                      </Link>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <BlockStack gap="050">
-                        {h.lines.map((l) => (
-                          <Text as="span" key={`${l.inventoryItemId}@${l.locationId}`}>
-                            {l.title} × {l.quantity}
+                {holds.map((h, i) =>
+                  smDown ? (
+                    <IndexTable.Row id={h.id} key={h.id} position={i} onClick={() => navigate(`/app/holds/${h.id}${search}`)}>
+                      <Box>
+                        <BlockStack gap="100">
+                          <InlineStack align="space-between" gap="200" wrap={false}>
+                            <Link url={`/app/holds/${h.id}${search}`} removeUnderline monochrome dataPrimaryLink>
+                              <Text as="span" fontWeight="semibold" breakWord>
+                                {h.owner}
+                              </Text>
+                            </Link>
+                            <Badge tone={HOLD_STATE_BADGES[h.state]?.tone}>{HOLD_STATE_BADGES[h.state]?.label ?? h.state}</Badge>
+                          </InlineStack>
+                          {h.lines.map((l) => (
+                            <Text as="span" key={`${l.inventoryItemId}@${l.locationId}`}>
+                              {l.title} × {l.quantity}
+                            </Text>
+                          ))}
+                          <Text as="span" tone="subdued">
+                            {h.kind === "hard" ? "Hard" : "Soft"} · {timeLeftText(h.remainingSeconds, h.state)} left · {new Date(h.createdAt).toUTCString()}
                           </Text>
-                        ))}
-                      </BlockStack>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{h.kind === "hard" ? "Hard" : "Soft"}</IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Badge tone={HOLD_STATE_BADGES[h.state]?.tone}>{HOLD_STATE_BADGES[h.state]?.label ?? h.state}</Badge>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{timeLeftText(h.remainingSeconds, h.state)}</IndexTable.Cell>
-                    <IndexTable.Cell>{new Date(h.createdAt).toUTCString()}</IndexTable.Cell>
-                  </IndexTable.Row>
-                ))}
+                        </BlockStack>
+                      </Box>
+                    </IndexTable.Row>
+                  ) : (
+                    <IndexTable.Row id={h.id} key={h.id} position={i} onClick={() => navigate(`/app/holds/${h.id}${search}`)}>
+                      <IndexTable.Cell>
+                        {/* The row's link: keyboard users reach each hold's page too. */}
+                        <Link url={`/app/holds/${h.id}${search}`} removeUnderline monochrome dataPrimaryLink>
+                          <Text as="span" variant="bodyMd" fontWeight="semibold">
+                            {h.owner}
+                          </Text>
+                        </Link>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <BlockStack gap="050">
+                          {h.lines.map((l) => (
+                            <Text as="span" key={`${l.inventoryItemId}@${l.locationId}`}>
+                              {l.title} × {l.quantity}
+                            </Text>
+                          ))}
+                        </BlockStack>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>{h.kind === "hard" ? "Hard" : "Soft"}</IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <Badge tone={HOLD_STATE_BADGES[h.state]?.tone}>{HOLD_STATE_BADGES[h.state]?.label ?? h.state}</Badge>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>{timeLeftText(h.remainingSeconds, h.state)}</IndexTable.Cell>
+                      <IndexTable.Cell>{new Date(h.createdAt).toUTCString()}</IndexTable.Cell>
+                    </IndexTable.Row>
+                  ),
+                )}
               </IndexTable>
             )}
           </Card>

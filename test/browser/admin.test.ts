@@ -7,11 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, launchChromium, noSeriousViolations, startDemo, type Demo } from "./demo";
 import { shopifyShopper } from "../shopify-shopper";
+import { storefrontClient } from "../storefront-client";
+import { readyCart } from "../fixtures";
 
 let demo: Demo;
 let browser: Browser;
 let page: Page;
 let adminUrl: string;
+/** The storefront key the merchant creates on its page (a headless storefront's checkout uses it). */
+let storefrontKey = "";
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -118,7 +122,8 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByLabel("Allowed origins").fill("https://shop.example.com");
     await page.getByRole("button", { name: "Create key" }).click();
     await page.getByText("Copy the secret for “Hydrogen store” now: it is not shown again").waitFor();
-    expect(await page.getByLabel("Secret").inputValue()).toMatch(/^hfsk_/);
+    storefrontKey = await page.getByLabel("Secret").inputValue();
+    expect(storefrontKey).toMatch(/^hfsk_/);
     await page.screenshot({ path: join(ARTIFACTS, "storefront-keys.png"), fullPage: true });
     await page.reload();
     await page.getByText("Hydrogen store").waitFor();
@@ -239,6 +244,46 @@ describe("admin in the browser (demo mode)", () => {
     await page.setViewportSize({ width: 360, height: 800 });
     await page.screenshot({ path: join(ARTIFACTS, "admin-home-results-360.png"), fullPage: true });
     await noSeriousViolations(page, "home with results, 360 px");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("checkouts: a headless checkout that could not take payment is listed, and its page tells what happened and what was undone", async () => {
+    // A headless storefront checks out through the Cart API; the shop has not connected Stripe yet.
+    const storeUrl = new URL(demo.printed("STOREFRONT_CART_URL")).origin;
+    await fetch(`${storeUrl}/_dev/shops/holdfast-dev.myshopify.com/stock`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ variantId: 40005, available: 5 }),
+    });
+    const api = storefrontClient(
+      () => new URL(adminUrl).origin,
+      () => storefrontKey,
+    );
+    // The shop answers writes without totals (Settings chose events above): readyCart reads them.
+    const { cart, grandTotal } = await readyCart(api, [{ variantId: "gid://shopify/ProductVariant/40005", quantity: 2 }]);
+    const started = await api("POST", "/api/v1/checkouts", { cartId: cart, expectedTotal: grandTotal }, { "Idempotency-Key": `browser-${cart}` });
+    expect(started.body.checkout, JSON.stringify(started.body)).toMatchObject({ state: "failed", error: { step: "payment intent" } });
+
+    const search = new URL(adminUrl).search;
+    await page.goto(new URL(`/app/checkouts${search}`, adminUrl).toString());
+    await page.getByText("a***@example.com").first().waitFor();
+    expect(await page.getByRole("row").filter({ hasText: "a***@example.com" }).first().innerText()).toMatch(/Failed, undone\s+payment intent/);
+    await page.screenshot({ path: join(ARTIFACTS, "checkouts.png"), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.screenshot({ path: join(ARTIFACTS, "checkouts-360.png"), fullPage: true });
+    await noSeriousViolations(page, "checkouts, 360 px");
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.getByText("a***@example.com").first().click();
+    await page.getByRole("heading", { name: "Timeline" }).waitFor();
+    const body = await page.locator("body").innerText();
+    expect(body).toContain("This shop has not connected a Stripe account yet");
+    expect(body).toMatch(/Step: hold\s+ok/);
+    expect(body).toMatch(/Undo: hold\s+ok/);
+    await page.screenshot({ path: join(ARTIFACTS, "checkout-run.png"), fullPage: true });
+    await noSeriousViolations(page, "a checkout's page");
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.screenshot({ path: join(ARTIFACTS, "checkout-run-360.png"), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
