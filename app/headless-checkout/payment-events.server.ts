@@ -30,10 +30,11 @@ export async function checkoutPaymentEvent(event: Stripe.Event): Promise<string>
       // The shopper may try another card on the same PaymentIntent: the run keeps waiting (and
       // its hold), and the checkout tells the shopper why this attempt failed.
       const told = shopperMessage(pi.last_payment_error);
-      await sagaRunner.note(shop, runId, PAYMENT_FAILED, `${told.code}: ${told.message}`);
-      // If the shopper goes no further, this is why the checkout was lost.
+      // If the shopper goes no further, this is why the checkout was lost (recorded before the
+      // shopper can see the decline, so the two never disagree).
       const cartId = await cartOfRun(shop, runId);
       if (cartId) await markLost(shop, cartId, "payment_declined");
+      await sagaRunner.note(shop, runId, PAYMENT_FAILED, `${told.code}: ${told.message}`);
       return `payment failed: ${told.code}`;
     }
     case "payment_intent.canceled":

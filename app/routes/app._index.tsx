@@ -28,6 +28,8 @@ import { Figure, useListParams } from "../admin-ui/list-page";
 import { shopResults } from "../shop/results.server";
 import { RESULT_PERIODS, type PeriodKey } from "../shop/results";
 import { Results } from "../admin-ui/results";
+import { SetupGuide } from "../admin-ui/setup-guide";
+import { dismissSetupGuide, markSetupStep, setupGuide, SETUP_STEPS, type SetupStepId } from "../shop/setup.server";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
@@ -36,21 +38,36 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   const asked = new URL(request.url).searchParams.get("period");
   const period: PeriodKey = RESULT_PERIODS.find((p) => p.key === asked)?.key ?? "week";
-  const [status, results] = await Promise.all([shopStatus(session.shop, admin), shopResults(session.shop)]);
-  return json({ ...status, results, period });
+  const [status, results, setup] = await Promise.all([shopStatus(session.shop, admin), shopResults(session.shop), setupGuide(session.shop, admin)]);
+  return json({ ...status, results, period, setup });
 };
 
 // "Check now": reconcile this shop's holds with Shopify, and its checkouts, on demand.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "check");
+  // The setup guide: a step marked done (or not needed), the guide dismissed or brought back.
+  if (intent === "setup_step") {
+    const step = String(form.get("step"));
+    if (!SETUP_STEPS.includes(step as SetupStepId)) return json({ error: `No setup step ${step}` }, { status: 400 });
+    await markSetupStep(session.shop, step as SetupStepId);
+    return json({ setup: true });
+  }
+  if (intent === "setup_dismiss" || intent === "setup_show") {
+    await dismissSetupGuide(session.shop, intent === "setup_dismiss");
+    return json({ setup: true });
+  }
   const findings = [...(await reconcileShop(session.shop, admin)), ...(await reconcileCheckouts(session.shop))];
   return json({ checked: true, findings: findings.length });
 };
 
 export default function Home() {
   const s = useLoaderData<typeof loader>();
-  const checked = useActionData<typeof action>();
-  const checking = useNavigation().state === "submitting";
+  const answered = useActionData<typeof action>();
+  const checked = answered && "checked" in answered ? answered : null;
+  const navigation = useNavigation();
+  const checking = navigation.state === "submitting" && !navigation.formData?.get("intent");
   const { search } = useLocation();
   const withParams = useListParams();
   const installed = s.installedAt ? new Date(s.installedAt).toUTCString() : "not recorded";
@@ -58,6 +75,9 @@ export default function Home() {
     <Page title="Holdfast">
       <TitleBar title="Holdfast" />
       <Layout>
+        <Layout.Section>
+          <SetupGuide setup={s.setup} />
+        </Layout.Section>
         <Layout.Section>
           <InlineStack align="space-between" blockAlign="center" gap="200">
             <Text as="h2" variant="headingLg">

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { authenticate } from "../shopify.server";
 import { HOLD_STRATEGIES, HOLD_STRATEGY_LABELS, HOLD_TTL_MINUTES } from "../shop/hold-policy";
 import { readHoldPolicy, saveHoldPolicy, type HoldPolicyErrors } from "../shop/hold-policy.server";
+import { markSetupStep } from "../shop/setup.server";
 import { readTotalsMode, saveTotalsMode, TOTALS_MODE_LABELS, TOTALS_MODES } from "../cart/totals-versions.server";
 import { listStrategyOverrides, productTitles, removeStrategyOverride, setStrategyOverride, strategyOverrideSchema } from "../holds/strategy.server";
 import { findValidation, readValidationFailureMode, saveValidationFailureMode, ValidationSetupError } from "../shopify-checkout/validation.server";
@@ -43,6 +44,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (intent === "policy") {
     const result = await saveHoldPolicy(session.shop, { holdTtlMinutes: form.get("holdTtlMinutes"), holdStrategy: form.get("holdStrategy") });
     if (!result.ok) return answer(422, { intent, saved: false, errors: result.errors });
+    await markSetupStep(session.shop, "hold_policy"); // the setup guide's step: the merchant chose a policy
     return answer(200, { intent, saved: true, errors: {} });
   }
   if (intent === "add_override") {

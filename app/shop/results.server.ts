@@ -1,65 +1,102 @@
-// What Holdfast did for a shop (issue 14's Home): every figure is a count or a sum in SQL over
-// indexed columns ((shop, endedAt) on holds, (shop, at) on refusals, (shop, createdAt) on
-// carts), recorded when it happened (a hold's units, order and contest; a refusal; a cart's
-// stage and lost reason). Nothing here loads rows to count them.
+// What Holdfast did for a shop (issue 14's Home): every figure is a count or a sum in SQL,
+// recorded when it happened (a hold's units, order and contest; a refusal; a cart's stage and
+// lost reason). Every period comes from one pass over the last 30 days of each table, read from
+// covering indexes alone ((shop, endedAt, state, units, contestedAt, createdAt) on holds, (shop,
+// at, shortUnits, contestedUnits) on refusals, (shop, createdAt, stage, lostReason, …) on carts):
+// nothing here loads rows to count them.
 import db, { currentDatabaseProvider } from "../db.server";
 import { readHoldPolicy } from "./hold-policy.server";
 import { RESULT_PERIODS, TTL_BUCKETS, funnel, ttlAdvice, type PeriodKey, type PeriodResults, type CartGroup } from "./results";
 
 const DAY_MS = 86_400_000;
 
-async function periodResults(shop: string, since: Date): Promise<PeriodResults> {
-  const [ended, saved, refusals, prevented] = await Promise.all([
-    db.hold.groupBy({ by: ["state"], where: { shop, endedAt: { gte: since } }, _count: { _all: true }, _sum: { units: true } }),
-    db.hold.aggregate({
-      where: { shop, endedAt: { gte: since }, state: "committed", contestedAt: { not: null } },
-      _count: { _all: true },
-      _sum: { units: true },
-    }),
-    db.holdRefusal.aggregate({ where: { shop, at: { gte: since } }, _count: { _all: true }, _sum: { shortUnits: true } }),
-    db.holdRefusal.aggregate({ where: { shop, at: { gte: since }, contestedUnits: { gt: 0 } }, _count: { _all: true }, _sum: { contestedUnits: true } }),
-  ]);
-  const byState = (state: string) => {
-    const row = ended.find((e) => e.state === state);
-    return { holds: row?._count._all ?? 0, units: row?._sum.units ?? 0 };
-  };
+type Row = Record<string, unknown>;
+const num = (v: unknown) => Number(v ?? 0);
+
+/** SQL for either database: a parameter's placeholder, a timestamp parameter's value, seconds between two columns. */
+function dialect() {
+  const postgres = currentDatabaseProvider() === "postgres";
   return {
-    ended: { committed: byState("committed"), expired: byState("expired"), released: byState("released") },
-    salesSaved: { holds: saved._count._all, units: saved._sum.units ?? 0 },
-    refusals: { shoppers: refusals._count._all, shortUnits: refusals._sum.shortUnits ?? 0 },
-    oversellsPrevented: { shoppers: prevented._count._all, units: prevented._sum.contestedUnits ?? 0 },
+    p: (n: number) => (postgres ? `$${n}` : `?${n}`),
+    at: (d: Date) => (postgres ? d : d.toISOString().replace("Z", "+00:00")),
+    seconds: (from: string, to: string) => (postgres ? `EXTRACT(EPOCH FROM ("${to}" - "${from}"))` : `(julianday("${to}") - julianday("${from}")) * 86400.0`),
   };
 }
 
-/** Orders from holds since `since`, by hold-to-order time as a fraction of the TTL (see TTL_BUCKETS). */
-async function holdToOrderBuckets(shop: string, since: Date, ttlMinutes: number): Promise<number[]> {
+/**
+ * The periods' figures and the hold-to-order buckets (orders of the last 30 days by their time as
+ * a fraction of the TTL, see TTL_BUCKETS): holds that ended, by state, and refusals.
+ */
+async function periodsAndTimes(shop: string, now: Date, ttlMinutes: number) {
+  const { p, at, seconds } = dialect();
+  const since = RESULT_PERIODS.map((period) => new Date(now.getTime() - period.days * DAY_MS));
   const bounds = TTL_BUCKETS.map((f) => f * ttlMinutes * 60);
-  const postgres = currentDatabaseProvider() === "postgres";
-  const seconds = postgres ? `EXTRACT(EPOCH FROM ("endedAt" - "createdAt"))` : `(julianday("endedAt") - julianday("createdAt")) * 86400.0`;
-  const p = (n: number) => (postgres ? `$${n}` : `?${n}`);
-  const sql = `SELECT ${bounds.map((_, i) => `COUNT(*) FILTER (WHERE d ${i ? `> ${p(i + 2)} AND d ` : ""}<= ${p(i + 3)}) AS "b${i}"`).join(", ")},
-                      COUNT(*) FILTER (WHERE d > ${p(bounds.length + 2)}) AS "b${bounds.length}"
-                 FROM (SELECT ${seconds} AS d FROM "Hold" WHERE "shop" = ${p(1)} AND "endedAt" >= ${p(2)} AND "state" = 'committed') AS held`;
-  const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, shop, postgres ? since : since.toISOString().replace("Z", "+00:00"), ...bounds);
-  return [...bounds, Infinity].map((_, i) => Number(rows[0]?.[`b${i}`] ?? 0));
+  // Parameters: 1 the shop, then each period's start (the last is the month's), then the buckets' bounds.
+  const start = (i: number) => p(2 + i);
+  const bound = (i: number) => p(2 + since.length + i);
+  const month = start(since.length - 1);
+  const d = seconds("createdAt", "endedAt");
+  const holdColumns = since.map(
+    (_, i) => `COUNT(*) FILTER (WHERE "endedAt" >= ${start(i)}) AS "h${i}",
+       COALESCE(SUM("units") FILTER (WHERE "endedAt" >= ${start(i)}), 0) AS "u${i}",
+       COUNT(*) FILTER (WHERE "endedAt" >= ${start(i)} AND "contestedAt" IS NOT NULL) AS "sh${i}",
+       COALESCE(SUM("units") FILTER (WHERE "endedAt" >= ${start(i)} AND "contestedAt" IS NOT NULL), 0) AS "su${i}"`,
+  );
+  const bucketColumns = [...bounds, Infinity].map(
+    (_, i) => `COUNT(*) FILTER (WHERE ${i ? `${d} > ${bound(i - 1)}` : "1 = 1"}${i < bounds.length ? ` AND ${d} <= ${bound(i)}` : ""}) AS "b${i}"`,
+  );
+  const refusalColumns = since.map(
+    (_, i) => `COUNT(*) FILTER (WHERE "at" >= ${start(i)}) AS "r${i}",
+       COALESCE(SUM("shortUnits") FILTER (WHERE "at" >= ${start(i)}), 0) AS "s${i}",
+       COUNT(*) FILTER (WHERE "at" >= ${start(i)} AND "contestedUnits" > 0) AS "c${i}",
+       COALESCE(SUM("contestedUnits") FILTER (WHERE "at" >= ${start(i)}), 0) AS "cu${i}"`,
+  );
+  const starts = since.map(at);
+  const [holdRows, refusalRows] = await Promise.all([
+    db.$queryRawUnsafe<Row[]>(
+      `SELECT "state", ${[...holdColumns, ...bucketColumns].join(", ")} FROM "Hold" WHERE "shop" = ${p(1)} AND "endedAt" >= ${month} GROUP BY "state"`,
+      shop,
+      ...starts,
+      ...bounds,
+    ),
+    db.$queryRawUnsafe<Row[]>(`SELECT ${refusalColumns.join(", ")} FROM "HoldRefusal" WHERE "shop" = ${p(1)} AND "at" >= ${month}`, shop, ...starts),
+  ]);
+  const byState = (state: string) => holdRows.find((r) => r.state === state);
+  const committed = byState("committed");
+  const refusals = refusalRows[0] ?? {};
+  const periods = RESULT_PERIODS.map((period, i): [PeriodKey, PeriodResults] => {
+    const ended = (state: string) => ({ holds: num(byState(state)?.[`h${i}`]), units: num(byState(state)?.[`u${i}`]) });
+    return [
+      period.key,
+      {
+        ended: { committed: ended("committed"), expired: ended("expired"), released: ended("released") },
+        salesSaved: { holds: num(committed?.[`sh${i}`]), units: num(committed?.[`su${i}`]) },
+        refusals: { shoppers: num(refusals[`r${i}`]), shortUnits: num(refusals[`s${i}`]) },
+        oversellsPrevented: { shoppers: num(refusals[`c${i}`]), units: num(refusals[`cu${i}`]) },
+      },
+    ];
+  });
+  return {
+    periods: Object.fromEntries(periods) as Record<PeriodKey, PeriodResults>,
+    buckets: [...bounds, Infinity].map((_, i) => num(committed?.[`b${i}`])),
+    expiredInMonth: num(byState("expired")?.[`h${since.length - 1}`]),
+  };
 }
 
 export async function shopResults(shop: string, now = new Date()) {
   const month = new Date(now.getTime() - 30 * DAY_MS);
   const policy = await readHoldPolicy(shop);
-  const [periods, protectedNow, activeHolds, cartGroups, buckets, expired] = await Promise.all([
-    Promise.all(RESULT_PERIODS.map(async (p) => [p.key, await periodResults(shop, new Date(now.getTime() - p.days * DAY_MS))] as const)),
+  const [figures, protectedNow, activeHolds, cartGroups] = await Promise.all([
+    periodsAndTimes(shop, now, policy.holdTtlMinutes),
     db.stockLevel.aggregate({ where: { shop }, _sum: { held: true } }),
     db.hold.count({ where: { shop, state: { in: ["held", "extended"] } } }),
     db.cart.groupBy({ by: ["stage", "lostReason"], where: { shop, createdAt: { gte: month }, mergedIntoId: null }, _count: { _all: true } }),
-    holdToOrderBuckets(shop, month, policy.holdTtlMinutes),
-    db.hold.count({ where: { shop, endedAt: { gte: month }, state: "expired" } }),
   ]);
   const groups: CartGroup[] = cartGroups.map((g) => ({ stage: g.stage, lostReason: g.lostReason, carts: g._count._all }));
-  const times = { ttlMinutes: policy.holdTtlMinutes, buckets, expired };
+  const times = { ttlMinutes: policy.holdTtlMinutes, buckets: figures.buckets, expired: figures.expiredInMonth };
   return {
     protectedNow: { units: protectedNow._sum.held ?? 0, holds: activeHolds },
-    periods: Object.fromEntries(periods) as Record<PeriodKey, PeriodResults>,
+    periods: figures.periods,
     funnel: funnel(groups),
     holdTimes: { ...times, advice: ttlAdvice(times) },
   };

@@ -354,6 +354,34 @@ export function adminRoot(state: DevStoreState, shop: ShopState, granted: string
         args,
       ),
     productsCount: () => ({ count: catalog.products.length, precision: "EXACT" }),
+    // The published theme and its files; config/settings_data.json says which app embeds are on
+    // (Shopify writes a comment above the JSON).
+    themes: (args: PageArgs & { roles?: string[] }) => {
+      requireScope(granted, "themes", "read_themes");
+      const theme = {
+        __typename: "OnlineStoreTheme",
+        id: gid("OnlineStoreTheme", shop.id),
+        name: "Dawn",
+        role: "MAIN",
+        files: (files: PageArgs & { filenames?: string[] }) =>
+          paginate(
+            files.filenames?.includes("config/settings_data.json")
+              ? [
+                  {
+                    __typename: "OnlineStoreThemeFile",
+                    filename: "config/settings_data.json",
+                    body: {
+                      __typename: "OnlineStoreThemeFileBodyText",
+                      content: `/*\n * IMPORTANT: The contents of this file are auto-generated.\n */\n${JSON.stringify(shop.themeSettingsData, null, 2)}`,
+                    },
+                  },
+                ]
+              : [],
+            files,
+          ),
+      };
+      return paginate(!args.roles || args.roles.includes("MAIN") ? [theme] : [], args);
+    },
     locationsCount: () => ({ count: catalog.locations.filter((l) => l.isActive).length, precision: "EXACT" }),
     product: ({ id }: Args) => {
       const p = v.productById(parseGid(id, "Product"));

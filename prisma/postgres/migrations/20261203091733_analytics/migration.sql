@@ -24,14 +24,14 @@ CREATE TABLE "HoldRefusal" (
 );
 
 -- CreateIndex
-CREATE INDEX "HoldRefusal_shop_at_idx" ON "HoldRefusal"("shop", "at");
+CREATE INDEX "HoldRefusal_shop_at_shortUnits_contestedUnits_idx" ON "HoldRefusal"("shop", "at", "shortUnits", "contestedUnits");
 CREATE INDEX "HoldRefusal_shop_ownerType_ownerId_at_idx" ON "HoldRefusal"("shop", "ownerType", "ownerId", "at");
 
 -- CreateIndex
-CREATE INDEX "Cart_shop_createdAt_idx" ON "Cart"("shop", "createdAt");
+CREATE INDEX "Cart_shop_createdAt_stage_lostReason_mergedIntoId_idx" ON "Cart"("shop", "createdAt", "stage", "lostReason", "mergedIntoId");
 
 -- CreateIndex
-CREATE INDEX "Hold_shop_endedAt_idx" ON "Hold"("shop", "endedAt");
+CREATE INDEX "Hold_shop_endedAt_state_units_contestedAt_createdAt_idx" ON "Hold"("shop", "endedAt", "state", "units", "contestedAt", "createdAt");
 
 
 -- The furthest stage existing carts are known to have reached.
