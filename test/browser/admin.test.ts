@@ -42,6 +42,10 @@ describe("admin in the browser (demo mode)", () => {
     expect(csp).toContain("frame-ancestors https://holdfast-dev.myshopify.com https://admin.shopify.com");
     await expect.poll(() => page.getByText("What Holdfast did").isVisible()).toBe(true);
     const body = await page.locator("body").innerText();
+    // The setup guide: the demo switched the theme's embed on and the install made the stock check.
+    expect(body).toContain("Setup guide");
+    expect(body).toContain("2 of 5 tasks complete");
+    expect(body).toContain("Choose how long holds last");
     // Before any shopper: the results say what will appear.
     expect(body).toContain("When shoppers start checking out, each hold appears here once it ends");
     expect(body).toContain("Once holds become orders, this shows how long shoppers took against the 15-minute hold");
@@ -290,6 +294,15 @@ describe("admin in the browser (demo mode)", () => {
   it("home reflects the saved policy and reconciles on demand", async () => {
     await page.goto(adminUrl);
     await page.getByText("Holds last 12 minutes").waitFor();
+    // Settings saved a policy and a storefront key was made: 4 of 5; Stripe is for headless shops only.
+    expect(await page.getByText("4 of 5 tasks complete").isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, "admin-home-setup.png"), fullPage: false });
+    await page.setViewportSize({ width: 360, height: 800 });
+    await noSeriousViolations(page, "home with the setup guide, 360 px");
+    await page.screenshot({ path: join(ARTIFACTS, "admin-home-setup-360.png"), fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole("button", { name: "Not needed" }).click();
+    await page.getByText("Setup guide").waitFor({ state: "detached" });
     expect(await page.getByText("Hybrid: soft on add to cart, hard at checkout start").isVisible()).toBe(true);
     await page.getByRole("button", { name: "Check now" }).click();
     await page.getByText("Holds, ledger and Shopify agree").waitFor();
