@@ -3,7 +3,7 @@
 // `npm run demo`. Each goes from cart to checkout; Holdfast's checkout extension holds the unit
 // for the first, tells the second which line is short, and the validation Function blocks the
 // second at payment while the first buys it. Prints every step as it happens.
-import { shopifyShopper } from "../test/shopify-shopper";
+import { devStoreSessionTokens, shopifyShopper } from "../test/shopify-shopper";
 import { DEFAULT_SHOP } from "../test/dev-store/server";
 
 const arg = (name: string, fallback: string) => {
@@ -15,14 +15,7 @@ const appUrl = arg("app", "http://localhost:3000");
 const shop = arg("shop", DEFAULT_SHOP);
 const variantId = Number(arg("variant", "40003"));
 
-const sessionToken = async () => {
-  const res = await fetch(`${storeUrl}/_dev/session-token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ shop, surface: "checkout" }),
-  });
-  return ((await res.json()) as { token: string }).token;
-};
+const sessionToken = devStoreSessionTokens(storeUrl, shop);
 const say = (who: string, what: string) => console.log(`${new Date().toISOString().slice(11, 23)}  ${who.padEnd(5)} ${what}`);
 
 await fetch(`${storeUrl}/_dev/shops/${shop}/stock`, {

@@ -25,6 +25,16 @@ export interface Answer {
   body: Json;
 }
 
+/** Checkout session tokens from a running dev store (its /_dev control), as Shopify gives the extension. */
+export const devStoreSessionTokens = (storeUrl: string, shop: string) => async () => {
+  const res = await fetch(`${storeUrl}/_dev/session-token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ shop, surface: "checkout" }),
+  });
+  return ((await res.json()) as { token: string }).token;
+};
+
 export function shopifyShopper(o: ShopperOptions) {
   const base = `${o.storeUrl}/shops/${o.shop}`;
   let cookie: string | undefined;

@@ -38,8 +38,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   const asked = new URL(request.url).searchParams.get("period");
   const period: PeriodKey = RESULT_PERIODS.find((p) => p.key === asked)?.key ?? "week";
-  const [status, results, setup] = await Promise.all([shopStatus(session.shop, admin), shopResults(session.shop), setupGuide(session.shop, admin)]);
-  return json({ ...status, results, period, setup });
+  const status = shopStatus(session.shop, admin);
+  const [overview, results, setup] = await Promise.all([
+    status,
+    shopResults(session.shop),
+    setupGuide(
+      session.shop,
+      admin,
+      status.then((s) => s.shopifyPlus),
+    ),
+  ]);
+  return json({ ...overview, results, period, setup });
 };
 
 // "Check now": reconcile this shop's holds with Shopify, and its checkouts, on demand.

@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, ChoiceList, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
-import { TitleBar } from "@shopify/app-bridge-react";
+import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
+import { useAppBridgePresent } from "../admin-ui/app-bridge";
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
 import { HOLD_STRATEGIES, HOLD_STRATEGY_LABELS, HOLD_TTL_MINUTES } from "../shop/hold-policy";
@@ -84,7 +85,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 function StrategyOverrides() {
   const { overrides } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const appBridge = useAppBridgePresent();
   const [productId, setProductId] = useState("");
+  const [picked, setPicked] = useState<string | null>(null);
+  // Inside the Shopify admin the merchant picks the product from Shopify's own picker; elsewhere
+  // (the demo, the tests) its ID is typed.
+  const pick = async () => {
+    const selection = await window.shopify.resourcePicker({ type: "product", action: "select", multiple: false });
+    const product = selection?.[0];
+    if (!product) return;
+    setProductId(product.id);
+    setPicked(product.title);
+  };
   const [strategy, setStrategy] = useState<string>("final_check");
   const errors = result?.intent === "add_override" ? result.errors : {};
   return (
@@ -118,15 +130,31 @@ function StrategyOverrides() {
           <input type="hidden" name="intent" value="add_override" />
           <FormLayout>
             <FormLayout.Group>
-              <TextField
-                label="Product ID"
-                name="productId"
-                value={productId}
-                onChange={setProductId}
-                autoComplete="off"
-                helpText="The number in the product's admin URL, or its gid"
-                error={errors.productId}
-              />
+              {appBridge ? (
+                <BlockStack gap="100">
+                  <input type="hidden" name="productId" value={productId} />
+                  <Text as="span">Product</Text>
+                  <InlineStack gap="200" blockAlign="center">
+                    <Button onClick={pick}>{picked ? "Choose another product" : "Choose a product"}</Button>
+                    {picked && <Text as="span">{picked}</Text>}
+                  </InlineStack>
+                  {errors.productId && (
+                    <Text as="span" tone="critical">
+                      {errors.productId}
+                    </Text>
+                  )}
+                </BlockStack>
+              ) : (
+                <TextField
+                  label="Product ID"
+                  name="productId"
+                  value={productId}
+                  onChange={setProductId}
+                  autoComplete="off"
+                  helpText="The number in the product's admin URL, or its gid"
+                  error={errors.productId}
+                />
+              )}
               <Select
                 label="Strategy"
                 name="strategy"
@@ -134,9 +162,12 @@ function StrategyOverrides() {
                 value={strategy}
                 onChange={setStrategy}
                 error={errors.strategy}
+                helpText="For a product that sells differently: limited drops held from the cart, say."
               />
             </FormLayout.Group>
-            <Button submit>Add override</Button>
+            <Button submit disabled={appBridge && !productId}>
+              Add override
+            </Button>
           </FormLayout>
         </Form>
       </BlockStack>
@@ -233,10 +264,25 @@ export default function Settings() {
   const [ttl, setTtl] = useState(String(policy.holdTtlMinutes));
   const [strategy, setStrategy] = useState<string>(policy.holdStrategy);
   const errors = result?.errors ?? {};
+  const appBridge = useAppBridgePresent();
+  const submit = useSubmit();
+  // Unsaved changes: Shopify's save bar inside the admin, a note beside the form elsewhere.
+  const dirty = ttl !== String(policy.holdTtlMinutes) || strategy !== policy.holdStrategy;
+  const save = () => submit({ intent: "policy", holdTtlMinutes: ttl, holdStrategy: strategy }, { method: "post" });
+  const discard = () => {
+    setTtl(String(policy.holdTtlMinutes));
+    setStrategy(policy.holdStrategy);
+  };
 
   return (
     <Page title="Settings" backAction={{ content: "Home", url: `/app${search}` }}>
       <TitleBar title="Settings" />
+      {appBridge && (
+        <SaveBar id="hold-policy-save-bar" open={dirty}>
+          <button variant="primary" onClick={save} {...(saving ? { loading: "" } : {})}></button>
+          <button onClick={discard}></button>
+        </SaveBar>
+      )}
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -267,10 +313,23 @@ export default function Settings() {
                     value={strategy}
                     onChange={setStrategy}
                     error={errors.holdStrategy}
+                    helpText="When stock is reserved for a shopper; a soft hold gives way to a shopper who is paying."
                   />
-                  <Button submit variant="primary" loading={saving}>
-                    Save
-                  </Button>
+                  <InlineStack gap="300" blockAlign="center">
+                    <Button submit variant="primary" loading={saving}>
+                      Save
+                    </Button>
+                    {dirty && !appBridge && (
+                      <>
+                        <Text as="span" tone="caution">
+                          Unsaved changes
+                        </Text>
+                        <Button variant="plain" onClick={discard}>
+                          Discard
+                        </Button>
+                      </>
+                    )}
+                  </InlineStack>
                 </FormLayout>
               </Form>
             </Card>

@@ -35,7 +35,7 @@ async function periodsAndTimes(shop: string, now: Date, ttlMinutes: number) {
   const start = (i: number) => p(2 + i);
   const bound = (i: number) => p(2 + since.length + i);
   const month = start(since.length - 1);
-  const d = seconds("createdAt", "endedAt");
+  const d = `"d"`;
   const holdColumns = since.map(
     (_, i) => `COUNT(*) FILTER (WHERE "endedAt" >= ${start(i)}) AS "h${i}",
        COALESCE(SUM("units") FILTER (WHERE "endedAt" >= ${start(i)}), 0) AS "u${i}",
@@ -54,7 +54,11 @@ async function periodsAndTimes(shop: string, now: Date, ttlMinutes: number) {
   const starts = since.map(at);
   const [holdRows, refusalRows] = await Promise.all([
     db.$queryRawUnsafe<Row[]>(
-      `SELECT "state", ${[...holdColumns, ...bucketColumns].join(", ")} FROM "Hold" WHERE "shop" = ${p(1)} AND "endedAt" >= ${month} GROUP BY "state"`,
+      // The hold-to-order time once per row (a subquery), not once per bucket.
+      `SELECT "state", ${[...holdColumns, ...bucketColumns].join(", ")}
+         FROM (SELECT "state", "units", "contestedAt", "endedAt", ${seconds("createdAt", "endedAt")} AS "d"
+                 FROM "Hold" WHERE "shop" = ${p(1)} AND "endedAt" >= ${month}) AS ended
+        GROUP BY "state"`,
       shop,
       ...starts,
       ...bounds,

@@ -38,10 +38,6 @@ export const THEME_SETTINGS_QUERY = `#graphql
   }
 `;
 
-const SHOP_PLAN_QUERY = `#graphql
-  query SetupShopPlan { shop { plan { shopifyPlus } } }
-`;
-
 /** Whether Holdfast's cart reservation embed is on in a theme's settings_data.json (Shopify writes a comment above the JSON). */
 export function reservationEmbedOn(settingsData: string): boolean {
   try {
@@ -78,13 +74,14 @@ async function checked<T>(read: () => Promise<T>): Promise<T | null> {
   }
 }
 
-export async function setupGuide(shop: string, admin: AdminGraphqlClient) {
+/** `shopifyPlus`: whether the shop is on Shopify Plus (Home already asks Shopify; null when unknown). */
+export async function setupGuide(shop: string, admin: AdminGraphqlClient, shopifyPlus: Promise<boolean | null>) {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { setupProgress: true, setupDismissedAt: true } });
   const marked = JSON.parse(row?.setupProgress ?? "{}") as Partial<Record<SetupStepId, string>>;
   const [embed, validation, plan, payments, keys] = await Promise.all([
     themeEmbedOn(admin),
     checked(() => findValidation(admin)),
-    checked(() => adminGraphql<{ shop: { plan: { shopifyPlus: boolean } } }>(admin, SHOP_PLAN_QUERY, {}, requestRetryPolicy)),
+    shopifyPlus.catch(() => null),
     stripeConfig().STRIPE_SECRET_KEY ? checked(() => paymentsStatus(shop)) : Promise.resolve(null),
     db.storefrontKey.count({ where: { shop, revokedAt: null } }),
   ]);
@@ -96,9 +93,7 @@ export async function setupGuide(shop: string, admin: AdminGraphqlClient) {
     step("theme_embed", embed),
     step("stock_check", validation === null ? null : validation.enabled),
     { id: "hold_policy", done: Boolean(marked.hold_policy), how: "marked" },
-    ...(plan?.data.shop.plan.shopifyPlus
-      ? [{ id: "checkout_block" as const, done: Boolean(marked.checkout_block), how: "marked" as const, only: "plus" as const }]
-      : []),
+    ...(plan ? [{ id: "checkout_block" as const, done: Boolean(marked.checkout_block), how: "marked" as const, only: "plus" as const }] : []),
     step("stripe", payments === null ? null : payments.state === "ready", "headless"),
     step("storefront_key", keys > 0, "headless"),
   ];

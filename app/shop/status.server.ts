@@ -12,7 +12,7 @@ export const SHOP_OVERVIEW_QUERY = `#graphql
       name
       myshopifyDomain
       currencyCode
-      plan { displayName }
+      plan { displayName shopifyPlus }
     }
     productsCount { count }
     locations(first: 20) {
@@ -22,7 +22,7 @@ export const SHOP_OVERVIEW_QUERY = `#graphql
 `;
 
 interface ShopOverview {
-  shop: { name: string; myshopifyDomain: string; currencyCode: string; plan: { displayName: string } };
+  shop: { name: string; myshopifyDomain: string; currencyCode: string; plan: { displayName: string; shopifyPlus: boolean } };
   productsCount: { count: number } | null;
   locations: { nodes: { id: string; name: string; isActive: boolean; fulfillsOnlineOrders: boolean }[] };
 }
@@ -49,6 +49,7 @@ export async function shopStatus(shop: string, admin: AdminGraphqlClient) {
     name: live.data.shop.name,
     currencyCode: live.data.shop.currencyCode,
     plan: live.data.shop.plan.displayName,
+    shopifyPlus: live.data.shop.plan.shopifyPlus,
     installedAt: record?.installedAt.toISOString() ?? null,
     apiVersion: SHOPIFY_API_VERSION as string,
     database: currentDatabaseProvider(),

@@ -5,8 +5,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, launchChromium, noSeriousViolations, startDemo, type Demo } from "./demo";
-import { shopifyShopper } from "../shopify-shopper";
+import { ARTIFACTS, hydrated, launchChromium, noSeriousViolations, startDemo, type Demo } from "./demo";
+import { devStoreSessionTokens, shopifyShopper } from "../shopify-shopper";
 import { storefrontClient } from "../storefront-client";
 import { readyCart } from "../fixtures";
 
@@ -37,6 +37,7 @@ afterAll(async () => {
 describe("admin in the browser (demo mode)", () => {
   it("home shows what Holdfast does and this shop's real status, with embedded-app security headers", async () => {
     const response = await page.goto(adminUrl);
+    await hydrated(page);
     expect(response?.status()).toBe(200);
     const csp = (await response?.allHeaders())?.["content-security-policy"] ?? "";
     expect(csp).toContain("frame-ancestors https://holdfast-dev.myshopify.com https://admin.shopify.com");
@@ -62,6 +63,7 @@ describe("admin in the browser (demo mode)", () => {
   it("settings refuses an out-of-range hold time and saves a valid policy", async () => {
     await page.getByRole("link", { name: "Change" }).click();
     await page.getByLabel("Hold time (minutes)").waitFor();
+    await hydrated(page);
     expect(new URL(page.url()).pathname).toBe("/app/settings");
 
     await page.getByLabel("Hold time (minutes)").fill("25");
@@ -77,6 +79,8 @@ describe("admin in the browser (demo mode)", () => {
     await page.screenshot({ path: join(ARTIFACTS, "settings-saved.png"), fullPage: true });
 
     await page.reload();
+
+    await hydrated(page);
     await page.getByLabel("Hold time (minutes)").waitFor();
     expect(await page.getByLabel("Hold time (minutes)").inputValue()).toBe("12");
     expect(await page.getByLabel("Default strategy").inputValue()).toBe("hybrid");
@@ -86,6 +90,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByRole("button", { name: "Save cart totals" }).click();
     await page.getByText("Saved", { exact: true }).waitFor();
     await page.reload();
+    await hydrated(page);
     await page.getByLabel("How the Cart API gives totals after a change").waitFor();
     expect(await page.getByLabel("How the Cart API gives totals after a change").inputValue()).toBe("events");
     await page.screenshot({ path: join(ARTIFACTS, "settings-totals.png"), fullPage: true });
@@ -104,6 +109,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByText("Saved: the stock check is on").waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "settings-stock-check.png"), fullPage: true });
     await page.reload();
+    await hydrated(page);
     await page.getByRole("heading", { name: "Stock check in Shopify's checkout" }).waitFor();
     expect(await page.getByLabel("Block checkout").isChecked()).toBe(true);
   });
@@ -119,9 +125,76 @@ describe("admin in the browser (demo mode)", () => {
     await page.screenshot({ path: join(ARTIFACTS, "settings-overrides.png"), fullPage: true });
   });
 
+  it("inside the Shopify admin (App Bridge): a product is picked with Shopify's resource picker, and unsaved changes raise the save bar", async () => {
+    // App Bridge's CDN is out of reach here: its documented API — the \`shopify\` global's
+    // resourcePicker and the <ui-save-bar> element's show()/hide() — is provided as Shopify does.
+    const launched = await launchChromium();
+    const context = await launched.browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: launched.userAgent });
+    await context.addInitScript(() => {
+      const w = window as unknown as { shopify: unknown; pickerOptions: unknown };
+      w.shopify = {
+        resourcePicker: async (options: unknown) => {
+          w.pickerOptions = options;
+          return [{ id: "gid://shopify/Product/8006", title: "Picked in Shopify" }];
+        },
+      };
+      customElements.define(
+        "ui-save-bar",
+        class extends HTMLElement {
+          show() {
+            this.setAttribute("data-shown", "");
+          }
+          hide() {
+            this.removeAttribute("data-shown");
+          }
+        },
+      );
+    });
+    const embedded = await context.newPage();
+    await embedded.route(/^https:\/\//, (route) => route.abort());
+    try {
+      await embedded.goto(new URL(`/app/settings${new URL(adminUrl).search}`, adminUrl).toString());
+      await hydrated(embedded);
+      await embedded.getByRole("button", { name: "Choose a product" }).click();
+      await embedded.getByText("Picked in Shopify").waitFor();
+      expect(await embedded.evaluate(() => (window as unknown as { pickerOptions: unknown }).pickerOptions)).toEqual({
+        type: "product",
+        action: "select",
+        multiple: false,
+      });
+      expect(await embedded.getByLabel("Product ID").count()).toBe(0); // no typing inside the admin
+      await embedded.getByLabel("Strategy", { exact: true }).selectOption("add_to_cart");
+      await embedded.getByRole("button", { name: "Add override" }).click();
+      await embedded.getByText("(8006): Reserve on add to cart (soft hold)").waitFor();
+
+      // A changed hold time raises Shopify's save bar; saving from it saves the policy and lowers it.
+      const saveBar = embedded.locator("ui-save-bar#hold-policy-save-bar");
+      expect(await saveBar.getAttribute("data-shown")).toBeNull();
+      await embedded.getByLabel("Hold time (minutes)").fill("14");
+      await expect.poll(() => saveBar.getAttribute("data-shown")).toBe("");
+      await embedded.screenshot({ path: join(ARTIFACTS, "settings-app-bridge.png"), fullPage: true });
+      await saveBar.locator("button[variant=primary]").click();
+      await embedded.getByText("Hold policy saved").waitFor();
+      await expect.poll(() => saveBar.getAttribute("data-shown")).toBeNull();
+      // Discard puts the saved values back.
+      await embedded.getByLabel("Hold time (minutes)").fill("19");
+      await expect.poll(() => saveBar.getAttribute("data-shown")).toBe("");
+      await saveBar.locator("button:not([variant])").click();
+      expect(await embedded.getByLabel("Hold time (minutes)").inputValue()).toBe("14");
+      await expect.poll(() => saveBar.getAttribute("data-shown")).toBeNull();
+      // Put back the policy the later tests expect.
+      await embedded.getByLabel("Hold time (minutes)").fill("12");
+      await saveBar.locator("button[variant=primary]").click();
+      await expect.poll(() => saveBar.getAttribute("data-shown")).toBeNull();
+    } finally {
+      await launched.browser.close();
+    }
+  });
+
   it("storefront keys: a new key's secret is shown once", async () => {
     const search = new URL(adminUrl).search;
     await page.goto(new URL(`/app/storefront-keys${search}`, adminUrl).toString());
+    await hydrated(page);
     await page.getByLabel("Name").fill("Hydrogen store");
     await page.getByLabel("Allowed origins").fill("https://shop.example.com");
     await page.getByRole("button", { name: "Create key" }).click();
@@ -130,6 +203,7 @@ describe("admin in the browser (demo mode)", () => {
     expect(storefrontKey).toMatch(/^hfsk_/);
     await page.screenshot({ path: join(ARTIFACTS, "storefront-keys.png"), fullPage: true });
     await page.reload();
+    await hydrated(page);
     await page.getByText("Hydrogen store").waitFor();
     expect(await page.getByText(/hfsk_/).count()).toBe(0);
   });
@@ -137,6 +211,7 @@ describe("admin in the browser (demo mode)", () => {
   it("shipping rates: a flat rate is added in the shop's currency; a bad price is refused inline", async () => {
     const search = new URL(adminUrl).search;
     await page.goto(new URL(`/app/shipping${search}`, adminUrl).toString());
+    await hydrated(page);
     await page.getByLabel("Title").fill("Standard");
     await page.getByLabel("Price").fill("5.999");
     await page.getByRole("button", { name: "Add rate" }).click();
@@ -151,6 +226,7 @@ describe("admin in the browser (demo mode)", () => {
   it("payments: the Stripe account is not connected yet, and the page offers to connect it", async () => {
     const search = new URL(adminUrl).search;
     await page.goto(new URL(`/app/payments${search}`, adminUrl).toString());
+    await hydrated(page);
     await page.getByText("Not connected").waitFor();
     expect(await page.getByRole("button", { name: "Connect Stripe" }).isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "payments.png"), fullPage: true });
@@ -179,6 +255,7 @@ describe("admin in the browser (demo mode)", () => {
     expect(held.status).toBe(200);
 
     await page.goto(new URL(`/app/holds${new URL(adminUrl).search}`, adminUrl).toString());
+    await hydrated(page);
     await page
       .getByText(/^Online Store cart /)
       .first()
@@ -207,14 +284,7 @@ describe("admin in the browser (demo mode)", () => {
     const storeUrl = new URL(demo.printed("STOREFRONT_CART_URL")).origin;
     const appUrl = new URL(adminUrl).origin;
     const shop = "holdfast-dev.myshopify.com";
-    const sessionToken = async () => {
-      const res = await fetch(`${storeUrl}/_dev/session-token`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ shop, surface: "checkout" }),
-      });
-      return ((await res.json()) as { token: string }).token;
-    };
+    const sessionToken = devStoreSessionTokens(storeUrl, shop);
     await fetch(`${storeUrl}/_dev/shops/${shop}/stock`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -233,6 +303,7 @@ describe("admin in the browser (demo mode)", () => {
     // Charts drawn at once (no animation), as for a merchant who asks for reduced motion.
     await page.emulateMedia({ reducedMotion: "reduce" });
     await page.goto(adminUrl);
+    await hydrated(page);
     await page.getByText("What Holdfast did").waitFor();
     const body = await page.locator("body").innerText();
     expect(body).toMatch(/Sales saved, last 7 days\s+1 unit\b/);
@@ -270,6 +341,7 @@ describe("admin in the browser (demo mode)", () => {
 
     const search = new URL(adminUrl).search;
     await page.goto(new URL(`/app/checkouts${search}`, adminUrl).toString());
+    await hydrated(page);
     await page.getByText("a***@example.com").first().waitFor();
     expect(await page.getByRole("row").filter({ hasText: "a***@example.com" }).first().innerText()).toMatch(/Failed, undone\s+payment intent/);
     await page.screenshot({ path: join(ARTIFACTS, "checkouts.png"), fullPage: true });
@@ -293,6 +365,7 @@ describe("admin in the browser (demo mode)", () => {
 
   it("home reflects the saved policy and reconciles on demand", async () => {
     await page.goto(adminUrl);
+    await hydrated(page);
     await page.getByText("Holds last 12 minutes").waitFor();
     // Settings saved a policy and a storefront key was made: 4 of 5; Stripe is for headless shops only.
     expect(await page.getByText("4 of 5 tasks complete").isVisible()).toBe(true);
@@ -321,6 +394,7 @@ describe("admin in the browser (demo mode)", () => {
 
   it("status: the background jobs are running, and the mirror, checkouts and webhooks are healthy", async () => {
     await page.goto(new URL(`/app/status${new URL(adminUrl).search}`, adminUrl).toString());
+    await hydrated(page);
     await page.getByRole("heading", { name: "Background work" }).waitFor();
     await expect.poll(async () => (await page.reload(), await page.getByText("Hold expiry").count()), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await page.getByText("Not running").count()).toBe(0);

@@ -55,6 +55,15 @@ export function startDemo(appPort: number): Promise<Demo> {
   });
 }
 
+/**
+ * Waits until Remix has hydrated the page: a form submitted before that is a plain browser POST,
+ * which carries no session token in the embedded admin (and the test would wait for an answer
+ * that never comes). Home's charts make its scripts heavier, so this matters more now.
+ */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized));
+}
+
 /** Chromium, and the user agent to browse with (HeadlessChrome is turned away as a bot by the Shopify library). */
 export async function launchChromium(): Promise<{ browser: Browser; userAgent: string }> {
   const browser = await chromium.launch({
