@@ -26,6 +26,7 @@ try {
   const { default: db } = await import("../app/db.server");
   const level = bench.store.shop(BIG).catalog.levels.find((l) => l.locationId === 1001)!;
   const item = `gid://shopify/InventoryItem/${level.inventoryItemId}`;
+  const productId = bench.store.shop(BIG).catalog.variants.find((v) => v.inventoryItemId === level.inventoryItemId)!.productId;
   const loc = "gid://shopify/Location/1001";
   await db.stockLevel.create({ data: { shop: BIG, inventoryItemId: item, locationId: loc, shopifyAvailable: 1_000_000_000, shopifyUpdatedAt: new Date() } });
   const now = Date.now();
@@ -127,6 +128,7 @@ try {
     holdsFirstPage: await scenario(BIG, "/app/holds", "routes/app.holds._index"),
     holdsPage99000Deep: await scenario(BIG, "/app/holds", "routes/app.holds._index", { cursor }),
     holdsActiveHard: await scenario(BIG, "/app/holds", "routes/app.holds._index", { state: "active", kind: "hard" }),
+    holdsByProduct: await scenario(BIG, "/app/holds", "routes/app.holds._index", { product: String(productId) }),
     holdPage: await scenario(BIG, `/app/holds/${anyHold}`, "routes/app.holds.$id"),
     checkoutsFirstPage: await scenario(BIG, "/app/checkouts", "routes/app.checkouts._index"),
     checkoutsPage19000Deep: await scenario(BIG, "/app/checkouts", "routes/app.checkouts._index", { cursor: runCursor }),

@@ -82,6 +82,25 @@ describe("the admin's holds", () => {
     expect((await again.json()).error).toContain("already ended");
   });
 
+  it("filters by product: the holds taking any of its variants, by number or gid; an unknown product shows none", async () => {
+    const catalog = t.store.shop(DEFAULT_SHOP).catalog;
+    // A product other than the first test's, stocked at its first level.
+    const level = catalog.levels.filter((l) => l.locationId === 1001)[3];
+    const productId = catalog.variants.find((v) => v.inventoryItemId === level.inventoryItemId)!.productId;
+    const item = `gid://shopify/InventoryItem/${level.inventoryItemId}`;
+    const { recordShopifyAvailable } = await import("./ledger.server");
+    await recordShopifyAvailable(DEFAULT_SHOP, { inventoryItemId: item, locationId: LOC, available: 10, updatedAt: new Date() });
+    const mine = [await place(DEFAULT_SHOP, item), await place(DEFAULT_SHOP, item, "soft")];
+    const byNumber = await page(`?product=${productId}`);
+    expect(byNumber.holds.map((x: { id: string }) => x.id)).toEqual([mine[1].id, mine[0].id]);
+    expect(byNumber.product).toEqual({ id: `gid://shopify/Product/${productId}`, title: expect.any(String) });
+    expect((await page(`?product=gid://shopify/Product/${productId}&kind=hard`)).holds.map((x: { id: string }) => x.id)).toEqual([mine[0].id]);
+    const unknown = await page("?product=999999");
+    expect(unknown).toMatchObject({ holds: [], product: { id: "gid://shopify/Product/999999", title: null } });
+    // The other shop's holds of a product with the same number are its own.
+    expect((await page(`?product=${productId}`, OTHER)).holds).toEqual([]);
+  });
+
   it("one shop never sees, opens or releases another shop's holds", async () => {
     const theirs = await place(OTHER, await stocked(OTHER, 5));
     expect((await page("", OTHER)).holds.map((x: { id: string }) => x.id)).toEqual([theirs.id]);

@@ -8,12 +8,15 @@ import { adminGraphql, requestRetryPolicy, type AdminGraphqlClient } from "../sh
 import { ACTIVE_STATES, history, release, status, type HoldLineInput, type HoldStatus } from "./holds.server";
 import { describeOwner } from "./owners";
 import { afterPlace, CURSOR_PATTERN, decodeCursor, encodeCursor } from "../lib/keyset";
+import { productGid } from "./strategy.server";
 
 export const HOLDS_PAGE_SIZE = 50;
 
 export const holdListFilterSchema = z.object({
   state: z.enum(["all", "active", "committed", "released", "expired"]).default("all"),
   kind: z.enum(["all", "soft", "hard"]).default("all"),
+  // A product, by its number or gid: holds taking any of its variants.
+  product: z.preprocess((v) => (typeof v === "string" && /^\d+$/.test(v.trim()) ? `gid://shopify/Product/${v.trim()}` : v), productGid.optional()),
   cursor: z.string().regex(CURSOR_PATTERN).optional(),
 });
 export type HoldListFilter = z.infer<typeof holdListFilterSchema>;
@@ -111,12 +114,46 @@ async function viewsOf(shop: string, admin: AdminGraphqlClient | null, rows: Hol
   }));
 }
 
+const PRODUCT_ITEMS_QUERY = `#graphql
+  query HoldAdminProductItems($id: ID!) {
+    product(id: $id) {
+      title
+      variants(first: 100) { nodes { inventoryItem { id } } }
+    }
+  }
+`;
+
+/** Products asked for recently (paging through one product's holds asks Shopify once), by shop and id. */
+const productCache = new Map<string, { product: { title: string; items: string[] } | null; at: number }>();
+const PRODUCT_TTL_MS = 60_000;
+
+/** A product's title and its variants' inventory items (its first 100); null when Shopify has no such product. */
+async function productItems(shop: string, admin: AdminGraphqlClient, productId: string): Promise<{ title: string; items: string[] } | null> {
+  const key = `${shop}|${productId}`;
+  const hit = productCache.get(key);
+  if (hit && Date.now() - hit.at < PRODUCT_TTL_MS) return hit.product;
+  const { data } = await adminGraphql<{ product: { title: string; variants: { nodes: { inventoryItem: { id: string } }[] } } | null }>(
+    admin,
+    PRODUCT_ITEMS_QUERY,
+    { id: productId },
+    requestRetryPolicy,
+  );
+  const product = data.product ? { title: data.product.title, items: data.product.variants.nodes.map((v) => v.inventoryItem.id) } : null;
+  if (productCache.size >= TITLE_CACHE_MAX) productCache.delete(productCache.keys().next().value!);
+  productCache.set(key, { product, at: Date.now() });
+  return product;
+}
+
 /** One page of the shop's holds, newest first, and the cursor of the next page (none on the last). */
 export async function listHolds(shop: string, admin: AdminGraphqlClient | null, filter: HoldListFilter, now = new Date()) {
   const after = filter.cursor ? decodeCursor(filter.cursor) : null;
+  // By product: the holds whose items (HoldItem, written as each hold is placed) include one of its variants'.
+  const product = filter.product && admin ? await productItems(shop, admin, filter.product) : null;
+  if (filter.product && !product) return { holds: [], next: null, product: { id: filter.product, title: null } };
   const rows = await db.hold.findMany({
     where: {
       shop,
+      ...(product ? { items: { some: { inventoryItemId: { in: product.items } } } } : {}),
       ...(filter.state === "active" ? { state: { in: ACTIVE_STATES } } : filter.state !== "all" ? { state: filter.state } : {}),
       ...(filter.kind !== "all" ? { kind: filter.kind } : {}),
       ...afterPlace(after),
@@ -129,6 +166,7 @@ export async function listHolds(shop: string, admin: AdminGraphqlClient | null, 
   return {
     holds: await viewsOf(shop, admin, page, now),
     next: rows.length > HOLDS_PAGE_SIZE ? encodeCursor(page[page.length - 1]) : null,
+    product: filter.product ? { id: filter.product, title: product?.title ?? null } : null,
   };
 }
 

@@ -1,7 +1,25 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate } from "@remix-run/react";
-import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, Select, Text, useBreakpoints } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Select,
+  Tag,
+  Text,
+  TextField,
+  useBreakpoints,
+} from "@shopify/polaris";
+import { useState } from "react";
+import { useAppBridgePresent } from "../admin-ui/app-bridge";
 import { ListPager, useListParams } from "../admin-ui/list-page";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
@@ -12,7 +30,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   const params = Object.fromEntries(new URL(request.url).searchParams);
   // A filter or cursor the page never makes (edited by hand) falls back to the first page of all holds.
-  const parsed = holdListFilterSchema.safeParse({ state: params.state, kind: params.kind, cursor: params.cursor });
+  const parsed = holdListFilterSchema.safeParse({ state: params.state, kind: params.kind, product: params.product || undefined, cursor: params.cursor });
   const filter = parsed.success ? parsed.data : holdListFilterSchema.parse({});
   return json({ filter, ...(await listHolds(session.shop, admin, filter)) });
 };
@@ -31,13 +49,21 @@ const KIND_OPTIONS = [
 ];
 
 export default function Holds() {
-  const { holds, next, filter } = useLoaderData<typeof loader>();
+  const { holds, next, filter, product } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const navigate = useNavigate();
   // Links keep the embedded query (shop, host, id_token) and change only what they name.
   const withParams = useListParams();
   // On a phone each hold is one stacked row (Polaris's condensed table), not a table to scroll sideways.
   const { smDown } = useBreakpoints();
+  const appBridge = useAppBridgePresent();
+  const [typed, setTyped] = useState("");
+  const byProduct = (id: string | null) => navigate(withParams({ product: id, cursor: null }));
+  // Inside the Shopify admin the product comes from Shopify's picker; elsewhere its ID is typed.
+  const pick = async () => {
+    const selection = await window.shopify.resourcePicker({ type: "product", action: "select", multiple: false });
+    if (selection?.[0]) byProduct(selection[0].id);
+  };
   return (
     <Page title="Holds" backAction={{ content: "Home", url: `/app${search}` }}>
       <TitleBar title="Holds" />
@@ -48,6 +74,29 @@ export default function Holds() {
               <InlineStack gap="300" wrap>
                 <Select label="State" options={STATE_OPTIONS} value={filter.state} onChange={(state) => navigate(withParams({ state, cursor: null }))} />
                 <Select label="Kind" options={KIND_OPTIONS} value={filter.kind} onChange={(kind) => navigate(withParams({ kind, cursor: null }))} />
+                {product ? (
+                  <BlockStack gap="100">
+                    <Text as="span">Product</Text>
+                    <Tag onRemove={() => byProduct(null)}>{product.title ?? `No product ${product.id.split("/").pop()} in Shopify`}</Tag>
+                  </BlockStack>
+                ) : appBridge ? (
+                  <BlockStack gap="100">
+                    <Text as="span">Product</Text>
+                    <Button onClick={pick}>Choose a product</Button>
+                  </BlockStack>
+                ) : (
+                  <form
+                    onSubmit={(event) => {
+                      event.preventDefault();
+                      if (typed.trim()) byProduct(typed.trim());
+                    }}
+                  >
+                    <InlineStack gap="100" blockAlign="end" wrap={false}>
+                      <TextField label="Product ID" value={typed} onChange={setTyped} autoComplete="off" />
+                      <Button submit>Filter</Button>
+                    </InlineStack>
+                  </form>
+                )}
               </InlineStack>
             </Box>
             {holds.length === 0 ? (

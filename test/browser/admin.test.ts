@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, hydrated, launchChromium, noSeriousViolations, startDemo, type Demo } from "./demo";
+import { ARTIFACTS, atPhoneWidth, hydrated, launchChromium, noSeriousViolations, startDemo, type Demo } from "./demo";
 import { devStoreSessionTokens, shopifyShopper } from "../shopify-shopper";
 import { storefrontClient } from "../storefront-client";
 import { readyCart } from "../fixtures";
@@ -123,6 +123,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByRole("button", { name: "Add override" }).click();
     await page.getByText("(8004): Check stock only at payment (no hold)").waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "settings-overrides.png"), fullPage: true });
+    await atPhoneWidth(page, "settings-overrides");
   });
 
   it("inside the Shopify admin (App Bridge): a product is picked with Shopify's resource picker, and unsaved changes raise the save bar", async () => {
@@ -202,6 +203,7 @@ describe("admin in the browser (demo mode)", () => {
     storefrontKey = await page.getByLabel("Secret").inputValue();
     expect(storefrontKey).toMatch(/^hfsk_/);
     await page.screenshot({ path: join(ARTIFACTS, "storefront-keys.png"), fullPage: true });
+    await atPhoneWidth(page, "storefront-keys");
     await page.reload();
     await hydrated(page);
     await page.getByText("Hydrogen store").waitFor();
@@ -221,6 +223,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByRole("button", { name: "Add rate" }).click();
     await page.getByText("Standard: 5.99 · free over 50.00").waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "shipping-rates.png"), fullPage: true });
+    await atPhoneWidth(page, "shipping-rates");
   });
 
   it("payments: the Stripe account is not connected yet, and the page offers to connect it", async () => {
@@ -230,6 +233,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByText("Not connected").waitFor();
     expect(await page.getByRole("button", { name: "Connect Stripe" }).isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "payments.png"), fullPage: true });
+    await atPhoneWidth(page, "payments");
   });
 
   it("holds: a shopper's reservation (made through the theme's path) is listed, opened, and released by hand with a reason", async () => {
@@ -262,10 +266,7 @@ describe("admin in the browser (demo mode)", () => {
       .waitFor();
     expect(await page.getByText("× 2").first().isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "holds.png"), fullPage: true });
-    await page.setViewportSize({ width: 360, height: 800 });
-    await page.screenshot({ path: join(ARTIFACTS, "holds-360.png"), fullPage: true });
-    await noSeriousViolations(page, "holds, 360 px");
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await atPhoneWidth(page, "holds");
 
     await page
       .getByText(/^Online Store cart /)
@@ -276,6 +277,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByRole("button", { name: "Release hold" }).click();
     await page.getByText("Hold released").waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "hold-released.png"), fullPage: true });
+    await atPhoneWidth(page, "hold-released");
     // On the hold's history, and as why it is in its state now.
     await expect.poll(() => page.getByText("released by the merchant: shopper asked by phone to drop it").count()).toBe(2);
   });
@@ -316,10 +318,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.locator("figure[data-chart^='How holds ended'] svg").first().waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "admin-home-results.png"), fullPage: true });
     await noSeriousViolations(page, "home with results");
-    await page.setViewportSize({ width: 360, height: 800 });
-    await page.screenshot({ path: join(ARTIFACTS, "admin-home-results-360.png"), fullPage: true });
-    await noSeriousViolations(page, "home with results, 360 px");
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await atPhoneWidth(page, "admin-home-results");
   });
 
   it("checkouts: a headless checkout that could not take payment is listed, and its page tells what happened and what was undone", async () => {
@@ -345,10 +344,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByText("a***@example.com").first().waitFor();
     expect(await page.getByRole("row").filter({ hasText: "a***@example.com" }).first().innerText()).toMatch(/Failed, undone\s+payment intent/);
     await page.screenshot({ path: join(ARTIFACTS, "checkouts.png"), fullPage: true });
-    await page.setViewportSize({ width: 360, height: 800 });
-    await page.screenshot({ path: join(ARTIFACTS, "checkouts-360.png"), fullPage: true });
-    await noSeriousViolations(page, "checkouts, 360 px");
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await atPhoneWidth(page, "checkouts");
 
     await page.getByText("a***@example.com").first().click();
     await page.getByRole("heading", { name: "Timeline" }).waitFor();
@@ -358,9 +354,7 @@ describe("admin in the browser (demo mode)", () => {
     expect(body).toMatch(/Undo: hold\s+ok/);
     await page.screenshot({ path: join(ARTIFACTS, "checkout-run.png"), fullPage: true });
     await noSeriousViolations(page, "a checkout's page");
-    await page.setViewportSize({ width: 360, height: 800 });
-    await page.screenshot({ path: join(ARTIFACTS, "checkout-run-360.png"), fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await atPhoneWidth(page, "checkout-run");
   });
 
   it("home reflects the saved policy and reconciles on demand", async () => {
@@ -370,10 +364,7 @@ describe("admin in the browser (demo mode)", () => {
     // Settings saved a policy and a storefront key was made: 4 of 5; Stripe is for headless shops only.
     expect(await page.getByText("4 of 5 tasks complete").isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "admin-home-setup.png"), fullPage: false });
-    await page.setViewportSize({ width: 360, height: 800 });
-    await noSeriousViolations(page, "home with the setup guide, 360 px");
-    await page.screenshot({ path: join(ARTIFACTS, "admin-home-setup-360.png"), fullPage: false });
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await atPhoneWidth(page, "admin-home-setup", false);
     await page.getByRole("button", { name: "Not needed" }).click();
     await page.getByText("Setup guide").waitFor({ state: "detached" });
     expect(await page.getByText("Hybrid: soft on add to cart, hard at checkout start").isVisible()).toBe(true);
@@ -386,10 +377,7 @@ describe("admin in the browser (demo mode)", () => {
     await page.getByRole("link", { name: "All findings, and what was done" }).click();
     await page.getByRole("heading", { name: "Findings" }).first().waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "findings.png"), fullPage: true });
-    await page.setViewportSize({ width: 360, height: 800 });
-    await page.screenshot({ path: join(ARTIFACTS, "findings-360.png"), fullPage: true });
-    await noSeriousViolations(page, "360 px");
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await atPhoneWidth(page, "findings");
   });
 
   it("status: the background jobs are running, and the mirror, checkouts and webhooks are healthy", async () => {
@@ -399,9 +387,6 @@ describe("admin in the browser (demo mode)", () => {
     await expect.poll(async () => (await page.reload(), await page.getByText("Hold expiry").count()), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await page.getByText("Not running").count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, "status.png"), fullPage: true });
-    await page.setViewportSize({ width: 360, height: 800 });
-    await page.screenshot({ path: join(ARTIFACTS, "status-360.png"), fullPage: true });
-    await noSeriousViolations(page, "360 px");
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await atPhoneWidth(page, "status");
   });
 });

@@ -64,6 +64,14 @@ export async function hydrated(page: Page) {
   await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized));
 }
 
+/** The page at a phone's width: a full-page screenshot (`<name>-360.png`), axe, and back to the desktop width. */
+export async function atPhoneWidth(page: Page, name: string, fullPage = true) {
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}-360.png`), fullPage });
+  await noSeriousViolations(page, `${name}, 360 px`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 /** Chromium, and the user agent to browse with (HeadlessChrome is turned away as a bot by the Shopify library). */
 export async function launchChromium(): Promise<{ browser: Browser; userAgent: string }> {
   const browser = await chromium.launch({
