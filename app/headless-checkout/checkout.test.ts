@@ -103,7 +103,12 @@ describe("checkout saga through the API", () => {
       email: expect.stringMatching(/^\w\*\*\*@/),
       lastStep: "complete",
     });
-    const detail = await (await t.adminFetch(`/app/checkouts/${runId}`)).json();
+    // Shopify's orders/create for the order arrives on its own time: on the timeline once it has.
+    const detail = await until(
+      async () => (await t.adminFetch(`/app/checkouts/${runId}`)).json(),
+      (d) => d.timeline.some((e: { kind: string; name: string }) => e.kind === "webhook" && e.name === "ORDERS_CREATE"),
+      "orders/create on the run's timeline",
+    );
     const steps = detail.timeline.filter((e: { kind: string }) => e.kind === "step").map((e: { name: string }) => e.name);
     expect([...new Set(steps)]).toEqual(["recalculate", "hold", "payment intent", "authorization", "shopify order", "capture", "complete"]);
     const stripe = detail.timeline.filter((e: { kind: string }) => e.kind === "stripe").map((e: { name: string }) => e.name);

@@ -90,7 +90,7 @@ export const shopifyOrderUrl = (orderGid: string) => `shopify://admin/orders/${o
 
 export interface TimelineEntry {
   at: string;
-  kind: "step" | "compensation" | "stripe";
+  kind: "step" | "compensation" | "stripe" | "webhook";
   name: string;
   attempt: number | null;
   outcome: string | null;
@@ -107,10 +107,13 @@ export async function checkoutDetail(shop: string, runId: string) {
   if (!run) return null;
   const results = checkoutResults(run.results);
   const payment = results["payment intent"];
-  const [attempts, events] = await Promise.all([
+  const order = results.complete ?? results["shopify order"] ?? null;
+  const [attempts, events, webhooks] = await Promise.all([
     // By the run alone (it is this shop's, checked above): the (runId, id) index, not the shop's 140,000 attempts.
     db.sagaStepAttempt.findMany({ where: { runId }, orderBy: { id: "asc" } }),
     payment ? db.stripeEvent.findMany({ where: { shop, objectId: payment.id }, orderBy: { receivedAt: "asc" } }) : Promise.resolve([]),
+    // Shopify's webhooks about the run's order (orders/create…).
+    order ? db.webhookEvent.findMany({ where: { shop, subjectId: order }, orderBy: { receivedAt: "asc" } }) : Promise.resolve([]),
   ]);
   const timeline: TimelineEntry[] = [
     ...attempts.map((a) => ({
@@ -131,8 +134,16 @@ export async function checkoutDetail(shop: string, runId: string) {
       detail: null,
       durationMs: e.processedAt ? e.processedAt.getTime() - e.receivedAt.getTime() : null,
     })),
+    ...webhooks.map((w) => ({
+      at: w.receivedAt.toISOString(),
+      kind: "webhook" as const,
+      name: w.topic,
+      attempt: w.attempts,
+      outcome: w.outcome,
+      detail: w.error,
+      durationMs: w.processedAt ? w.processedAt.getTime() - w.receivedAt.getTime() : null,
+    })),
   ].sort((a, b) => a.at.localeCompare(b.at));
-  const order = results.complete ?? results["shopify order"] ?? null;
   return {
     checkout: {
       ...rowView(run),

@@ -14,7 +14,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   return json(detail);
 };
 
-const KIND_LABELS = { step: "Step", compensation: "Undo", stripe: "Stripe" } as const;
+const KIND_LABELS = { step: "Step", compensation: "Undo", stripe: "Stripe", webhook: "Shopify" } as const;
 
 export default function CheckoutPage() {
   const { checkout, timeline, links } = useLoaderData<typeof loader>();

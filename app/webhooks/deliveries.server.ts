@@ -12,6 +12,8 @@ export interface WebhookDelivery {
   eventId?: string | null;
   apiVersion?: string | null;
   triggeredAt?: string | null;
+  /** What the delivery is about (the payload's admin_graphql_api_id), where it says. */
+  subjectId?: string | null;
 }
 
 /** processed: the handler ran now. duplicate: it ran before. in_progress: another worker holds it. */
@@ -38,6 +40,7 @@ async function claim(d: WebhookDelivery): Promise<DeliveryOutcome | "claimed"> {
         eventId: d.eventId ?? null,
         apiVersion: d.apiVersion ?? null,
         triggeredAt,
+        subjectId: d.subjectId ?? null,
         outcome: "processing",
         claimedBy: claimer,
       },

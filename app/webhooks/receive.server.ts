@@ -6,6 +6,12 @@ import { processDeliveryOnce } from "./deliveries.server";
 
 type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
 
+/** The gid of what a delivery is about (an order's, say), where the payload names one. */
+const subjectOf = (payload: unknown): string | null => {
+  const id = (payload as { admin_graphql_api_id?: unknown } | null)?.admin_graphql_api_id;
+  return typeof id === "string" && id.length <= 200 ? id : null;
+};
+
 export async function receiveWebhook(request: Request, expectedTopic: string, handle: (webhook: WebhookContext) => Promise<void>): Promise<Response> {
   const webhook = await authenticate.webhook(request);
   if (webhook.topic !== expectedTopic) {
@@ -21,6 +27,7 @@ export async function receiveWebhook(request: Request, expectedTopic: string, ha
         eventId: "eventId" in webhook ? webhook.eventId : null,
         apiVersion: webhook.apiVersion,
         triggeredAt: webhook.triggeredAt,
+        subjectId: subjectOf(webhook.payload),
       },
       () => handle(webhook),
     );
