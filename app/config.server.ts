@@ -6,7 +6,7 @@ import { z } from "zod";
 import { databaseProvider } from "./db/database-url";
 
 export const DEFAULT_SCOPES =
-  "read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers,unauthenticated_write_checkouts,write_validations";
+  "read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers,unauthenticated_write_checkouts,write_validations,read_themes";
 
 const url = (name: string) => {
   const message = `${name} must be an absolute URL such as https://holdfast.example.com`;

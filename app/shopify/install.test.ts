@@ -27,7 +27,7 @@ describe("install", () => {
     expect(shop?.installedAt).toBeInstanceOf(Date);
     expect(shop?.uninstalledAt).toBeNull();
     expect(shop?.scopes).toBe(
-      "read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers,unauthenticated_write_checkouts,write_validations",
+      "read_products,read_inventory,write_inventory,read_locations,read_orders,read_discounts,write_orders,unauthenticated_read_product_listings,unauthenticated_read_customers,unauthenticated_write_checkouts,write_validations,read_themes",
     );
   });
 
