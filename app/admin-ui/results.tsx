@@ -1,12 +1,17 @@
 // Home's results (issue 14): what Holdfast protected now and over a period, the checkout funnel,
 // and the hold time against the TTL. Every number is on the page as text (and for the tests);
 // the charts draw the same numbers once the page runs in the browser.
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { Banner, BlockStack, Card, DataTable, InlineGrid, Layout, Text } from "@shopify/polaris";
 import { Figure } from "./list-page";
 import { RESULT_PERIODS, TTL_BUCKETS, type PeriodKey } from "../shop/results";
 import type { ShopResults } from "../shop/results.server";
-import { FunnelStagesChart, HoldTimesChart, OutcomesChart } from "./charts.client";
+
+// The charts (polaris-viz and d3, most of Home's script) load after the page is interactive.
+const charts = () => import("./charts.client");
+const OutcomesChart = lazy(() => charts().then((m) => ({ default: m.OutcomesChart })));
+const FunnelStagesChart = lazy(() => charts().then((m) => ({ default: m.FunnelStagesChart })));
+const HoldTimesChart = lazy(() => charts().then((m) => ({ default: m.HoldTimesChart })));
 
 function useMounted() {
   const [mounted, setMounted] = useState(false);
@@ -75,7 +80,11 @@ export function Results({ results, period }: { results: ShopResults; period: Per
           title={`How holds ended, ${periodLabel}`}
           empty={ended ? null : "When shoppers start checking out, each hold appears here once it ends: as an order, expired, or released."}
         >
-          {mounted && <OutcomesChart label={`How holds ended, ${periodLabel}`} data={outcomes} />}
+          {mounted && (
+            <Suspense fallback={null}>
+              <OutcomesChart label={`How holds ended, ${periodLabel}`} data={outcomes} />
+            </Suspense>
+          )}
           <DataTable
             columnContentTypes={["text", "numeric", "numeric"]}
             headings={["Ended as", "Holds", "Units"]}
@@ -93,7 +102,9 @@ export function Results({ results, period }: { results: ShopResults; period: Per
           empty={reached[0].carts ? null : "Carts made through the Cart API appear here with how far each got: checkout, stock held, payment, order."}
         >
           {mounted && (
-            <FunnelStagesChart label="Carts by the furthest stage reached, last 30 days" data={reached.map((r) => ({ key: r.label, value: r.carts }))} />
+            <Suspense fallback={null}>
+              <FunnelStagesChart label="Carts by the furthest stage reached, last 30 days" data={reached.map((r) => ({ key: r.label, value: r.carts }))} />
+            </Suspense>
           )}
           <DataTable columnContentTypes={["text", "numeric"]} headings={["Reached", "Carts"]} rows={reached.map((r) => [r.label, r.carts])} />
           {lostCheckouts.length > 0 && (
@@ -107,7 +118,11 @@ export function Results({ results, period }: { results: ShopResults; period: Per
           empty={orders ? null : `Once holds become orders, this shows how long shoppers took against the ${ttl}-minute hold, and whether to change it.`}
         >
           <Banner tone={holdTimes.advice.tone}>{holdTimes.advice.text}</Banner>
-          {mounted && <HoldTimesChart label="Orders by time from hold to order" data={bucketLabels.map((key, i) => ({ key, value: holdTimes.buckets[i] }))} />}
+          {mounted && (
+            <Suspense fallback={null}>
+              <HoldTimesChart label="Orders by time from hold to order" data={bucketLabels.map((key, i) => ({ key, value: holdTimes.buckets[i] }))} />
+            </Suspense>
+          )}
           <DataTable
             columnContentTypes={["text", "numeric"]}
             headings={["Hold to order", "Orders"]}

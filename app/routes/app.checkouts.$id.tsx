@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, DataTable, DescriptionList, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Card, DescriptionList, Layout, Link, Page, Text } from "@shopify/polaris";
+import { ResponsiveTable } from "../admin-ui/responsive-table";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { checkoutDetail } from "../headless-checkout/checkouts-admin.server";
@@ -77,7 +78,7 @@ export default function CheckoutPage() {
               <Text as="h2" variant="headingMd">
                 Timeline
               </Text>
-              <DataTable
+              <ResponsiveTable
                 columnContentTypes={["text", "text", "text", "text", "numeric"]}
                 headings={["When", "What", "Outcome", "Detail", "Took"]}
                 rows={timeline.map((e) => [

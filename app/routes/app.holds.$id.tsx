@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, DescriptionList, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, DescriptionList, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { ResponsiveTable } from "../admin-ui/responsive-table";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
@@ -66,7 +67,7 @@ export default function HoldPage() {
                 <Text as="h2" variant="headingMd">
                   History
                 </Text>
-                <DataTable
+                <ResponsiveTable
                   columnContentTypes={["text", "text", "text"]}
                   headings={["When", "Became", "Why"]}
                   rows={history.map((h) => [new Date(h.at).toUTCString(), HOLD_STATE_BADGES[h.toState]?.label ?? h.toState, h.reason])}
@@ -83,7 +84,7 @@ export default function HoldPage() {
                     None: this hold never moved units in Shopify.
                   </Text>
                 ) : (
-                  <DataTable
+                  <ResponsiveTable
                     columnContentTypes={["text", "text", "numeric", "text"]}
                     headings={["Move", "Result", "Attempts", "Last error"]}
                     rows={moves.map((m) => [m.action, m.state, m.attempts, m.lastError ?? "—"])}
