@@ -10,7 +10,7 @@ import { readHoldPolicy } from "../shop/hold-policy.server";
 import { databaseMessage, isUniqueViolation } from "../db/errors.server";
 import { sharedSqliteGroupCommit } from "../db/sqlite-group-commit.server";
 import { sharedPostgresPlacements, type ShortLine as PostgresShortLine } from "./postgres-placement.server";
-import { recordRefusal } from "./refusals.server";
+import { markSaleSaved, recordRefusal } from "./refusals.server";
 
 export type HoldKind = "soft" | "hard";
 export type HoldState = "held" | "extended" | "committed" | "released" | "expired";
@@ -401,6 +401,7 @@ async function endHold(shop: string, holdId: string, state: "released" | "commit
     where: { id: holdId, shop, state: { in: ACTIVE_STATES }, ...(state === "committed" ? { expiresAt: { gt: new Date() } } : {}) },
     data: { state, activeOwnerKey: null, endedAt: new Date(), stateReason: reason, ...(orderId ? { orderId } : {}) },
   });
+  if (count && state === "committed") await markSaleSaved(holdId);
   const current = await status(shop, holdId);
   if (count === 0 && current.state !== state) {
     if (state === "committed")

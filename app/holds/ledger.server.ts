@@ -1,5 +1,6 @@
 // The stock ledger's link to Shopify's numbers: what Shopify says is available at a location.
 import db, { currentDatabaseProvider } from "../db.server";
+import { markSaleSaved } from "./refusals.server";
 import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { ACTIVE_STATES, activeHoldsOf, takesFrom } from "./holds.server";
 import { databaseMessage, isUniqueViolation } from "../db/errors.server";
@@ -115,11 +116,13 @@ async function settleShortReport(shop: string, level: ShopifyLevel, newer: objec
       const current = await tx.stockLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
       if (!current) return { released: [] };
       const applies = (await tx.stockLevel.count({ where: { ...key, ...newer } })) === 1;
-      for (const s of sold)
+      for (const s of sold) {
         await tx.hold.updateMany({
           where: { id: s.holdId, shop, state: { in: ACTIVE_STATES } },
           data: { state: "committed", activeOwnerKey: null, endedAt: now, stateReason: s.reason, orderId: s.orderId },
         });
+        await markSaleSaved(s.holdId, tx);
+      }
       const released: string[] = [];
       if (!applies) return { released }; // a newer report is already there: it stands
       const row = (await tx.stockLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } }))!;
@@ -236,6 +239,7 @@ export async function commitWithShopifyLevels(
         where: { ...active, expiresAt: { gt: now } },
         data: { state: "committed", activeOwnerKey: null, endedAt: now, stateReason: sold.reason, orderId: sold.orderId },
       });
+      await markSaleSaved(holdId, tx);
       await tx.hold.updateMany({ where: active, data: { state: "expired", activeOwnerKey: null, endedAt: now, stateReason: "expired" } });
       for (const level of levels)
         await tx.stockLevel.updateMany({

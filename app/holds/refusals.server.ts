@@ -1,8 +1,9 @@
 // A shopper refused a hold, recorded as it happens for the merchant's results (issue 14): how
 // many units were asked and missing, how many of the missing ones Shopify still counted as
 // available (other shoppers' holds had them: without holds both shoppers would have bought
-// them), and, on those holds, the moment they first protected a sale someone else wanted.
-import db from "../db.server";
+// them), and, per contested item, when it last happened (ItemRefusal). A hold committed after
+// such a refusal on one of its items protected a sale: it is marked as it is committed.
+import db, { type Tx } from "../db.server";
 
 interface RefusedLine {
   inventoryItemId: string;
@@ -50,15 +51,29 @@ export async function recordRefusal(shop: string, owner: { type: string; id: str
     const { contestedItems, ...figures } = refusalFigures(lines, stock);
     await db.$transaction([
       db.holdRefusal.create({ data: { shop, ownerType, ownerId, ...figures, at: now } }),
-      // Active holds on a contested item protected a sale: the first such moment is kept.
-      ...contestedItems.map((item) =>
-        db.hold.updateMany({
-          where: { shop, state: { in: ["held", "extended"] }, contestedAt: null, lines: { contains: `"inventoryItemId":${JSON.stringify(item)}` } },
-          data: { contestedAt: now },
+      // One upsert per contested item (not an update of every live hold: this is the refusal's hot path).
+      ...contestedItems.map((inventoryItemId) =>
+        db.itemRefusal.upsert({
+          where: { shop_inventoryItemId: { shop, inventoryItemId } },
+          create: { shop, inventoryItemId, lastAt: now },
+          update: { lastAt: now },
         }),
       ),
     ]);
   } catch (error) {
     console.error(`${shop}: a refused hold was not recorded for the results: ${(error as Error).message}`);
   }
+}
+
+/**
+ * A hold just committed protected a sale if a shopper was refused one of its items (with units
+ * holds had taken) after it was placed: its contestedAt is that moment. One statement, by the
+ * hold's items; called by every path that commits a hold.
+ */
+export async function markSaleSaved(holdId: string, client: Pick<Tx, "$executeRaw"> = db): Promise<void> {
+  await client.$executeRaw`
+    UPDATE "Hold" SET "contestedAt" = (
+      SELECT MAX(r."lastAt") FROM "HoldItem" AS i JOIN "ItemRefusal" AS r ON r."shop" = i."shop" AND r."inventoryItemId" = i."inventoryItemId"
+       WHERE i."holdId" = "Hold"."id" AND r."lastAt" >= "Hold"."createdAt")
+     WHERE "id" = ${holdId} AND "state" = 'committed' AND "contestedAt" IS NULL`;
 }
