@@ -1,6 +1,6 @@
 // The stock ledger's link to Shopify's numbers: what Shopify says is available at a location.
 import db, { currentDatabaseProvider } from "../db.server";
-import { markSaleSaved } from "./refusals.server";
+import { flushRefusals, markSaleSaved } from "./refusals.server";
 import { adminGraphql, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { ACTIVE_STATES, activeHoldsOf, takesFrom } from "./holds.server";
 import { databaseMessage, isUniqueViolation } from "../db/errors.server";
@@ -106,6 +106,7 @@ type Settled = { released: string[] } | "short";
  * answer "short" and change nothing), write the level.
  */
 async function settleShortReport(shop: string, level: ShopifyLevel, newer: object, sold: Sold[], cut: boolean): Promise<Settled> {
+  if (sold.length) await flushRefusals(); // the commits below see the refusals of a moment ago
   const key = { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId };
   return db
     .$transaction(async (tx): Promise<Settled> => {
@@ -232,6 +233,7 @@ export async function commitWithShopifyLevels(
   levels: ShopifyLevel[],
   now = new Date(),
 ): Promise<boolean> {
+  await flushRefusals(); // the commit below sees the refusals of a moment ago
   try {
     await db.$transaction(async (tx) => {
       const active = { id: holdId, shop, state: { in: ACTIVE_STATES } };

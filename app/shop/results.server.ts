@@ -6,6 +6,7 @@
 // nothing here loads rows to count them.
 import db, { currentDatabaseProvider } from "../db.server";
 import { readHoldPolicy } from "./hold-policy.server";
+import { flushRefusals } from "../holds/refusals.server";
 import { RESULT_PERIODS, TTL_BUCKETS, funnel, ttlAdvice, type PeriodKey, type PeriodResults, type CartGroup } from "./results";
 
 const DAY_MS = 86_400_000;
@@ -88,6 +89,7 @@ async function periodsAndTimes(shop: string, now: Date, ttlMinutes: number) {
 }
 
 export async function shopResults(shop: string, now = new Date()) {
+  await flushRefusals(); // this instance's last quarter second counts too
   const month = new Date(now.getTime() - 30 * DAY_MS);
   const policy = await readHoldPolicy(shop);
   const [figures, protectedNow, activeHolds, cartGroups] = await Promise.all([
