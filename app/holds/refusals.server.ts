@@ -87,10 +87,17 @@ async function writeRefusals(batch: Refusal[]): Promise<void> {
       // The same shopper asking again (in this batch, or written in the last half hour) is one refusal.
       const earliest = new Date(Math.min(...refusals.map((r) => r.at.getTime())) - SAME_REFUSAL_MS);
       const owners = [...new Map(refusals.map((r) => [`${r.ownerType}|${r.ownerId}`, r])).values()];
-      const seen = await db.holdRefusal.findMany({
-        where: { shop, at: { gt: earliest }, OR: owners.map(({ ownerType, ownerId }) => ({ ownerType, ownerId })) },
-        select: { ownerType: true, ownerId: true },
-      });
+      // By owner type, the owners' ids IN a list: the (shop, ownerType, ownerId, at) index, not a scan of the half hour.
+      const seen = (
+        await Promise.all(
+          [...new Set(owners.map((o) => o.ownerType))].map((ownerType) =>
+            db.holdRefusal.findMany({
+              where: { shop, ownerType, ownerId: { in: owners.filter((o) => o.ownerType === ownerType).map((o) => o.ownerId) }, at: { gt: earliest } },
+              select: { ownerType: true, ownerId: true },
+            }),
+          ),
+        )
+      ).flat();
       const known = new Set(seen.map((r) => `${r.ownerType}|${r.ownerId}`));
       const fresh = owners.filter((r) => !known.has(`${r.ownerType}|${r.ownerId}`));
       if (!fresh.length) continue;

@@ -8,8 +8,6 @@ CREATE TABLE "HoldItem" (
     CONSTRAINT "HoldItem_pkey" PRIMARY KEY ("holdId","inventoryItemId")
 );
 
--- CreateIndex
-CREATE INDEX "HoldItem_shop_inventoryItemId_createdAt_idx" ON "HoldItem"("shop", "inventoryItemId", "createdAt");
 
 -- AddForeignKey
 ALTER TABLE "HoldItem" ADD CONSTRAINT "HoldItem_holdId_fkey" FOREIGN KEY ("holdId") REFERENCES "Hold"("id") ON DELETE CASCADE ON UPDATE CASCADE;

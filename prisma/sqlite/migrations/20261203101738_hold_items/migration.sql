@@ -9,8 +9,6 @@ CREATE TABLE "HoldItem" (
     CONSTRAINT "HoldItem_holdId_fkey" FOREIGN KEY ("holdId") REFERENCES "Hold" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
--- CreateIndex
-CREATE INDEX "HoldItem_shop_inventoryItemId_createdAt_idx" ON "HoldItem"("shop", "inventoryItemId", "createdAt");
 
 
 -- Each new hold's items, from its lines (a line's item at two locations is one row).
