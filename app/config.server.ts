@@ -62,6 +62,18 @@ const schema = z.object({
     .regex(/^whsec_[A-Za-z0-9+/=_-]+$/, "STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)")
     .optional(),
   STRIPE_API_BASE: url("STRIPE_API_BASE").optional(),
+  // The platform's publishable key: the checkout page's Stripe.js uses it on the merchant's account.
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_\w+$/, "STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key (pk_…)")
+    .optional(),
+  // Where the checkout page loads Stripe.js: Stripe's own (the only one a live key may use), or
+  // the Stripe simulator's stand-in in the demo and the tests (a loopback URL).
+  STRIPE_JS_URL: url("STRIPE_JS_URL")
+    .refine((u) => u === "https://js.stripe.com/v3/" || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(u), {
+      message: "STRIPE_JS_URL must be https://js.stripe.com/v3/ or, for the simulator, a loopback URL such as http://127.0.0.1:4200/v3/",
+    })
+    .default("https://js.stripe.com/v3/"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // Set by `remix dev` (npm run dev): where the dev server waits to hear that the app is ready.
   REMIX_DEV_ORIGIN: url("REMIX_DEV_ORIGIN").optional(),
@@ -137,7 +149,7 @@ function section<K extends keyof AppConfig>(...keys: K[]) {
 }
 
 export const databaseConfig = section("DATABASE_URL", "NODE_ENV");
-export const stripeConfig = section("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE");
+export const stripeConfig = section("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "STRIPE_PUBLISHABLE_KEY", "STRIPE_JS_URL");
 export const runtimeConfig = section("NODE_ENV", "HOLDFAST_INSTANCE_ID", "REMIX_DEV_ORIGIN");
 
 let identity: { instance: string | null; life: string } | undefined;

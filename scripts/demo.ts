@@ -62,8 +62,8 @@ try {
   await deployMigrations(databaseUrl, { quiet: true });
   if (!process.argv.includes("--no-build")) {
     step("building the app");
-    const build = spawnSync("remix", ["build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
-    if (build.status !== 0) throw new Error("remix build failed");
+    const build = spawnSync("npm", ["run", "-s", "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+    if (build.status !== 0) throw new Error("npm run build failed");
   }
   step(`starting the app on ${appUrl}`);
   app = spawn("/bin/sh", ["-c", `exec ${startCommand()}`], {
@@ -79,6 +79,8 @@ try {
       STRIPE_SECRET_KEY: "sk_test_holdfast_demo",
       STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
       STRIPE_API_BASE: stripeSim.url,
+      STRIPE_PUBLISHABLE_KEY: "pk_test_holdfast_demo",
+      STRIPE_JS_URL: `${stripeSim.url}/v3/`,
     },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -1,4 +1,4 @@
-// Builds the app (`remix build`, as for production: the suite serves its route tree, and
+// Builds the app (`npm run build`: `remix build` and the checkout page's script, as for production: the suite serves its route tree, and
 // test/e2e/ runs the bundle itself), then migrates one template database per test run; each
 // test file copies it (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL)
 // instead of replaying the migrations.
@@ -12,8 +12,12 @@ import { databaseProvider, pgConnectionConfig } from "../app/db/database-url";
 import { deployMigrations } from "../scripts/db-deploy";
 
 function buildApp() {
-  const built = spawnSync("remix", ["build"], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_ENV: "production" }, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`remix build failed:\n${built.stderr}`);
+  const built = spawnSync("npm", ["run", "-s", "build"], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, NODE_ENV: "production" },
+    encoding: "utf8",
+  });
+  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stderr}`);
 }
 
 export default async function setup(project: TestProject) {

@@ -2,6 +2,7 @@
 // belongs to one shop; every read and write is scoped by it.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { checkoutLink } from "../checkout-page/link.server";
 import db, { currentDatabaseProvider } from "../db.server";
 import { calculateTotals, type ShippingRate, type Totals } from "../totals/totals";
 import { quoteRates, rateProviderOf } from "./rate-providers.server";
@@ -391,6 +392,7 @@ export async function cartView(shop: string, id: string, options: CartOptions & 
     })),
     totals,
     totalsVersion: cart.totalsVersion,
+    checkoutUrl: checkoutLink(shop, cart.id, cart.customerId),
   };
 }
 

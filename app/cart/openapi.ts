@@ -417,6 +417,12 @@ export const cartApiDocument = {
           totalsVersion: { type: "integer", description: "Every write moves it up by one; totals are calculated per version" },
           mergedFrom: { type: "string", description: "At sign-in: the guest cart token whose cart was merged into this one (that token is retired)" },
           totalsUrl: { type: "string", description: "Where to poll for this version's totals (async and events modes)" },
+          checkoutUrl: {
+            type: "string",
+            format: "uri",
+            description:
+              "Holdfast's checkout page for this cart: send the shopper there to pay (signed for this cart and its customer; no storefront key needed)",
+          },
           cart: {
             type: "object",
             required: ["id", "currency", "createdAt", "lastActivityAt"],

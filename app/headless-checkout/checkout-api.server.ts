@@ -111,13 +111,23 @@ export const checkoutStatusApi = (request: Request, checkoutId: string) =>
 export const confirmCheckoutApi = (request: Request, checkoutId: string) =>
   authenticated(request, async (shop) => {
     requireKey(request);
-    const run = await db.sagaRun.findFirst({ where: { id: checkoutId, shop, saga: checkoutSaga.name } });
-    if (!run) throw new CartError(404, "checkout_not_found", `No checkout ${checkoutId} in this shop`);
-    const payment = checkoutResults(run.results)["payment intent"];
-    if (payment && run.state === "waiting") {
-      const pi = await stripePayments(payment.account).retrieveIntent(payment.id);
-      if (pi.status === "requires_capture" || pi.status === "succeeded")
-        await sagaRunner.signal(shop, checkoutId, PAYMENT_AUTHORIZED, { paymentIntent: pi.id, status: pi.status });
-    }
+    if (!(await confirmPaymentHint(shop, checkoutId))) throw new CartError(404, "checkout_not_found", `No checkout ${checkoutId} in this shop`);
     return json({ checkout: await checkoutView(shop, checkoutId) });
   });
+
+/**
+ * The shopper's browser says the payment is confirmed (the API's confirm, the checkout page):
+ * Stripe is asked, and a waiting checkout moves on if it is really authorised. False when the
+ * shop has no such checkout.
+ */
+export async function confirmPaymentHint(shop: string, checkoutId: string): Promise<boolean> {
+  const run = await db.sagaRun.findFirst({ where: { id: checkoutId, shop, saga: checkoutSaga.name } });
+  if (!run) return false;
+  const payment = checkoutResults(run.results)["payment intent"];
+  if (payment && run.state === "waiting") {
+    const pi = await stripePayments(payment.account).retrieveIntent(payment.id);
+    if (pi.status === "requires_capture" || pi.status === "succeeded")
+      await sagaRunner.signal(shop, checkoutId, PAYMENT_AUTHORIZED, { paymentIntent: pi.id, status: pi.status });
+  }
+  return true;
+}

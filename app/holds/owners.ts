@@ -15,6 +15,9 @@ export const shopifyCheckoutHoldOwner = (checkoutToken: string) => ({ type: "che
 /** The owner of the hold the theme's cart page places (app proxy) for the checkout to come. */
 export const shopifyCartHoldOwner = (cartToken: string) => ({ type: "checkout" as const, id: `${CART_PREFIX}${cartToken}` });
 
+/** The owner of the hold Holdfast's checkout page places when the shopper opens it: the Cart API cart. */
+export const cartApiHoldOwner = (cartId: string) => ({ type: "cart" as const, id: cartId });
+
 /** The owner of a headless checkout's hard hold: its saga run. */
 export const headlessCheckoutHoldOwner = (runId: string) => ({ type: "checkout" as const, id: `${HEADLESS_PREFIX}${runId}` });
 

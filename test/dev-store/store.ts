@@ -91,6 +91,12 @@ export interface ShopState {
   /** Prices include tax (Shopify's "Include tax in prices"), as shops in the EU usually set it. */
   taxesIncluded: boolean;
   ianaTimezone: string;
+  /** The shop's own country (Storefront `localization.country`, the primary market's). */
+  countryCode: string;
+  /** The merchant's brand settings (Storefront `shop.brand`): a logo and the primary colours. */
+  brand: { logoUrl: string | null; logoAlt: string | null; primary: { background: string; foreground: string } | null };
+  /** The refund policy (Storefront `shop.refundPolicy`), HTML as Shopify stores it; null when none is written. */
+  refundPolicy: { title: string; body: string; handle: string } | null;
   createdAt: string;
   catalog: Catalog;
   discounts: DevDiscount[];
@@ -169,6 +175,13 @@ export class DevStoreState {
       currencyCode: opts.currencyCode ?? "USD",
       taxesIncluded: opts.taxesIncluded ?? false,
       ianaTimezone: "America/New_York",
+      countryCode: "US",
+      brand: { logoUrl: null, logoAlt: null, primary: { background: "#1f3a5f", foreground: "#ffffff" } },
+      refundPolicy: {
+        title: "Refund policy",
+        handle: "refund-policy",
+        body: "<p>Returns are accepted within <strong>30 days</strong> of delivery, unworn and with tags attached.</p><p>Refunds go back to the original payment method within 5 business days of the return arriving.</p>",
+      },
       createdAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
       catalog,
       discounts: seedDiscounts(catalog),

@@ -72,7 +72,39 @@ export function storefrontRoot(shop: ShopState, granted: string[]) {
     return null;
   };
   return {
-    shop: () => ({ __typename: "Shop", id: gid("Shop", shop.id), name: shop.name }),
+    shop: () => ({
+      __typename: "Shop",
+      id: gid("Shop", shop.id),
+      name: shop.name,
+      brand: {
+        __typename: "Brand",
+        logo: shop.brand.logoUrl
+          ? {
+              __typename: "MediaImage",
+              id: gid("MediaImage", shop.id),
+              alt: shop.brand.logoAlt,
+              image: { __typename: "Image", url: shop.brand.logoUrl, altText: shop.brand.logoAlt, width: 240, height: 80 },
+            }
+          : null,
+        colors: {
+          __typename: "BrandColors",
+          primary: shop.brand.primary ? [{ __typename: "BrandColorGroup", ...shop.brand.primary }] : [],
+          secondary: [],
+        },
+      },
+      refundPolicy: shop.refundPolicy
+        ? {
+            __typename: "ShopPolicy",
+            id: gid("ShopPolicy", shop.id),
+            ...shop.refundPolicy,
+            url: `https://${shop.domain}/policies/${shop.refundPolicy.handle}`,
+          }
+        : null,
+    }),
+    localization: () => ({
+      __typename: "Localization",
+      country: { __typename: "Country", isoCode: shop.countryCode, name: new Intl.DisplayNames(["en"], { type: "region" }).of(shop.countryCode) },
+    }),
     customer: ({ customerAccessToken }: { customerAccessToken: string }) => {
       need("unauthenticated_read_customers", "customer");
       const token = shop.customerTokens.get(customerAccessToken);

@@ -47,6 +47,8 @@ export async function startStack(o: { env?: Record<string, string> } = {}): Prom
     STRIPE_SECRET_KEY: "sk_test_holdfast_platform",
     STRIPE_API_BASE: sim.url,
     STRIPE_WEBHOOK_SECRET: sim.addWebhookEndpoint(`${url}/webhooks/stripe`),
+    STRIPE_PUBLISHABLE_KEY: "pk_test_holdfast_platform",
+    STRIPE_JS_URL: `${sim.url}/v3/`,
     HOLDFAST_INSTANCE_ID: `e2e-${port}`,
     ...o.env,
   };

@@ -11,6 +11,9 @@ import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parse as parseQuery } from "node:querystring";
+import { readFileSync } from "node:fs";
+
+const stripeJs = readFileSync(new URL("./stripe-js.js", import.meta.url), "utf8");
 
 type Json = Record<string, unknown>;
 
@@ -61,6 +64,26 @@ const DECLINES: Record<string, { code: string; decline_code?: string; message: s
 };
 const THREE_D_SECURE = new Set(["pm_card_threeDSecure2Required", "pm_card_authenticationRequired", "pm_card_threeDSecureRequired"]);
 const SUCCEEDING = new Set(["pm_card_visa", "pm_card_mastercard", "pm_card_amex", "pm_card_visa_debit"]);
+/** Stripe's test card numbers, as a shopper types them into the Payment Element, and the test payment method each is. */
+const TEST_CARDS: Record<string, string> = {
+  "4242424242424242": "pm_card_visa",
+  "5555555555554444": "pm_card_mastercard",
+  "378282246310005": "pm_card_amex",
+  "4000056655665556": "pm_card_visa_debit",
+  "4000000000000002": "pm_card_chargeDeclined",
+  "4000000000009995": "pm_card_chargeDeclinedInsufficientFunds",
+  "4000000000000069": "pm_card_chargeDeclinedExpiredCard",
+  "4000000000000127": "pm_card_chargeDeclinedIncorrectCvc",
+  "4000000000000119": "pm_card_chargeDeclinedProcessingError",
+  "4000002760003184": "pm_card_threeDSecure2Required",
+  "4000002500003155": "pm_card_authenticationRequired",
+};
+const NOT_A_TEST_CARD = {
+  code: "card_declined",
+  decline_code: "test_mode_live_card",
+  message:
+    "Your card was declined. Your request was in test mode, but used a non test card. For a list of valid test cards, visit: https://stripe.com/docs/testing.",
+};
 
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url").replace(/[-_]/g, "x")}`;
 const now = () => Math.floor(Date.now() / 1000);
@@ -286,6 +309,19 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     }
     if (method === "POST" && (m = /^\/v1\/payment_intents\/([^/]+)\/confirm$/.exec(path))) {
       const pi = requirePi(m[1]);
+      // Stripe.js sends the card the shopper typed as payment_method_data; a test number is its test method.
+      const card = (p.payment_method_data as { card?: { number?: string } } | undefined)?.card;
+      if (card?.number !== undefined) {
+        const method = TEST_CARDS[String(card.number).replace(/\D/g, "")];
+        if (!method) {
+          pi.status = "requires_payment_method";
+          pi.last_payment_error = { type: "card_error", ...NOT_A_TEST_CARD };
+          emit("payment_intent.payment_failed", pi as unknown as Json);
+          throw new StripeError(402, { type: "card_error", ...NOT_A_TEST_CARD, payment_intent: pi });
+        }
+        confirm(pi, method);
+        return { status: 200, body: pi as unknown as Json };
+      }
       confirm(pi, (p.payment_method as string) ?? null);
       return { status: 200, body: pi as unknown as Json };
     }
@@ -422,10 +458,25 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://stripe");
+    // Stripe's API answers browsers (Stripe.js calls it from the shop's page with a publishable key).
+    const cors = {
+      "Access-Control-Allow-Origin": "*",
+      "Access-Control-Allow-Headers": "Authorization, Content-Type, Stripe-Account, Idempotency-Key",
+      "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    };
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { "Content-Type": "application/json", "Request-Id": id("req"), ...headers });
+      res.writeHead(status, { "Content-Type": "application/json", "Request-Id": id("req"), ...cors, ...headers });
       res.end(JSON.stringify(body));
     };
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, cors);
+      return res.end();
+    }
+    if (req.method === "GET" && (url.pathname === "/v3" || url.pathname === "/v3/")) {
+      // The demo's and the tests' Stripe.js: the stand-in (stripe-js.js) for what the checkout page calls.
+      res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache", ...cors });
+      return res.end(stripeJs.replace("__STRIPE_SIM_BASE__", `http://127.0.0.1:${port}`));
+    }
     const onboarding = /^\/_sim\/connect\/onboard\/([^/]+)$/.exec(url.pathname);
     if (onboarding && req.method === "GET") {
       // The merchant completes Stripe's hosted onboarding, and is sent back (an expired link: to refresh_url).
@@ -443,10 +494,19 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       return res.end();
     }
     if (url.pathname.startsWith("/_sim/")) return control(req, url, send);
-    const auth = req.headers.authorization ?? "";
-    if (!/^Bearer sk_test_\w+/.test(auth)) return send(401, { error: { type: "invalid_request_error", message: "Invalid API Key provided." } });
     const raw = req.method === "GET" ? url.search.slice(1) : await readBody(req);
     const params = nested(parseQuery(raw) as Record<string, unknown>);
+    const auth = req.headers.authorization ?? (typeof params.key === "string" ? `Bearer ${params.key}` : "");
+    delete params.key;
+    if (/^Bearer pk_test_\w+/.test(auth)) {
+      // A publishable key reaches one PaymentIntent, with its client secret: retrieve and confirm only.
+      const m = /^\/v1\/payment_intents\/([^/]+)(\/confirm)?$/.exec(url.pathname);
+      const pi = m ? paymentIntents.get(m[1]) : undefined;
+      if (!m || (req.method === "GET") === Boolean(m[2]) || !pi || params.client_secret !== pi.client_secret)
+        return send(404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent." } });
+      delete params.client_secret;
+      delete params.return_url;
+    } else if (!/^Bearer sk_test_\w+/.test(auth)) return send(401, { error: { type: "invalid_request_error", message: "Invalid API Key provided." } });
     const key = typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : null;
     requests.push({
       method: req.method ?? "GET",

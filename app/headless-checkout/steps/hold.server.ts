@@ -4,8 +4,8 @@ import { unauthenticated } from "../../shopify.server";
 import { resolveMerchandise } from "../../holds/merchandise.server";
 import { planHold } from "../../holds/strategy.server";
 import { readHoldPolicy } from "../../shop/hold-policy.server";
-import { activeHoldOf, holdForOwner, release } from "../../holds/holds.server";
-import { headlessCheckoutHoldOwner } from "../../holds/owners";
+import { activeHoldOf, holdForOwner, release, transferHold } from "../../holds/holds.server";
+import { cartApiHoldOwner, headlessCheckoutHoldOwner } from "../../holds/owners";
 import { PermanentStepFailure } from "../../saga/runner.server";
 import { checkoutStep } from "../checkout-results.server";
 import { markLost, reachStage } from "../../cart/stages.server";
@@ -21,6 +21,10 @@ export const holdStep = checkoutStep("hold", {
     );
     if (unknown.length) await markLost(shop, input.cartId, "out_of_stock");
     if (unknown.length) throw new PermanentStepFailure(`Not stocked for online orders: ${unknown.join(", ")}`, "not_available");
+    // The hold the checkout page placed for this cart when it opened becomes the run's, so the
+    // shopper's own units are never held twice (the last one would look sold out to them).
+    const opened = await activeHoldOf(shop, cartApiHoldOwner(input.cartId));
+    if (opened) await transferHold(shop, opened.id, cartApiHoldOwner(input.cartId), headlessCheckoutHoldOwner(runId), "carried into payment");
     const plan = await planHold(shop, "payment", resolved);
     if (!plan) {
       await reachStage(shop, input.cartId, "hold");
