@@ -8,10 +8,12 @@ import { startDevStore, DEFAULT_SHOP } from "../test/dev-store/server";
 import { appRegistrationFromToml } from "../test/dev-store/app-toml";
 import { startStripeSimulator } from "../test/stripe-sim/server";
 import { deployMigrations } from "./db-deploy";
+import { startDemoStorefront } from "./demo-storefront";
 
 const appPort = Number(process.env.PORT ?? 3000);
 const storePort = Number(process.env.DEV_STORE_PORT ?? 4100);
 const stripePort = Number(process.env.STRIPE_SIM_PORT ?? 4200);
+const shopPort = Number(process.env.DEMO_STOREFRONT_PORT ?? 3100);
 const appUrl = `http://localhost:${appPort}`;
 const databaseUrl = process.env.DEMO_DATABASE_URL ?? "file:./prisma/demo.db";
 // A fresh secret per run: it exists only in these two processes' memory.
@@ -37,6 +39,7 @@ async function waitFor(url: string, timeoutMs: number) {
 }
 
 let app: ChildProcess | undefined;
+let storefront: Awaited<ReturnType<typeof startDemoStorefront>> | undefined;
 const store = await startDevStore({
   app: appRegistrationFromToml({ apiKey, apiSecret, appUrl }),
   port: storePort,
@@ -48,6 +51,7 @@ const stripeSim = await startStripeSimulator({ port: stripePort, log: (line) => 
 const stripeWebhookSecret = stripeSim.addWebhookEndpoint(`${appUrl}/webhooks/stripe`);
 const shutdown = async (code = 0) => {
   app?.kill("SIGTERM");
+  await storefront?.close();
   await store.close();
   await stripeSim.close();
   process.exit(code);
@@ -110,6 +114,38 @@ try {
   });
   step("the theme's cart reservation embed is switched on");
 
+  // The merchant's set-up for a headless shop, through the admin's own pages: a storefront key,
+  // delivery rates, two tax rates, and Stripe connected (the simulator's hosted onboarding).
+  const admin = async (path: string, routeId: string, form: Record<string, string>) => {
+    const target = new URL(path, appUrl);
+    for (const [k, v] of Object.entries({ shop: DEFAULT_SHOP, host, embedded: "1", _data: routeId })) target.searchParams.set(k, v);
+    return fetch(target, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await store.sessionToken(DEFAULT_SHOP)}`, "User-Agent": "Mozilla/5.0 (Holdfast demo installer)" },
+      body: new URLSearchParams(form),
+    });
+  };
+  const key = (await (await admin("/app/storefront-keys", "routes/app.storefront-keys", { intent: "create", name: "Demo storefront", allowedOrigins: "" })).json()) as {
+    secret?: string;
+  };
+  if (!key.secret) throw new Error("no storefront key was created");
+  await admin("/app/shipping", "routes/app.shipping", { intent: "create", kind: "flat", title: "Standard (3–5 days)", amount: "7.00" });
+  await admin("/app/shipping", "routes/app.shipping", { intent: "create", kind: "flat", title: "Express (1–2 days)", amount: "19.00" });
+  await admin("/app/shipping", "routes/app.shipping", { intent: "tax", country: "US", province: "NY", percent: "8.88" });
+  await admin("/app/shipping", "routes/app.shipping", { intent: "tax", country: "CA", province: "ON", percent: "13" });
+  const onboarding = (await admin("/app/payments", "routes/app.payments", {})).headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url");
+  if (!onboarding) throw new Error("Stripe onboarding did not start");
+  await fetch(onboarding, { redirect: "manual" });
+  step("storefront key, delivery rates, taxes (NY, Ontario) and Stripe (simulated) are set up");
+  storefront = await startDemoStorefront({
+    port: shopPort,
+    appUrl,
+    storefrontKey: key.secret,
+    shopName: store.shop().name,
+    catalog: () => store.shop().catalog,
+    currency: store.shop().currencyCode,
+  });
+
   console.log(`
 Holdfast is running against the local dev store.
 
@@ -119,11 +155,15 @@ Holdfast is running against the local dev store.
   The shop's cart page (the theme, with Holdfast's reservation embed):
   STOREFRONT_CART_URL=${store.url}/shops/${DEFAULT_SHOP}/cart
 
+  A headless storefront: buy something through Holdfast's Cart API and checkout page
+  (pay with 4242 4242 4242 4242, any future date, any CVC; 4000 0027 6000 3184 asks for 3-D Secure):
+  HEADLESS_STOREFRONT_URL=${storefront.url}
+
 Try:
   - two shoppers racing for the last unit in Shopify's checkout (the dev store's model of it):
         npm run demo:race -- --store ${store.url} --app ${appUrl}
   - open the admin URL, then Settings: change the hold time (10–20 minutes) and the strategy;
-  - Payments: connect a (simulated) Stripe account, then check out through /api/v1/checkouts;
+  - buy from the headless storefront, then watch the hold in the admin's Holds page and the order in Checkouts;
   - send a webhook:  curl -s -XPOST ${store.url}/_dev/webhooks -H 'content-type: application/json' \\
         -d '{"shop":"${DEFAULT_SHOP}","topic":"customers/data_request","payload":{"customer":{"id":1,"email":"ann@example.com"},"orders_requested":[],"data_request":{"id":7}}}'
   - uninstall:        curl -s -XPOST ${store.url}/_dev/shops/${DEFAULT_SHOP}/uninstall

@@ -253,7 +253,7 @@ async function pageHold(
 ): Promise<PageHold> {
   const owner = waitingRun ? headlessCheckoutHoldOwner(waitingRun) : cartApiHoldOwner(cartId);
   let hold: HoldStatus | null = await latestHoldOf(shop, owner);
-  if (!waitingRun && placeHold && (!hold || ["held", "extended"].includes(hold.state))) {
+  if (!waitingRun && placeHold && (!hold || (["held", "extended"].includes(hold.state) && hold.remainingSeconds > 0))) {
     const placed = await placeCartHold(shop, cartId, lines);
     if (placed.state !== "active") return placed;
     hold = await activeHoldOf(shop, owner);

@@ -347,7 +347,17 @@ export const takesFrom = (lines: HoldLineInput[], inventoryItemId: string, locat
  */
 export async function holdForOwner(shop: string, request: HoldRequest): Promise<HoldResult> {
   const lines = normalizeLines(request.lines);
-  const current = await db.hold.findUnique({ where: { activeOwnerKey: activeOwnerKey(shop, request.owner) } });
+  let current = await db.hold.findUnique({ where: { activeOwnerKey: activeOwnerKey(shop, request.owner) } });
+  if (current && current.expiresAt <= new Date()) {
+    // Past its time but not yet swept by the expiry job: it ends now (as the job would end it),
+    // and the owner gets a new hold rather than a dead one refreshed.
+    const now = new Date();
+    await db.hold.updateMany({
+      where: { id: current.id, state: { in: ACTIVE_STATES }, expiresAt: { lte: now } },
+      data: { state: "expired", activeOwnerKey: null, endedAt: now, stateReason: "expired" },
+    });
+    current = null;
+  }
   if (!current) {
     const created = await hold(shop, { ...request, lines }).catch(async (error) => {
       // Another request for the same owner won the race: refresh that one instead.

@@ -12,6 +12,8 @@ export const ARTIFACTS = join(process.cwd(), "test-artifacts");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export interface Demo {
+  /** The demo's database (SQLite), for a test that must move time on the server. */
+  databaseUrl: string;
   /** A `NAME=value` line the demo printed. */
   printed(name: string): string;
   output(): string;
@@ -27,6 +29,7 @@ export function startDemo(appPort: number): Promise<Demo> {
       PORT: String(appPort),
       DEV_STORE_PORT: String(appPort + 1000),
       STRIPE_SIM_PORT: String(appPort + 1100),
+      DEMO_STOREFRONT_PORT: String(appPort + 1200),
       DEMO_DATABASE_URL: `file:${join(dir, "demo.db")}`,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -34,6 +37,7 @@ export function startDemo(appPort: number): Promise<Demo> {
   });
   let output = "";
   const demo: Demo = {
+    databaseUrl: `file:${join(dir, "demo.db")}`,
     printed: (name) => new RegExp(`${name}=(\\S+)`).exec(output)?.[1] ?? "",
     output: () => output,
     stop: () => {
@@ -44,7 +48,7 @@ export function startDemo(appPort: number): Promise<Demo> {
     const timer = setTimeout(() => reject(new Error(`the demo printed no URLs:\n${output}`)), 180_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      if (/ADMIN_URL=\S+/.test(output) && /STOREFRONT_CART_URL=\S+/.test(output)) {
+      if (/ADMIN_URL=\S+/.test(output) && /STOREFRONT_CART_URL=\S+/.test(output) && /HEADLESS_STOREFRONT_URL=\S+/.test(output)) {
         clearTimeout(timer);
         resolve(demo);
       }

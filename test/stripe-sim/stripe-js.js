@@ -198,11 +198,12 @@
         events.emit("ready", { elementType: "payment" });
       },
       card: function () {
-        var exp = field("exp").value.replace(/\s/g, "").split("/");
+        var exp = field("exp").value.replace(/\D/g, ""); // "12 / 34", "12/34" and "1234" alike
+        var year = exp.slice(2);
         return {
           number: field("number").value.replace(/\D/g, ""),
-          expMonth: exp[0],
-          expYear: exp[1] && exp[1].length === 2 ? "20" + exp[1] : exp[1],
+          expMonth: exp.slice(0, 2),
+          expYear: year.length === 2 ? "20" + year : year,
           cvc: field("cvc").value.trim(),
         };
       },
