@@ -125,7 +125,9 @@ try {
       body: new URLSearchParams(form),
     });
   };
-  const key = (await (await admin("/app/storefront-keys", "routes/app.storefront-keys", { intent: "create", name: "Demo storefront", allowedOrigins: "" })).json()) as {
+  const key = (await (
+    await admin("/app/storefront-keys", "routes/app.storefront-keys", { intent: "create", name: "Demo storefront", allowedOrigins: "" })
+  ).json()) as {
     secret?: string;
   };
   if (!key.secret) throw new Error("no storefront key was created");

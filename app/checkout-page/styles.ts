@@ -22,15 +22,15 @@ h1,h2,h3{line-height:1.25}
 h1{font-size:1.375rem;margin:0 0 12px}
 h2{font-size:1.125rem;margin:0 0 12px}
 .progress{list-style:none;display:flex;gap:4px;margin:0 0 16px;padding:0;font-size:.875rem;counter-reset:step}
-.progress li{flex:1;padding:8px 4px;border-bottom:3px solid var(--line);color:var(--muted);counter-increment:step;text-align:center}
+.progress li{flex:1 1 0;display:flex;align-items:center;justify-content:center;min-height:40px;padding:4px;border-bottom:3px solid var(--line);color:var(--muted);counter-increment:step;text-align:center;position:relative}
 .progress li::before{content:counter(step) ". "}
 .progress li.done{border-color:var(--good);color:var(--ink)}
 .progress li[aria-current=step]{border-color:var(--brand);color:var(--ink);font-weight:650}
 .lines{list-style:none;margin:0 0 12px;padding:0}
 .lines li{display:flex;justify-content:space-between;gap:12px;padding:8px 0;border-bottom:1px solid var(--line)}
 .qty{color:var(--muted);font-size:.875rem}
-.totals{display:grid;grid-template-columns:1fr auto;gap:6px 12px;margin:12px 0 0}
-.totals dt{color:var(--muted)}.totals dd{margin:0;text-align:right;font-variant-numeric:tabular-nums}
+.totals{display:grid;grid-template-columns:1fr auto;gap:6px 0;margin:12px 0 0}
+.totals dt{color:var(--muted)}.totals dd{margin:0;padding-left:12px;text-align:right;font-variant-numeric:tabular-nums}
 .totals .grand{font-size:1.25rem;font-weight:700;color:var(--ink);padding-top:8px;border-top:1px solid var(--line)}
 .note{font-size:.875rem;color:var(--muted);margin:4px 0 0}
 .changed{min-height:1.5em;font-size:.875rem;color:var(--warn);margin:8px 0 0}
@@ -75,7 +75,8 @@ button[disabled]{opacity:.6;cursor:progress}
 .marks li{border:1px solid var(--line);border-radius:4px;padding:2px 8px;font-size:.75rem;font-weight:650;color:var(--muted)}
 details.policy{margin-top:16px}
 details.policy summary{min-height:44px;display:flex;align-items:center;cursor:pointer;color:var(--brand);font-weight:550}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.title{grid-column:1/-1;margin:0}
 .stack>*+*{margin-top:16px}
 .done{max-width:640px;margin:24px auto;padding:0 16px}
 `;

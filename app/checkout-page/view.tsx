@@ -353,9 +353,9 @@ export function CheckoutView({ data, actionData }: { data: CheckoutPageData; act
       </a>
       <ShopHeader shop={data.shop} />
       <main className="layout" id="checkout" data-path={data.shop.path} data-version={data.totalsVersion}>
+        <h1 className="title">Checkout</h1>
         <Summary data={data} actionData={actionData} />
         <div className="stack">
-          <h1>Checkout</h1>
           <ol className="progress" aria-label="Checkout progress">
             {steps.map((s, i) => (
               <li key={s} className={i < step ? "done" : undefined} aria-current={i === step ? "step" : undefined}>
@@ -440,7 +440,7 @@ export function CheckoutView({ data, actionData }: { data: CheckoutPageData; act
                 </div>
               </fieldset>
             </fieldset>
-            <button type="submit">{d.address1 ? "Update details" : "Continue to delivery"}</button>
+            <button type="submit">Save and continue</button>
           </form>
           <Delivery data={data} />
           <section className="card" aria-labelledby="payment-title" data-payment={payment?.state ?? "none"}>
