@@ -253,12 +253,35 @@ async function pageHold(
 ): Promise<PageHold> {
   const owner = waitingRun ? headlessCheckoutHoldOwner(waitingRun) : cartApiHoldOwner(cartId);
   let hold: HoldStatus | null = await latestHoldOf(shop, owner);
-  if (!waitingRun && placeHold && (!hold || (["held", "extended"].includes(hold.state) && hold.remainingSeconds > 0))) {
+  const live = hold && ["held", "extended"].includes(hold.state) && hold.remainingSeconds > 0;
+  if (!waitingRun && placeHold && (!hold || (live && !(await holdCoversCart(shop, hold, lines))))) {
     const placed = await placeCartHold(shop, cartId, lines);
     if (placed.state !== "active") return placed;
     hold = await activeHoldOf(shop, owner);
   }
   return describeHold(hold);
+}
+
+/**
+ * Whether the live hold already holds exactly the cart's lines (by the inventory items Shopify
+ * last named for its variants): a reload of the page then asks Shopify nothing and writes
+ * nothing. Any doubt (a variant not seen yet, a quantity changed, a line the strategy leaves out)
+ * places the hold again.
+ */
+async function holdCoversCart(shop: string, hold: HoldStatus, lines: { variantId: string; quantity: number }[]): Promise<boolean> {
+  const items = await db.variantItem.findMany({
+    where: { shop, variantId: { in: lines.map((l) => l.variantId) } },
+    select: { variantId: true, inventoryItemId: true },
+  });
+  const wanted = new Map<string, number>();
+  for (const line of lines) {
+    const item = items.find((i) => i.variantId === line.variantId)?.inventoryItemId;
+    if (!item) return false;
+    wanted.set(item, (wanted.get(item) ?? 0) + line.quantity);
+  }
+  const held = new Map<string, number>();
+  for (const line of hold.lines) held.set(line.inventoryItemId, (held.get(line.inventoryItemId) ?? 0) + line.quantity);
+  return wanted.size === held.size && [...wanted].every(([item, quantity]) => held.get(item) === quantity);
 }
 
 function describeHold(hold: HoldStatus | null): PageHold {

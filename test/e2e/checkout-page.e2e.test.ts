@@ -63,6 +63,15 @@ describe("the checkout page", () => {
     // Opening again refreshes the same hold; it never makes a second.
     expect((await open(link)).status).toBe(200);
     expect(await s.db.hold.count({ where: { ownerType: "cart", ownerId: cart } })).toBe(1);
+    // The cart changes in the shop: the next opening holds what the cart has now, in place of the old hold.
+    const line = (await api("GET", `/api/v1/carts/${cart}`)).body.lines[0].id as string;
+    expect((await api("PATCH", `/api/v1/carts/${cart}/lines/${line}`, { quantity: 3 }, { "Idempotency-Key": `q-${line}` })).status).toBe(200);
+    expect(await (await open(link)).text()).toContain("Your 3 items are reserved for");
+    const holds = await s.db.hold.findMany({ where: { ownerType: "cart", ownerId: cart }, orderBy: { createdAt: "asc" } });
+    expect(holds.map((h) => [h.state, h.units])).toEqual([
+      ["released", 2],
+      ["held", 3],
+    ]);
   });
 
   it("takes the shopper's details as a plain form post: shipping rates and Ontario's tax appear, the total changes", async () => {
