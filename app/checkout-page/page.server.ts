@@ -156,11 +156,13 @@ export async function loadCheckoutPage(
       priced: results.recalculate,
     };
   }
-  const view = await cartView(shop, cartId);
+  const [view, payment, stripeAccount] = await Promise.all([
+    cartView(shop, cartId),
+    run ? paymentOf(shop, run) : null,
+    db.shop.findUnique({ where: { domain: shop }, select: { stripeAccountId: true } }),
+  ]);
   if (!view.lines.length) throw new CheckoutPageProblem(409, "Your cart is empty", "Add something to your cart in the shop, then check out again.");
-  const payment = run ? await paymentOf(shop, run) : null;
   const hold = await pageHold(shop, cartId, view.lines, run?.state === "waiting" ? run.id : null, options.placeHold);
-  const stripeAccount = await db.shop.findUnique({ where: { domain: shop }, select: { stripeAccountId: true } });
   const { STRIPE_PUBLISHABLE_KEY, STRIPE_JS_URL } = appConfig();
   return {
     kind: "checkout",

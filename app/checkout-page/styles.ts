@@ -22,7 +22,7 @@ h1,h2,h3{line-height:1.25}
 h1{font-size:1.375rem;margin:0 0 12px}
 h2{font-size:1.125rem;margin:0 0 12px}
 .progress{list-style:none;display:flex;gap:4px;margin:0 0 16px;padding:0;font-size:.875rem;counter-reset:step}
-.progress li{flex:1 1 0;display:flex;align-items:center;justify-content:center;min-height:40px;padding:4px;border-bottom:3px solid var(--line);color:var(--muted);counter-increment:step;text-align:center;position:relative}
+.progress li{flex:1 1 0;display:flex;gap:.25em;align-items:center;justify-content:center;min-height:40px;padding:4px;border-bottom:3px solid var(--line);color:var(--muted);counter-increment:step;text-align:center;position:relative}
 .progress li::before{content:counter(step) ". "}
 .progress li.done{border-color:var(--good);color:var(--ink)}
 .progress li[aria-current=step]{border-color:var(--brand);color:var(--ink);font-weight:650}
@@ -78,5 +78,5 @@ details.policy summary{min-height:44px;display:flex;align-items:center;cursor:po
 .sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .title{grid-column:1/-1;margin:0}
 .stack>*+*{margin-top:16px}
-.done{max-width:640px;margin:24px auto;padding:0 16px}
+.page-narrow{max-width:640px;margin:24px auto;padding:0 16px}
 `;

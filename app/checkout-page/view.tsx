@@ -22,6 +22,11 @@ const COUNTRIES = (() => {
   return codes.map((code) => ({ code, name: countryNames.of(code)! })).sort((x, y) => x.name.localeCompare(y.name));
 })();
 
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+/** The country list as markup, made once: two selects of 250 options each are most of the page's render. */
+const COUNTRY_OPTIONS = COUNTRIES.map((c) => `<option value="${c.code}">${escapeHtml(c.name)}</option>`).join("");
+const countryOptions = (selected: string) => COUNTRY_OPTIONS.replace(`<option value="${selected}">`, `<option value="${selected}" selected="">`);
+
 /** "Tax for Ontario (13%)" from the totals' "CA-ON tax". */
 export function taxLabel(title: string, basisPoints: number): string {
   const m = /^([A-Z]{2})(?:-([A-Z0-9]+))? tax$/.exec(title);
@@ -127,19 +132,13 @@ function CountrySelect({ name, value, errors, autoComplete }: { name: string; va
       <select
         id={name}
         name={name}
-        defaultValue={value}
         autoComplete={autoComplete}
         required
         aria-invalid={errors[name] ? true : undefined}
         aria-describedby={`${name}-error`}
         data-country
-      >
-        {COUNTRIES.map((c) => (
-          <option key={c.code} value={c.code}>
-            {c.name}
-          </option>
-        ))}
-      </select>
+        dangerouslySetInnerHTML={{ __html: countryOptions(value) }}
+      />
       <p className="error" id={`${name}-error`}>
         {errors[name] ?? ""}
       </p>
@@ -543,7 +542,7 @@ export function ConfirmationView({ data }: { data: ConfirmationData }) {
   return (
     <>
       <ShopHeader shop={data.shop} />
-      <main className="done stack" id="checkout">
+      <main className="page-narrow stack" id="checkout">
         <section className="card" aria-labelledby="done-title">
           <h1 id="done-title">Thank you, your order is placed</h1>
           <p>
@@ -584,7 +583,7 @@ export function ConfirmationView({ data }: { data: ConfirmationData }) {
 
 export function ProblemView({ title, detail, children }: { title: string; detail: string; children?: ReactNode }) {
   return (
-    <main className="done" id="checkout">
+    <main className="page-narrow" id="checkout">
       <section className="card" aria-labelledby="problem-title">
         <h1 id="problem-title">{title}</h1>
         <p>{detail}</p>

@@ -6,6 +6,7 @@
 // answered in the API's JSON shape, never with the HTTP stack's own HTML.
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Socket } from "node:net";
@@ -174,6 +175,14 @@ export function createHoldfastHttpServer(build: ServerBuild | (() => Promise<Ser
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(wellFormedPath);
   app.use(noEmptyIdempotencyKey);
+  // Pages, styles and scripts go out compressed (the shopper's checkout page on a phone most of
+  // all). API answers and event streams are left as they are: streams must reach the client as
+  // they are written, and API clients are servers on fast links.
+  app.use(
+    compression({
+      filter: (_req, res) => /^(text\/html|text\/css|text\/javascript|application\/javascript)/.test(String(res.getHeader("Content-Type") ?? "")),
+    }),
+  );
   // Fingerprinted assets never change; everything else in public/ may.
   app.use(publicPath, express.static(assetsBuildDirectory, { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(options.publicDir ?? "public", { maxAge: "1h", index: false }));
