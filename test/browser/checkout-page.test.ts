@@ -46,10 +46,12 @@ async function look(page: Page, name: string) {
 }
 
 /** From the storefront's first page to the checkout page with one item (the nth product), Stripe's form mounted. */
-async function toCheckout(page: Page, nth = 0) {
+async function toCheckout(page: Page, nth = 0, shots?: string) {
   await page.goto(shopUrl);
+  if (shots) await look(page, `${shots}-storefront`);
   await page.locator("button:not([disabled])", { hasText: "Add to cart" }).nth(nth).click();
   await page.waitForURL(/\/cart$/);
+  if (shots) await look(page, `${shots}-storefront-cart`);
   await page.getByRole("link", { name: "Check out" }).click();
   await page.waitForURL(/\/checkout\/holdfast-dev\//);
   await page.locator("#sim-number").waitFor();
@@ -87,7 +89,7 @@ const confirmed = (page: Page) => page.getByRole("heading", { name: "Thank you, 
 describe("the checkout page in Chromium", () => {
   it("a guest on a phone buys with the test Visa: costs from the first paint, the hold counting down, then the order from the server's state", async () => {
     const { context, page } = await shopper(PHONE);
-    await toCheckout(page);
+    await toCheckout(page, 0, "phone");
     await look(page, "phone-opened");
     // Costs before any field: the subtotal and the total are in the page, the hold is visible.
     await expect.poll(() => page.locator("[data-region=hold]").innerText()).toMatch(/Your item is reserved for 1[45]:\d\d/);
@@ -121,7 +123,7 @@ describe("the checkout page in Chromium", () => {
 
   it("a declined card, then a good one on the same page (desktop): the decline in Stripe's words, one order", async () => {
     const { context, page } = await shopper(DESKTOP);
-    await toCheckout(page, 1);
+    await toCheckout(page, 1, "desktop");
     await look(page, "desktop-opened");
     await fillDetails(page);
     await chooseStandard(page);

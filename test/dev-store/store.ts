@@ -135,6 +135,9 @@ export interface DevCustomer {
   password: string;
   firstName: string;
   lastName: string;
+  phone?: string;
+  /** The address book's default (Storefront `customer.defaultAddress`). */
+  defaultAddress?: { address1: string; city: string; provinceCode?: string; zip: string; countryCode: string };
 }
 
 export interface StoreOptions {
@@ -186,7 +189,14 @@ export class DevStoreState {
       catalog,
       discounts: seedDiscounts(catalog),
       customers: [
-        { id: 7001, email: "ann@example.com", password: "harbor-lights", firstName: "Ann", lastName: "Lee" },
+        {
+          id: 7001,
+          email: "ann@example.com",
+          password: "harbor-lights",
+          firstName: "Ann",
+          lastName: "Lee",
+          defaultAddress: { address1: "350 Fifth Avenue", city: "New York", provinceCode: "NY", zip: "10118", countryCode: "US" },
+        },
         { id: 7002, email: "ben@example.com", password: "salt-and-rope", firstName: "Ben", lastName: "Ode" },
       ],
       customerTokens: new Map(),

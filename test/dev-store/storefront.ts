@@ -18,6 +18,21 @@ export function storefrontRoot(shop: ShopState, granted: string[]) {
     firstName: c.firstName,
     lastName: c.lastName,
     displayName: `${c.firstName} ${c.lastName}`,
+    phone: c.phone ?? null,
+    defaultAddress: c.defaultAddress
+      ? {
+          __typename: "MailingAddress",
+          id: gid("MailingAddress", c.id),
+          firstName: c.firstName,
+          lastName: c.lastName,
+          address1: c.defaultAddress.address1,
+          address2: null,
+          city: c.defaultAddress.city,
+          provinceCode: c.defaultAddress.provinceCode ?? null,
+          zip: c.defaultAddress.zip,
+          countryCodeV2: c.defaultAddress.countryCode,
+        }
+      : null,
   });
   const { catalog } = shop;
   const money = (amount: string) => ({ amount, currencyCode: shop.currencyCode });

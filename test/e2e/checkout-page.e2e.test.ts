@@ -168,6 +168,42 @@ describe("the checkout page", () => {
     expect(await (await open(link)).text()).toMatch(/<dt>Discounts<\/dt>/);
   });
 
+  it("a signed-in customer's cart starts from their details, and opens only from the link their session was given", async () => {
+    const { cart, link } = await cartWith(1);
+    const storefrontToken = s.store.state.issueAccessToken(DEFAULT_SHOP, "unauthenticated_read_product_listings,unauthenticated_write_customers", {
+      expiring: false,
+    }).token.token;
+    const signIn = await fetch(`${s.store.url}/shops/${DEFAULT_SHOP}/api/2026-10/graphql.json`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Shopify-Storefront-Private-Token": storefrontToken },
+      body: JSON.stringify({
+        query: `mutation { customerAccessTokenCreate(input: { email: "ann@example.com", password: "harbor-lights" }) { customerAccessToken { accessToken } } }`,
+      }),
+    });
+    const customerToken = ((await signIn.json()) as { data: { customerAccessTokenCreate: { customerAccessToken: { accessToken: string } } } }).data
+      .customerAccessTokenCreate.customerAccessToken.accessToken;
+    const claimed = await api("POST", "/api/v1/carts", { cartToken: cart }, { "X-Holdfast-Customer-Token": customerToken });
+    expect(claimed.status, claimed.text).toBe(200);
+    expect(claimed.body.cart).toMatchObject({
+      email: "ann@example.com",
+      shippingAddress: { firstName: "Ann", lastName: "Lee", address1: "350 Fifth Avenue", city: "New York", province: "NY", zip: "10118", country: "US" },
+    });
+    const own = claimed.body.checkoutUrl as string;
+    expect(own).not.toBe(link);
+    // The guest's link no longer opens the cart, now a customer's; the customer's own link does, filled in.
+    expect((await open(link)).status).toBe(404);
+    const page = await open(own);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toMatch(/id="email"[^>]*value="ann@example.com"/);
+    expect(html).toMatch(/id="address1"[^>]*value="350 Fifth Avenue"/);
+    expect(html).toContain("Standard");
+    // What the shopper types is never overwritten by a later sign-in.
+    await api("PUT", `/api/v1/carts/${claimed.body.cart.id}/contact`, { email: "ann.work@example.com" }, { "X-Holdfast-Customer-Token": customerToken });
+    const again = await api("POST", "/api/v1/carts", { cartToken: claimed.body.cart.id }, { "X-Holdfast-Customer-Token": customerToken });
+    expect(again.body.cart.email).toBe("ann.work@example.com");
+  });
+
   it("answers a clear page for a wrong link, a link of another shop, an emptied cart and a cart already bought; never a stack trace", async () => {
     const { cart, link } = await cartWith(1);
     const handle = DEFAULT_SHOP.replace(".myshopify.com", "");
