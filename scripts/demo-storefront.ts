@@ -32,7 +32,7 @@ header a{text-decoration:none;font-weight:700;font-size:1.25rem}header .cart{fon
 main{max-width:1080px;margin:0 auto;padding:24px 16px}h1{margin:0 0 16px}.grid{display:grid;gap:16px;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));list-style:none;padding:0;margin:0}
 .card{background:#fff;border:1px solid #e2e0da;border-radius:12px;overflow:hidden;display:flex;flex-direction:column}
 .img{aspect-ratio:4/3;display:flex;align-items:center;justify-content:center;font-size:2.5rem;font-weight:800;color:#fff}
-.body{padding:12px 16px 16px;display:flex;flex-direction:column;gap:6px;flex:1}.body h2{font-size:1rem;margin:0}.price{font-weight:700}.stock{color:#595959;font-size:.875rem}
+.body{padding:12px 16px 16px;display:flex;flex-direction:column;gap:6px;flex:1}.body h2{font-size:1rem;margin:0}.body p{margin:0}.price{font-weight:700}.stock{color:#595959;font-size:.875rem}
 button,.button{font:inherit;font-weight:650;min-height:44px;border-radius:8px;border:0;background:#1f3a5f;color:#fff;padding:10px 16px;cursor:pointer;text-decoration:none;display:inline-flex;align-items:center;justify-content:center}
 button[disabled]{background:#8c8c8c;cursor:not-allowed}.body form{margin-top:auto}.body button{width:100%}
 table{width:100%;border-collapse:collapse;background:#fff;border-radius:12px}td,th{padding:12px;border-bottom:1px solid #e2e0da;text-align:left}.total{font-size:1.25rem;font-weight:700;margin:16px 0}

@@ -28,6 +28,7 @@ import { checkoutResults, type CheckoutInput, type Priced } from "../headless-ch
 import { shopFace, type ShopFace } from "./shop-face.server";
 import { checkoutPath, isCheckoutSignature, shopOfHandle } from "./link.server";
 import { provincesOf } from "./regions";
+import { readCheckoutRequiresPhone } from "./settings.server";
 
 /** Why the page cannot show a checkout: said plainly, with the HTTP status it is sent with. */
 export class CheckoutPageProblem extends Error {
@@ -64,6 +65,8 @@ export interface CheckoutPageData {
   payment: PagePayment | null;
   stripe: { publishableKey: string; account: string; jsUrl: string } | null;
   provinces: Record<string, { code: string; name: string }[]>;
+  /** The shop requires a phone number (Settings); otherwise the page does not ask for one. */
+  requirePhone: boolean;
 }
 
 export interface ConfirmationData {
@@ -159,7 +162,7 @@ export async function loadCheckoutPage(
   const [view, payment, stripeAccount] = await Promise.all([
     cartView(shop, cartId),
     run ? paymentOf(shop, run) : null,
-    db.shop.findUnique({ where: { domain: shop }, select: { stripeAccountId: true } }),
+    db.shop.findUnique({ where: { domain: shop }, select: { stripeAccountId: true, checkoutRequiresPhone: true } }),
   ]);
   if (!view.lines.length) throw new CheckoutPageProblem(409, "Your cart is empty", "Add something to your cart in the shop, then check out again.");
   const hold = await pageHold(shop, cartId, view.lines, run?.state === "waiting" ? run.id : null, options.placeHold);
@@ -186,6 +189,7 @@ export async function loadCheckoutPage(
         ? { publishableKey: STRIPE_PUBLISHABLE_KEY, account: stripeAccount.stripeAccountId, jsUrl: STRIPE_JS_URL }
         : null,
     provinces: provincesOf(["US", "CA"]),
+    requirePhone: stripeAccount?.checkoutRequiresPhone ?? false,
   };
 }
 
@@ -369,6 +373,7 @@ async function saveDetails(shop: string, cartId: string, form: FormData): Promis
   if (values.province && !provincesOf([values.country.toUpperCase()])[values.country.toUpperCase()]?.some((p) => p.code === values.province))
     if (provincesOf([values.country.toUpperCase()])[values.country.toUpperCase()]) fieldErrors.province ??= "Choose a state or province from the list";
   const phone = values.phone.replace(/[\s().-]/g, "");
+  if (!phone && (await readCheckoutRequiresPhone(shop))) fieldErrors.phone ??= "Enter a phone number; this shop needs one for delivery";
   const contact = contactSchema.safeParse({ email: values.email, ...(phone ? { phone } : {}) });
   if (!contact.success && !fieldErrors.email) fieldErrors.phone ??= "Enter a phone number with its country code, such as +1 415 555 0123";
   const shipping = addressOf(values);

@@ -387,6 +387,19 @@ export function CheckoutView({ data, actionData }: { data: CheckoutPageData; act
                 required
                 hint="For your receipt and delivery updates."
               />
+              {data.requirePhone ? (
+                <Field
+                  name="phone"
+                  label="Phone"
+                  type="tel"
+                  value={d.phone}
+                  errors={errors}
+                  autoComplete="tel"
+                  inputMode="tel"
+                  required
+                  hint="The shop needs it for delivery."
+                />
+              ) : null}
             </fieldset>
             <fieldset>
               <legend>Delivery address</legend>

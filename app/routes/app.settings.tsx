@@ -1,7 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, ChoiceList, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  ChoiceList,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
 import { useAppBridgePresent } from "../admin-ui/app-bridge";
 import { useState } from "react";
@@ -10,6 +25,7 @@ import { HOLD_STRATEGIES, HOLD_STRATEGY_LABELS, HOLD_TTL_MINUTES } from "../shop
 import { readHoldPolicy, saveHoldPolicy, type HoldPolicyErrors } from "../shop/hold-policy.server";
 import { markSetupStep } from "../shop/setup.server";
 import { readTotalsMode, saveTotalsMode, TOTALS_MODE_LABELS, TOTALS_MODES } from "../cart/totals-versions.server";
+import { readCheckoutRequiresPhone, saveCheckoutRequiresPhone } from "../checkout-page/settings.server";
 import { listStrategyOverrides, productTitles, removeStrategyOverride, setStrategyOverride, strategyOverrideSchema } from "../holds/strategy.server";
 import { findValidation, readValidationFailureMode, saveValidationFailureMode, ValidationSetupError } from "../shopify-checkout/validation.server";
 
@@ -26,6 +42,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     validation: { mode: await readValidationFailureMode(session.shop), state: validation === undefined ? "unknown" : validation?.enabled ? "on" : "off" },
     policy: await readHoldPolicy(session.shop),
     totalsMode: await readTotalsMode(session.shop),
+    checkoutRequiresPhone: await readCheckoutRequiresPhone(session.shop),
     totalsModes: TOTALS_MODES.map((value) => ({ value, label: TOTALS_MODE_LABELS[value] })),
     overrides: overrides.map((o) => ({ productId: o.productId, strategy: o.strategy, title: titles.get(o.productId) ?? "(no longer in Shopify)" })),
   });
@@ -73,6 +90,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       if (!(error instanceof ValidationSetupError)) throw error;
       return answer(422, { intent, saved: false, errors: { failureMode: error.message } });
     }
+    return answer(200, { intent, saved: true, errors: {} });
+  }
+  if (intent === "checkout_page") {
+    await saveCheckoutRequiresPhone(session.shop, form.get("requirePhone") === "on");
     return answer(200, { intent, saved: true, errors: {} });
   }
   if (intent === "remove_override") {
@@ -199,6 +220,34 @@ function TotalsModeCard() {
             helpText="A storefront can ask for another way per request (?totals=sync|async|events). Checkout always recalculates on the spot."
           />
           <Button submit>Save cart totals</Button>
+        </FormLayout>
+      </Form>
+    </Card>
+  );
+}
+
+function CheckoutPageCard() {
+  const { checkoutRequiresPhone } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [requirePhone, setRequirePhone] = useState(checkoutRequiresPhone);
+  const mine = result?.intent === "checkout_page" ? result : undefined;
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value="checkout_page" />
+        <FormLayout>
+          <Text as="h2" variant="headingMd">
+            Checkout page (headless storefronts)
+          </Text>
+          {mine?.saved && <Banner tone="success" title="Saved" />}
+          <Checkbox
+            label="Require a phone number"
+            name="requirePhone"
+            checked={requirePhone}
+            onChange={setRequirePhone}
+            helpText="Shoppers on Holdfast's checkout page are asked for a phone number only when this is on. Every extra field costs some shoppers."
+          />
+          <Button submit>Save checkout page</Button>
         </FormLayout>
       </Form>
     </Card>
@@ -336,6 +385,7 @@ export default function Settings() {
             <StrategyOverrides />
             <StockCheckCard />
             <TotalsModeCard />
+            <CheckoutPageCard />
           </BlockStack>
         </Layout.Section>
       </Layout>

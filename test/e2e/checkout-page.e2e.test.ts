@@ -150,6 +150,45 @@ describe("the checkout page", () => {
     expect(await plain.text()).toMatch(/id="email-error">Enter an email address/);
   });
 
+  it("asks for a phone number only when the shop requires one (Settings)", async () => {
+    const { link } = await cartWith(1);
+    const fields = (html: string) => [...html.matchAll(/<(input|select)\b(?![^>]*type="(hidden|checkbox|radio)")[^>]*\bid="(\w+)"/g)].map((m) => m[3]);
+    const guest = fields(await (await open(link)).text());
+    // A new guest's fields (the billing ones stay hidden while billing = delivery, the code is the summary's).
+    expect(guest.filter((f) => !f.startsWith("billing") && f !== "code")).toEqual(["email", "name", "address1", "zip", "city", "country", "province"]);
+    const setting = (on: boolean) =>
+      s.adminData("/app/settings", "routes/app.settings", {
+        method: "POST",
+        body: new URLSearchParams({ intent: "checkout_page", ...(on ? { requirePhone: "on" } : {}) }),
+      });
+    expect((await setting(true)).status).toBe(200);
+    try {
+      expect(fields(await (await open(link)).text())).toContain("phone");
+      const res = await open(asData(link), {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Holdfast-Page-Data": "1" },
+        body: new URLSearchParams({
+          intent: "details",
+          email: "ann@example.com",
+          name: "Ann Lee",
+          address1: "1 Dock St",
+          zip: "97201",
+          city: "Portland",
+          country: "US",
+          province: "OR",
+          billingSame: "on",
+        }),
+      });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({
+        phone: "Enter a phone number; this shop needs one for delivery",
+      });
+    } finally {
+      await setting(false);
+    }
+    expect(fields(await (await open(link)).text())).not.toContain("phone");
+  });
+
   it("applies a discount code inline, and refuses an unknown one by its field", async () => {
     const { cart, link } = await cartWith(1);
     const code = "WELCOME10"; // the dev store's 10% off any order
