@@ -234,39 +234,17 @@ function Summary({ data, actionData }: { data: CheckoutPageData; actionData?: Pa
           ))}
         </ul>
       ) : null}
-      <dl className="totals">
-        <dt>Subtotal</dt>
-        <dd>{money(t.subtotal, data.currency)}</dd>
-        {t.discounts ? (
-          <>
-            <dt>Discounts</dt>
-            <dd>−{money(t.discounts, data.currency)}</dd>
-          </>
-        ) : null}
-        <dt>Shipping{t.shippingRate ? ` (${t.shippingRate.title})` : ""}</dt>
-        <dd>{t.shippingRate ? money(t.shipping, data.currency) : data.details.address1 ? "Choose a rate" : "From your address"}</dd>
-        {t.taxLines.length ? (
-          t.taxLines.map((l) => (
-            <Fragment key={l.title}>
-              <dt>
-                {taxLabel(l.title, l.basisPoints)}
-                {t.taxIncluded ? " (included)" : ""}
-              </dt>
-              <dd>{money(l.amount, data.currency)}</dd>
-            </Fragment>
-          ))
-        ) : (
-          <>
-            <dt>Tax</dt>
-            <dd>{data.details.address1 ? money(0, data.currency) : "From your address"}</dd>
-          </>
-        )}
-        <dt className="grand">Total</dt>
-        <dd className="grand" data-grand-total>
-          {money(t.grandTotal, data.currency)}
-          <span className="sr"> {data.currency}</span>
-        </dd>
-      </dl>
+      <TotalsList
+        currency={data.currency}
+        subtotal={t.subtotal}
+        discounts={t.discounts}
+        shipping={t.shippingRate ? { title: t.shippingRate.title, amount: t.shipping } : null}
+        pending={data.details.address1 ? "Choose a rate" : "From your address"}
+        taxLines={t.taxLines}
+        taxIncluded={t.taxIncluded}
+        taxPending={data.details.address1 ? null : "From your address"}
+        total={{ label: "Total", amount: t.grandTotal }}
+      />
       {t.priceChanges.length ? (
         <p className="changed">
           {t.priceChanges
@@ -279,6 +257,58 @@ function Summary({ data, actionData }: { data: CheckoutPageData; actionData?: Pa
       ) : null}
       <p className="changed" role="status" aria-live="polite" data-total-change></p>
     </section>
+  );
+}
+
+/** The money, line by line, in the pipeline's order: on the page and on the confirmation. */
+function TotalsList(props: {
+  currency: string;
+  subtotal: number;
+  discounts: number;
+  shipping: { title: string; amount: number } | null;
+  /** What the shipping line says before a rate is chosen. */
+  pending: string;
+  taxLines: { title: string; basisPoints: number; amount: number }[];
+  taxIncluded: boolean;
+  /** What the tax line says before the address is known (null: no tax applies). */
+  taxPending: string | null;
+  total: { label: string; amount: number };
+}) {
+  const m = (minor: number) => money(minor, props.currency);
+  return (
+    <dl className="totals">
+      <dt>Subtotal</dt>
+      <dd>{m(props.subtotal)}</dd>
+      {props.discounts ? (
+        <>
+          <dt>Discounts</dt>
+          <dd>−{m(props.discounts)}</dd>
+        </>
+      ) : null}
+      <dt>Shipping{props.shipping ? ` (${props.shipping.title})` : ""}</dt>
+      <dd>{props.shipping ? m(props.shipping.amount) : props.pending}</dd>
+      {props.taxLines.length ? (
+        props.taxLines.map((l) => (
+          <Fragment key={l.title}>
+            <dt>
+              {taxLabel(l.title, l.basisPoints)}
+              {props.taxIncluded ? " (included)" : ""}
+            </dt>
+            <dd>{m(l.amount)}</dd>
+          </Fragment>
+        ))
+      ) : (
+        <>
+          <dt>Tax</dt>
+          <dd>{props.taxPending ?? m(0)}</dd>
+        </>
+      )}
+      <dt className="grand">{props.total.label}</dt>
+      <dd className="grand" data-grand-total>
+        {m(props.total.amount)}
+        <span className="sr"> {props.currency}</span>
+      </dd>
+    </dl>
   );
 }
 
@@ -571,22 +601,17 @@ export function ConfirmationView({ data }: { data: ConfirmationData }) {
               </li>
             ))}
           </ul>
-          <dl className="totals">
-            <dt>Subtotal</dt>
-            <dd>{money(p.subtotal, p.currency)}</dd>
-            {p.discounts ? (
-              <>
-                <dt>Discounts</dt>
-                <dd>−{money(p.discounts, p.currency)}</dd>
-              </>
-            ) : null}
-            <dt>Shipping{p.shippingTitle ? ` (${p.shippingTitle})` : ""}</dt>
-            <dd>{money(p.shipping, p.currency)}</dd>
-            <dt>Tax</dt>
-            <dd>{money(p.tax, p.currency)}</dd>
-            <dt className="grand">Paid</dt>
-            <dd className="grand">{money(p.grandTotal, p.currency)}</dd>
-          </dl>
+          <TotalsList
+            currency={p.currency}
+            subtotal={p.subtotal}
+            discounts={p.discounts}
+            shipping={{ title: p.shippingTitle ?? "Shipping", amount: p.shipping }}
+            pending=""
+            taxLines={p.taxLines}
+            taxIncluded={p.taxIncluded}
+            taxPending={null}
+            total={{ label: "Paid", amount: p.grandTotal }}
+          />
         </section>
         <PolicyLink shop={data.shop} />
       </main>

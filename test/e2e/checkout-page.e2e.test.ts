@@ -38,6 +38,13 @@ async function cartWith(quantity = 1) {
 /** The page's script's request for data (Remix `_data`): a JSON answer rather than the page. */
 const asData = (url: string) => `${url}&_data=${encodeURIComponent("routes/checkout.$shop.$cartId")}`;
 const open = (url: string, init: RequestInit = {}) => fetch(url, { ...init, redirect: "manual", headers: { "User-Agent": UA, ...(init.headers ?? {}) } });
+/** A form of the page posted as a browser does without the script, or (`asData`) as its script does. */
+const post = (url: string, fields: Record<string, string>, o: { asData?: boolean } = {}) =>
+  open(o.asData ? asData(url) : url, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", ...(o.asData ? { "X-Holdfast-Page-Data": "1" } : {}) },
+    body: new URLSearchParams(fields),
+  });
 
 describe("the checkout page", () => {
   it("opens from the Cart API's link: the shop, the lines and the total in the first HTML, the stock held, no script needed to read it", async () => {
@@ -77,20 +84,16 @@ describe("the checkout page", () => {
   it("takes the shopper's details as a plain form post: shipping rates and Ontario's tax appear, the total changes", async () => {
     const { cart, link } = await cartWith(1);
     const before = (await api("GET", `/api/v1/carts/${cart}`)).body.totals.grandTotal as number;
-    const posted = await open(link, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        intent: "details",
-        email: "ann@example.com",
-        name: "Ann Lee",
-        address1: "1 Front St W",
-        zip: "M5J 2X6",
-        city: "Toronto",
-        country: "CA",
-        province: "ON",
-        billingSame: "on",
-      }),
+    const posted = await post(link, {
+      intent: "details",
+      email: "ann@example.com",
+      name: "Ann Lee",
+      address1: "1 Front St W",
+      zip: "M5J 2X6",
+      city: "Toronto",
+      country: "CA",
+      province: "ON",
+      billingSame: "on",
     });
     expect(posted.status).toBe(303);
     expect(posted.headers.get("location")).toBe(new URL(link).pathname + new URL(link).search);
@@ -100,11 +103,7 @@ describe("the checkout page", () => {
     const view = (await api("GET", `/api/v1/carts/${cart}`)).body;
     expect(view.cart.shippingAddress).toMatchObject({ firstName: "Ann", lastName: "Lee", province: "ON", country: "CA" });
     const rate = view.totals.availableShippingRates[0].id as string;
-    const chose = await open(link, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ intent: "shipping-rate", rateId: rate }),
-    });
+    const chose = await post(link, { intent: "shipping-rate", rateId: rate });
     expect(chose.status).toBe(303);
     const after = (await api("GET", `/api/v1/carts/${cart}`)).body.totals;
     expect(after.taxLines[0]).toMatchObject({ title: "CA-ON tax", basisPoints: 1300 });
@@ -113,10 +112,9 @@ describe("the checkout page", () => {
 
   it("says what to fix, field by field, and changes nothing", async () => {
     const { cart, link } = await cartWith(1);
-    const res = await open(asData(link), {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Holdfast-Page-Data": "1" },
-      body: new URLSearchParams({
+    const res = await post(
+      link,
+      {
         intent: "details",
         email: "not-an-email",
         name: "",
@@ -125,26 +123,23 @@ describe("the checkout page", () => {
         city: "Portland",
         country: "XX",
         billingSame: "on",
-      }),
-    });
+      },
+      { asData: true },
+    );
     expect(res.status).toBe(422);
     const body = (await res.json()) as { ok: boolean; fieldErrors: Record<string, string> };
     expect(body.ok).toBe(false);
     expect(Object.keys(body.fieldErrors).sort()).toEqual(["country", "email", "name"]);
     expect((await api("GET", `/api/v1/carts/${cart}`)).body.cart).toMatchObject({ email: null, shippingAddress: null });
     // The same form without a script: the page again, with the messages by their fields.
-    const plain = await open(link, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        intent: "details",
-        email: "not-an-email",
-        name: "Ann",
-        address1: "1 Dock St",
-        city: "Portland",
-        country: "US",
-        billingSame: "on",
-      }),
+    const plain = await post(link, {
+      intent: "details",
+      email: "not-an-email",
+      name: "Ann",
+      address1: "1 Dock St",
+      city: "Portland",
+      country: "US",
+      billingSame: "on",
     });
     expect(plain.status).toBe(422);
     expect(await plain.text()).toMatch(/id="email-error">Enter an email address/);
@@ -164,10 +159,9 @@ describe("the checkout page", () => {
     expect((await setting(true)).status).toBe(200);
     try {
       expect(fields(await (await open(link)).text())).toContain("phone");
-      const res = await open(asData(link), {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Holdfast-Page-Data": "1" },
-        body: new URLSearchParams({
+      const res = await post(
+        link,
+        {
           intent: "details",
           email: "ann@example.com",
           name: "Ann Lee",
@@ -177,8 +171,9 @@ describe("the checkout page", () => {
           country: "US",
           province: "OR",
           billingSame: "on",
-        }),
-      });
+        },
+        { asData: true },
+      );
       expect(res.status).toBe(422);
       expect(((await res.json()) as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({
         phone: "Enter a phone number; this shop needs one for delivery",
@@ -192,15 +187,10 @@ describe("the checkout page", () => {
   it("applies a discount code inline, and refuses an unknown one by its field", async () => {
     const { cart, link } = await cartWith(1);
     const code = "WELCOME10"; // the dev store's 10% off any order
-    const form = (c: string) => ({
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Holdfast-Page-Data": "1" },
-      body: new URLSearchParams({ intent: "discount", code: c }),
-    });
-    const unknown = await open(asData(link), form("NO-SUCH-CODE"));
+    const unknown = await post(link, { intent: "discount", code: "NO-SUCH-CODE" }, { asData: true });
     expect(unknown.status).toBe(422);
     expect(((await unknown.json()) as { fieldErrors: Record<string, string> }).fieldErrors.code).toMatch(/NO-SUCH-CODE/i);
-    const applied = await open(asData(link), form(code));
+    const applied = await post(link, { intent: "discount", code }, { asData: true });
     expect(applied.status, await applied.clone().text()).toBe(200);
     const totals = (await api("GET", `/api/v1/carts/${cart}`)).body.totals;
     expect(totals.discounts).toBe(Math.round(totals.subtotal / 10));
@@ -271,11 +261,7 @@ describe("the checkout page", () => {
     expect(bought.status).toBe(410);
     expect(await bought.text()).toContain("This cart has already been checked out");
     // A form posted to a wrong link changes nothing and says so.
-    const posted = await open(asData(`${s.url}/checkout/${handle}/${cart}?sig=${"A".repeat(32)}`), {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Holdfast-Page-Data": "1" },
-      body: new URLSearchParams({ intent: "discount", code: "X" }),
-    });
+    const posted = await post(`${s.url}/checkout/${handle}/${cart}?sig=${"A".repeat(32)}`, { intent: "discount", code: "X" }, { asData: true });
     expect(posted.status).toBe(404);
   });
 
