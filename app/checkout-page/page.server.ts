@@ -484,7 +484,14 @@ async function pay(shop: string, cartId: string, form: FormData): Promise<PageAc
   if (current?.state === "waiting" && (JSON.parse(current.input) as CheckoutInput).expectedTotal !== expectedTotal)
     await sagaRunner.abandon(shop, current.id, "the shopper changed the order before paying", PAYMENT_AUTHORIZED);
   const { run } = await startCheckout(shop, { cartId, expectedTotal });
-  const payment = await paymentOf(shop, run, true);
+  let payment = await paymentOf(shop, run, true);
+  // Another press (a second tab, a double tap) is moving the same checkout right now: its
+  // answer is this one too, once that request has made the payment (a few hundred ms).
+  for (let waited = 0; payment?.state === "processing" && waited < 5_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const latest = await db.sagaRun.findUniqueOrThrow({ where: { id: run.id }, select: { id: true, state: true } });
+    payment = await paymentOf(shop, latest, true);
+  }
   if (payment?.state === "failed") return { ok: false, formError: payment.message, payment };
   return { ok: true, payment };
 }

@@ -110,6 +110,41 @@ describe("the checkout page", () => {
     expect(after.grandTotal).toBe(before + after.shipping + after.tax);
   });
 
+  it("many tabs at once: twenty openings hold once; ten Pay presses start one checkout with one PaymentIntent", async () => {
+    const { cart, link } = await cartWith(2);
+    const opened = await Promise.all(Array.from({ length: 20 }, () => open(link)));
+    expect(opened.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(await s.db.hold.count({ where: { ownerType: "cart", ownerId: cart, state: { in: ["held", "extended"] } } })).toBe(1);
+    expect(await s.db.hold.count({ where: { ownerType: "cart", ownerId: cart } })).toBe(1);
+    await post(link, {
+      intent: "details",
+      email: "ann@example.com",
+      name: "Ann Lee",
+      address1: "1 Dock St",
+      zip: "97201",
+      city: "Portland",
+      country: "US",
+      province: "OR",
+      billingSame: "on",
+    });
+    const rate = (await api("GET", `/api/v1/carts/${cart}`)).body.totals.availableShippingRates[0].id as string;
+    await post(link, { intent: "shipping-rate", rateId: rate });
+    const total = (await api("GET", `/api/v1/carts/${cart}`)).body.totals.grandTotal as number;
+    const pressed = await Promise.all(Array.from({ length: 10 }, () => post(link, { intent: "pay", expectedTotal: String(total) }, { asData: true })));
+    const answers = (await Promise.all(pressed.map((r) => r.json()))) as {
+      ok: boolean;
+      payment: { state: string; checkoutId: string; clientSecret: string };
+    }[];
+    expect(answers.map((a) => (a.ok ? a.payment.state : JSON.stringify(a)))).toEqual(Array(10).fill("awaiting_payment"));
+    expect(new Set(answers.map((a) => a.payment.checkoutId)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.payment.clientSecret)).size).toBe(1);
+    const runId = answers[0].payment.checkoutId;
+    expect([...s.sim.paymentIntents.values()].filter((pi) => pi.metadata.holdfast_run === runId)).toHaveLength(1);
+    // The cart's hold became the run's: still one hold for the shopper's units.
+    expect(await s.db.hold.count({ where: { ownerId: { in: [cart, `hf-${runId}`] }, state: { in: ["held", "extended"] } } })).toBe(1);
+    expect((await s.db.hold.findFirst({ where: { ownerId: `hf-${runId}` } }))?.units).toBe(2);
+  });
+
   it("says what to fix, field by field, and changes nothing", async () => {
     const { cart, link } = await cartWith(1);
     const res = await post(
