@@ -81,6 +81,21 @@ export async function startDemoStorefront(o: DemoStorefrontOptions) {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://storefront");
+    if (req.method === "POST" && url.pathname === "/carrier-rates") {
+      // The shop's carrier, as Shopify's CarrierService callback: rates by destination.
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const { rate } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { rate: { destination: { country: string }; currency: string } };
+      const quote = (name: string, code: string, minor: number) => ({ service_name: name, service_code: code, total_price: String(minor), currency: rate.currency });
+      const rates =
+        rate.destination.country === "US"
+          ? [quote("USPS Priority Mail", "usps-priority", 980)]
+          : rate.destination.country === "CA"
+            ? [quote("Canada Post Expedited", "canada-post-expedited", 1450)]
+            : [quote("International Tracked", "intl-tracked", 2400)];
+      res.writeHead(200, { "Content-Type": "application/json" });
+      return res.end(JSON.stringify({ rates }));
+    }
     if (req.method === "GET" && url.pathname === "/") {
       const cart = await currentCart(req);
       const catalog = o.catalog();

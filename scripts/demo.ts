@@ -138,7 +138,6 @@ try {
   const onboarding = (await admin("/app/payments", "routes/app.payments", {})).headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url");
   if (!onboarding) throw new Error("Stripe onboarding did not start");
   await fetch(onboarding, { redirect: "manual" });
-  step("storefront key, delivery rates, taxes (NY, Ontario) and Stripe (simulated) are set up");
   storefront = await startDemoStorefront({
     port: shopPort,
     appUrl,
@@ -147,6 +146,9 @@ try {
     catalog: () => store.shop().catalog,
     currency: store.shop().currencyCode,
   });
+  // The shop's carrier quotes by destination (Shopify's CarrierService format), next to the table's rates.
+  await admin("/app/shipping", "routes/app.shipping", { intent: "rate-provider", rateProviderUrl: `${storefront.url.replace("localhost", "127.0.0.1")}/carrier-rates` });
+  step("storefront key, delivery rates (a table and a carrier), taxes (NY, Ontario) and Stripe (simulated) are set up");
 
   console.log(`
 Holdfast is running against the local dev store.

@@ -25,6 +25,7 @@ describe("hold policy settings", () => {
       overrides: [],
       totalsMode: "sync",
       totalsModes: expect.arrayContaining([{ value: "events", label: expect.any(String) }]),
+      checkoutRequiresPhone: false,
     });
   });
 

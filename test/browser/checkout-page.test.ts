@@ -182,13 +182,17 @@ describe("the checkout page in Chromium", () => {
     expect(await page.locator("[data-total-change]").innerText()).toMatch(/discounts: −\$/);
     await look(page, "discount");
     await fillDetails(page);
-    await chooseStandard(page);
+    // The carrier quotes by destination: USPS to New York, Canada Post to Toronto.
+    await page.getByRole("radio", { name: /USPS Priority Mail/ }).check();
+    await expect.poll(() => page.locator("[data-region=summary]").innerText()).toMatch(/Shipping \(USPS Priority Mail\)\s+\$9\.80/);
     const inNewYork = await total(page);
     await fillDetails(page, { country: "CA", province: "ON", zip: "M5J 2X6", city: "Toronto" });
-    await chooseStandard(page);
-    await expect.poll(() => total(page)).not.toBe(inNewYork);
+    expect(await page.getByRole("radio", { name: /USPS/ }).count()).toBe(0);
+    await page.getByRole("radio", { name: /Canada Post Expedited/ }).check();
+    await expect.poll(() => page.locator("[data-region=summary]").innerText()).toMatch(/Shipping \(Canada Post Expedited\)\s+\$14\.50/);
+    expect(await total(page)).not.toBe(inNewYork);
     expect(await page.locator("[data-region=summary]").innerText()).toMatch(/Tax for Ontario \(13%\)/);
-    expect(await page.locator("[data-total-change]").innerText()).toMatch(/tax: Tax for Ontario \(13%\)/);
+    expect(await page.locator("[data-total-change]").innerText()).toMatch(/shipping: Canada Post Expedited \$14\.50/);
     await look(page, "address-changed");
     await context.close();
   });
