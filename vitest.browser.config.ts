@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 240_000,
     fileParallelism: false,
+    // A page's answer goes through the app, the dev store and a carrier: give each poll time
+    // on a busy machine (CI runs the suites back to back).
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -86,7 +86,12 @@ export async function startDemoStorefront(o: DemoStorefrontOptions) {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const { rate } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { rate: { destination: { country: string }; currency: string } };
-      const quote = (name: string, code: string, minor: number) => ({ service_name: name, service_code: code, total_price: String(minor), currency: rate.currency });
+      const quote = (name: string, code: string, minor: number) => ({
+        service_name: name,
+        service_code: code,
+        total_price: String(minor),
+        currency: rate.currency,
+      });
       const rates =
         rate.destination.country === "US"
           ? [quote("USPS Priority Mail", "usps-priority", 980)]

@@ -147,7 +147,10 @@ try {
     currency: store.shop().currencyCode,
   });
   // The shop's carrier quotes by destination (Shopify's CarrierService format), next to the table's rates.
-  await admin("/app/shipping", "routes/app.shipping", { intent: "rate-provider", rateProviderUrl: `${storefront.url.replace("localhost", "127.0.0.1")}/carrier-rates` });
+  await admin("/app/shipping", "routes/app.shipping", {
+    intent: "rate-provider",
+    rateProviderUrl: `${storefront.url.replace("localhost", "127.0.0.1")}/carrier-rates`,
+  });
   step("storefront key, delivery rates (a table and a carrier), taxes (NY, Ontario) and Stripe (simulated) are set up");
 
   console.log(`

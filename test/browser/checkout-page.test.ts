@@ -74,6 +74,7 @@ async function fillDetails(
 
 async function chooseStandard(page: Page) {
   await page.getByRole("radio", { name: /Standard/ }).check();
+
   await expect.poll(() => page.locator("form[data-pay] button").isEnabled()).toBe(true);
 }
 
@@ -187,6 +188,7 @@ describe("the checkout page in Chromium", () => {
     await expect.poll(() => page.locator("[data-region=summary]").innerText()).toMatch(/Shipping \(USPS Priority Mail\)\s+\$9\.80/);
     const inNewYork = await total(page);
     await fillDetails(page, { country: "CA", province: "ON", zip: "M5J 2X6", city: "Toronto" });
+    await page.getByRole("radio", { name: /Canada Post Expedited/ }).waitFor();
     expect(await page.getByRole("radio", { name: /USPS/ }).count()).toBe(0);
     await page.getByRole("radio", { name: /Canada Post Expedited/ }).check();
     await expect.poll(() => page.locator("[data-region=summary]").innerText()).toMatch(/Shipping \(Canada Post Expedited\)\s+\$14\.50/);

@@ -80,8 +80,23 @@ function start(main: HTMLElement) {
   };
 
   // ---- Regions the server renders, swapped in place (focus and typed values stay) ----------
-  let refreshing: Promise<void> | null = null;
-  const refresh = () => (refreshing ??= swapFromServer().finally(() => (refreshing = null)));
+  // One read of the page at a time, and at most one waiting: a change made while a read is in
+  // flight is always followed by a read that starts after it (never answered by the older read).
+  let running: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const refresh = (): Promise<void> => {
+    if (!running) {
+      running = swapFromServer()
+        .catch(() => setText("[data-form-error]", "We could not refresh the page; check your connection."))
+        .finally(() => (running = null));
+      return running;
+    }
+    const next = () => {
+      queued = null;
+      return refresh();
+    };
+    return (queued ??= running.then(next, next));
+  };
 
   async function swapFromServer() {
     const response = await fetch(pageUrl, { headers: { Accept: "text/html" }, cache: "no-store" });
