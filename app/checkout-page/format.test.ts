@@ -35,7 +35,7 @@ describe("what the shopper reads", () => {
     const shipped = { ...withTax, grandTotal: 6350, shipping: { title: "Standard", amount: 700 } };
     expect(explainChange(withTax, shipped)).toBe("Total now $63.50: shipping: Standard $7.00.");
     const repriced = { ...shipped, grandTotal: 6850, priceChanges: [{ title: "Anchor", was: "20.00", now: "25.00" }] };
-    expect(explainChange(shipped, repriced)).toBe("Total now $68.50: the price of Anchor changed from 20.00 to 25.00.");
+    expect(explainChange(shipped, repriced)).toBe("Total now $68.50: the price of Anchor changed from $20.00 to $25.00.");
     const discounted = { ...base, grandTotal: 4500, discounts: 500 };
     expect(explainChange(base, discounted)).toBe("Total now $45.00: discounts: −$5.00.");
   });

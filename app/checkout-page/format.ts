@@ -1,5 +1,5 @@
 // Money and time as the shopper reads them; shared by the server's render and the page's script.
-import { formatDecimal } from "../totals/money";
+import { formatDecimal, parseDecimal } from "../totals/money";
 
 const formats = new Map<string, Intl.NumberFormat>();
 
@@ -41,7 +41,10 @@ export function explainChange(before: TotalsFacts, after: TotalsFacts): string |
   if (before.grandTotal === after.grandTotal) return null;
   const reasons: string[] = [];
   for (const p of after.priceChanges)
-    if (!before.priceChanges.some((q) => q.title === p.title && q.now === p.now)) reasons.push(`the price of ${p.title} changed from ${p.was} to ${p.now}`);
+    if (!before.priceChanges.some((q) => q.title === p.title && q.now === p.now))
+      reasons.push(
+        `the price of ${p.title} changed from ${money(parseDecimal(p.was, after.currency), after.currency)} to ${money(parseDecimal(p.now, after.currency), after.currency)}`,
+      );
   const taxKey = (t: TotalsFacts["tax"]) => t.map((x) => `${x.title}:${x.amount}`).join("|");
   if (taxKey(before.tax) !== taxKey(after.tax))
     reasons.push(after.tax.length ? `tax: ${after.tax.map((t) => `${t.title} ${money(t.amount, after.currency)}`).join(", ")}` : "no tax applies");

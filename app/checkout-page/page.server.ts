@@ -362,6 +362,17 @@ function addressOf(values: { name: string; address1: string; zip: string; city: 
   return { fieldErrors };
 }
 
+/**
+ * The state or province, where the country has them on the form (tax depends on it there, so it
+ * is required); elsewhere none is kept.
+ */
+function regionOf(country: string, province: string, field: string, fieldErrors: Record<string, string>): string {
+  const regions = provincesOf([country.trim().toUpperCase()])[country.trim().toUpperCase()];
+  if (!regions) return "";
+  if (!regions.some((r) => r.code === province)) fieldErrors[field] ??= "Choose a state or province from the list";
+  return province;
+}
+
 /** The shopper's details: contact, shipping address, and billing when it differs. Saves all or nothing. */
 async function saveDetails(shop: string, cartId: string, form: FormData): Promise<PageActionResult> {
   const get = (name: string) => String(form.get(name) ?? "");
@@ -369,9 +380,8 @@ async function saveDetails(shop: string, cartId: string, form: FormData): Promis
   const parsed = detailsSchema.safeParse(fields);
   const fieldErrors: Record<string, string> = {};
   if (!parsed.success) for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-  const values = parsed.success ? parsed.data : (fields as z.infer<typeof detailsSchema>);
-  if (values.province && !provincesOf([values.country.toUpperCase()])[values.country.toUpperCase()]?.some((p) => p.code === values.province))
-    if (provincesOf([values.country.toUpperCase()])[values.country.toUpperCase()]) fieldErrors.province ??= "Choose a state or province from the list";
+  const values = { ...(parsed.success ? parsed.data : (fields as z.infer<typeof detailsSchema>)) };
+  values.province = regionOf(values.country, values.province, "province", fieldErrors);
   const phone = values.phone.replace(/[\s().-]/g, "");
   if (!phone && (await readCheckoutRequiresPhone(shop))) fieldErrors.phone ??= "Enter a phone number; this shop needs one for delivery";
   const contact = contactSchema.safeParse({ email: values.email, ...(phone ? { phone } : {}) });
@@ -387,6 +397,7 @@ async function saveDetails(shop: string, cartId: string, form: FormData): Promis
     province: get("billingProvince"),
     country: get("billingCountry"),
   };
+  if (!billingSame) billingValues.province = regionOf(billingValues.country, billingValues.province, "billingProvince", fieldErrors);
   const billing = billingSame ? null : addressOf(billingValues, "billing");
   if (billing?.fieldErrors) {
     for (const [k, v] of Object.entries(billing.fieldErrors)) fieldErrors[k.replace(/^billing(\w)/, (_, c: string) => `billing${c.toUpperCase()}`)] = v;
