@@ -563,7 +563,7 @@ function Delivery({ data }: { data: CheckoutPageData }) {
               {t.availableShippingRates.map((r) => (
                 <li key={r.id}>
                   <label>
-                    <input type="radio" name="rateId" value={r.id} defaultChecked={t.shippingRate?.id === r.id} required />
+                    <input type="radio" id={`rate-${r.id}`} name="rateId" value={r.id} defaultChecked={t.shippingRate?.id === r.id} required />
                     {r.title}
                     <span className="price">{r.amount ? money(r.amount, data.currency) : "Free"}</span>
                   </label>

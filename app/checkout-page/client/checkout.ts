@@ -57,6 +57,7 @@ function start(main: HTMLElement) {
   const sig = new URLSearchParams(location.search).get("sig");
   const pageUrl = `${main.dataset.path}${sig ? `?sig=${encodeURIComponent(sig)}` : ""}`;
   let version = Number(main.dataset.version);
+  let lastChange = "";
   let stripe: { instance: StripeInstance; elements: StripeElements } | null = null;
 
   const post = async (fields: FormData | Record<string, string>): Promise<PageActionResult & { payment?: PagePayment | null }> => {
@@ -107,27 +108,53 @@ function start(main: HTMLElement) {
     }
     const before = facts(document);
     const focused = document.activeElement?.id;
-    for (const region of ["summary", "hold", "delivery"]) {
-      const current = $(`[data-region="${region}"]`);
-      const next = $(`[data-region="${region}"]`, doc);
-      if (current && next) current.replaceWith(document.importNode(next, true));
-    }
-    for (const selector of [".progress", "form[data-pay]", "[data-payment-error]"]) {
+    // A part that did not change is left as it is: what the shopper is on keeps its focus.
+    const replaced = new Set<string>();
+    for (const selector of [
+      '[data-region="summary"]',
+      '[data-region="hold"]',
+      '[data-region="delivery"]',
+      ".progress",
+      "form[data-pay]",
+      "[data-payment-error]",
+    ]) {
       const current = $(selector);
       const next = $(selector, doc);
-      if (current && next) current.replaceWith(document.importNode(next, true));
+      if (current && next && !sameMarkup(current, next)) {
+        current.replaceWith(document.importNode(next, true));
+        replaced.add(selector);
+      }
     }
-    if (focused && !document.activeElement?.id) document.getElementById(focused)?.focus();
+    if (focused && document.activeElement === document.body) document.getElementById(focused)?.focus();
     config = readConfig(doc);
     version = Number($("main[data-path]", doc)!.dataset.version);
     const after = facts(document);
     const change = before && after ? explainChange(before, after) : null;
-    if (change) setText("[data-total-change]", change);
+    // The last reason stays on show until the total moves again.
+    if (change) lastChange = change;
+    setText("[data-total-change]", lastChange);
     stripe?.elements.update({ amount: Math.max(config.amount, 1) });
     enhanceRates();
-    startClock();
+    // A new hold banner starts its clock; an unchanged one keeps counting, to the server's time left.
+    const serverLeft = $("[data-remaining]", doc)?.dataset.remaining;
+    if (replaced.has('[data-region="hold"]')) startClock();
+    else if (serverLeft !== undefined) deadline = performance.now() + Number(serverLeft) * 1000;
     if (config.processing) setTimeout(() => void refresh(), 1500);
   }
+
+  // The hold's clock text and a box's live state are the page's own; the server's markup is compared without them.
+  const sameMarkup = (current: Element, next: Element) => {
+    const plain = (el: Element) => {
+      const copy = el.cloneNode(true) as Element;
+      for (const own of copy.querySelectorAll("[data-clock], [data-total-change], [data-hold-announce]")) own.textContent = "";
+      copy.removeAttribute("data-remaining");
+      copy.removeAttribute("data-live");
+      copy.querySelector("[data-rates]")?.removeAttribute("data-live");
+      for (const el of copy.querySelectorAll("[hidden][data-rate-submit]")) el.removeAttribute("hidden");
+      return copy.outerHTML;
+    };
+    return plain(current) === plain(next);
+  };
 
   const facts = (root: ParentNode): TotalsFacts | null => {
     const raw = $("[data-region=summary]", root)?.dataset.totals;
@@ -218,12 +245,15 @@ function start(main: HTMLElement) {
 
   // ---- The hold's clock, from the server's time left -------------------------------------
   let timer: ReturnType<typeof setInterval> | undefined;
+  /** When the hold ends, on this page's monotonic clock (set from the server's seconds left at each read). */
+  let deadline = 0;
   function startClock() {
     clearInterval(timer);
     const banner = $("[data-remaining]");
     if (!banner) return;
-    const deadline = performance.now() + Number(banner.dataset.remaining) * 1000;
+    deadline = performance.now() + Number(banner.dataset.remaining) * 1000;
     let warned = Number(banner.dataset.remaining) <= 120;
+    let asked = 0;
     const tick = () => {
       const left = (deadline - performance.now()) / 1000;
       setText("[data-clock]", clock(left));
@@ -235,10 +265,9 @@ function start(main: HTMLElement) {
           `Your reservation ends in ${spokenDuration(left)}.${$("[data-region=hold] form") ? " Choose More time to keep your items." : ""}`,
         );
       }
-      if (left <= 0) {
-        clearInterval(timer);
-        void refresh(); // the server says what became of the hold
-      }
+      // Time is up here: the server says what became of the hold (asked again every few seconds
+      // until it says, as its clock may be a moment behind this one).
+      if (left <= 0 && asked++ % 3 === 0) void refresh();
     };
     tick();
     timer = setInterval(tick, 1000);
