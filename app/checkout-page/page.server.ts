@@ -145,6 +145,7 @@ export async function loadCheckoutPage(
 ): Promise<CheckoutPageData | ConfirmationData> {
   const { shop, cart } = await openCart(handle, cartId, sig);
   const face = shopFace(shop);
+  face.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   const run = await latestRunOf(shop, cartId);
   if (cart.convertedAt) {
     const view = run?.state === "completed" ? await sagaRunner.view(shop, run.id) : null;

@@ -1,6 +1,6 @@
 // Issue 15 in Chromium: a shopper buys from the demo's headless storefront through Holdfast's
 // checkout page, as `npm run demo` serves them (production build, the dev store, the Stripe
-// simulator and its Stripe.js stand-in). At a phone's size (390×844) and a desktop's (1280×900):
+// simulator and its Stripe.js stand-in). Each at a phone's size (390×844) and a desktop's (1280×900):
 // a guest pays with the test Visa; a decline then a success; 3-D Secure passed and failed; Link
 // from the Express Checkout Element; a discount code; an address that changes tax, shipping and
 // the total; the hold ending on the page; the whole checkout with the keyboard alone. Every state
@@ -87,18 +87,21 @@ async function card(page: Page, number: string) {
 const total = async (page: Page) => (await page.locator("[data-grand-total]").innerText()).split("\n")[0].trim();
 const confirmed = (page: Page) => page.getByRole("heading", { name: "Thank you, your order is placed" }).waitFor({ timeout: 20_000 });
 
-describe("the checkout page in Chromium", () => {
-  it("a guest on a phone buys with the test Visa: costs from the first paint, the hold counting down, then the order from the server's state", async () => {
-    const { context, page } = await shopper(PHONE);
-    await toCheckout(page, 0, "phone");
-    await look(page, "phone-opened");
+describe.each([
+  ["phone", PHONE],
+  ["desktop", DESKTOP],
+] as const)("the checkout page in Chromium, %s", (size, viewport) => {
+  it("a guest buys with the test Visa: costs from the first paint, the hold counting down, then the order from the server's state", async () => {
+    const { context, page } = await shopper(viewport);
+    await toCheckout(page, 0, size);
+    await look(page, `${size}-opened`);
     // Costs before any field: the subtotal and the total are in the page, the hold is visible.
     await expect.poll(() => page.locator("[data-region=hold]").innerText()).toMatch(/Your item is reserved for 1[45]:\d\d/);
     const first = await page.locator("[data-clock]").innerText();
     await page.waitForTimeout(1200);
     expect(await page.locator("[data-clock]").innerText()).not.toBe(first);
-    // One column, nothing wider than the screen, touch targets of 44 px at least.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Nothing wider than the screen (one column on the phone), touch targets of 44 px at least.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
     const small = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>("main button, main input:not([type=hidden]), main select, main summary")]
         .filter((el) => el.offsetParent !== null)
@@ -109,48 +112,48 @@ describe("the checkout page in Chromium", () => {
     );
     expect(small).toEqual([]);
     await fillDetails(page);
-    await look(page, "phone-delivery");
+    await look(page, `${size}-delivery`);
     await chooseStandard(page);
     expect(await page.locator("[data-region=summary]").innerText()).toMatch(/Tax for New York \(8\.88%\)/);
     await card(page, "4242 4242 4242 4242");
-    await look(page, "phone-ready-to-pay");
+    await look(page, `${size}-ready-to-pay`);
     const shown = await total(page);
     await page.locator("form[data-pay] button").click();
     await confirmed(page);
     expect(await page.locator("main").innerText()).toContain(shown.replace("Pay ", ""));
-    await look(page, "phone-confirmed");
+    await look(page, `${size}-confirmed`);
     await context.close();
   });
 
-  it("a declined card, then a good one on the same page (desktop): the decline in Stripe's words, one order", async () => {
-    const { context, page } = await shopper(DESKTOP);
-    await toCheckout(page, 1, "desktop");
-    await look(page, "desktop-opened");
+  it("a declined card, then a good one on the same page: the decline in Stripe's words, one order", async () => {
+    const { context, page } = await shopper(viewport);
+    await toCheckout(page, 1);
+    await look(page, `${size}-decline-opened`);
     await fillDetails(page);
     await chooseStandard(page);
     await card(page, "4000 0000 0000 9995");
     await page.locator("form[data-pay] button").click();
     await expect.poll(() => page.locator("[data-payment-error]").innerText()).toBe("Your card has insufficient funds.");
-    await look(page, "desktop-declined");
+    await look(page, `${size}-declined`);
     await card(page, "4242 4242 4242 4242");
     await page.locator("form[data-pay] button").click();
     await confirmed(page);
-    await look(page, "desktop-confirmed");
+    await look(page, `${size}-decline-confirmed`);
     await context.close();
   });
 
   it("3-D Secure: failed, then passed", async () => {
-    const { context, page } = await shopper(DESKTOP);
+    const { context, page } = await shopper(viewport);
     await toCheckout(page, 2);
     await fillDetails(page);
     await chooseStandard(page);
     await card(page, "4000 0027 6000 3184");
     await page.locator("form[data-pay] button").click();
     await page.getByRole("dialog", { name: "3D Secure 2 test page" }).waitFor();
-    await look(page, "3ds-challenge");
+    await look(page, `${size}-3ds-challenge`);
     await page.getByRole("button", { name: "Fail authentication" }).click();
     await expect.poll(() => page.locator("[data-payment-error]").innerText()).toMatch(/unable to authenticate your payment method/);
-    await look(page, "3ds-failed");
+    await look(page, `${size}-3ds-failed`);
     await page.locator("form[data-pay] button").click();
     await page.getByRole("button", { name: "Complete authentication" }).click();
     await confirmed(page);
@@ -158,7 +161,7 @@ describe("the checkout page in Chromium", () => {
   });
 
   it("Link from the Express Checkout Element, once contact and delivery are known", async () => {
-    const { context, page } = await shopper(PHONE);
+    const { context, page } = await shopper(viewport);
     await toCheckout(page, 3);
     await page.getByRole("button", { name: "Pay with Link" }).click();
     await expect.poll(() => page.locator("[data-payment-error]").innerText()).toMatch(/Enter your email and delivery address first/);
@@ -166,12 +169,12 @@ describe("the checkout page in Chromium", () => {
     await chooseStandard(page);
     await page.getByRole("button", { name: "Pay with Link" }).click();
     await confirmed(page);
-    await look(page, "express-confirmed");
+    await look(page, `${size}-express-confirmed`);
     await context.close();
   });
 
   it("a discount code inline, and an address that changes tax, shipping and the total shown, with the reason", async () => {
-    const { context, page } = await shopper(DESKTOP);
+    const { context, page } = await shopper(viewport);
     await toCheckout(page, 4);
     const before = await total(page);
     await page.locator("#code").fill("NOPE");
@@ -181,7 +184,7 @@ describe("the checkout page in Chromium", () => {
     await page.getByRole("button", { name: "Apply" }).click();
     await expect.poll(() => total(page)).not.toBe(before);
     expect(await page.locator("[data-total-change]").innerText()).toMatch(/discounts: −\$/);
-    await look(page, "discount");
+    await look(page, `${size}-discount`);
     await fillDetails(page);
     // The carrier quotes by destination: USPS to New York, Canada Post to Toronto.
     await page.getByRole("radio", { name: /USPS Priority Mail/ }).check();
@@ -195,12 +198,12 @@ describe("the checkout page in Chromium", () => {
     expect(await total(page)).not.toBe(inNewYork);
     expect(await page.locator("[data-region=summary]").innerText()).toMatch(/Tax for Ontario \(13%\)/);
     expect(await page.locator("[data-total-change]").innerText()).toMatch(/shipping: Canada Post Expedited \$14\.50/);
-    await look(page, "address-changed");
+    await look(page, `${size}-address-changed`);
     await context.close();
   });
 
   it("the hold ends while the shopper is on the page: told, offered to reserve again, and can still pay", async () => {
-    const { context, page } = await shopper(DESKTOP);
+    const { context, page } = await shopper(viewport);
     await page.clock.install();
     await toCheckout(page, 5);
     await fillDetails(page);
@@ -211,7 +214,7 @@ describe("the checkout page in Chromium", () => {
     db.close();
     await page.clock.fastForward("20:00");
     await page.getByText("Your items are no longer reserved.").waitFor();
-    await look(page, "hold-ended");
+    await look(page, `${size}-hold-ended`);
     await page.getByRole("button", { name: "Reserve again" }).click();
     await expect.poll(() => page.locator("[data-region=hold]").innerText()).toMatch(/reserved for 1[45]:\d\d/);
     await card(page, "4242 4242 4242 4242");
@@ -221,7 +224,7 @@ describe("the checkout page in Chromium", () => {
   });
 
   it("keyboard only, from the first field to the confirmation", async () => {
-    const { context, page } = await shopper(DESKTOP);
+    const { context, page } = await shopper(viewport);
     await toCheckout(page, 6);
     await page.locator("#email").focus();
     const type = async (text: string) => {
