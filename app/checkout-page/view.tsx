@@ -361,6 +361,41 @@ function HoldBanner({ hold }: { hold: CheckoutPageData["hold"] }) {
   );
 }
 
+/**
+ * One address's fields: the delivery address (`name`, `address1`, …) or the billing one
+ * (`billingName`, `billingAddress1`, …), each with its autofill section.
+ */
+function AddressFields(props: {
+  section: "shipping" | "billing";
+  values: { name: string; address1: string; zip: string; city: string; country: string; province: string };
+  provinces: CheckoutPageData["provinces"];
+  errors: Errors;
+}) {
+  const { section, values, errors } = props;
+  const name = (field: string) => (section === "billing" ? `billing${field[0].toUpperCase()}${field.slice(1)}` : field);
+  return (
+    <>
+      <Field name={name("name")} label="Full name" value={values.name} errors={errors} autoComplete={`${section} name`} required />
+      <Field name={name("address1")} label="Address" value={values.address1} errors={errors} autoComplete={`${section} street-address`} required />
+      <div className="row two">
+        <Field name={name("zip")} label="Postal code" value={values.zip} errors={errors} autoComplete={`${section} postal-code`} required />
+        <Field name={name("city")} label="City" value={values.city} errors={errors} autoComplete={`${section} address-level2`} required />
+      </div>
+      <div className="row two">
+        <CountrySelect name={name("country")} value={values.country} errors={errors} autoComplete={`${section} country`} />
+        <ProvinceSelect
+          name={name("province")}
+          value={values.province}
+          country={values.country}
+          provinces={props.provinces}
+          errors={errors}
+          autoComplete={`${section} address-level1`}
+        />
+      </div>
+    </>
+  );
+}
+
 function stepOf(data: CheckoutPageData): 0 | 1 | 2 {
   if (!data.details.email) return 0;
   if (!data.details.address1 || (data.lines.length && !data.totals.shippingRate && data.totals.availableShippingRates.length)) return 1;
@@ -433,53 +468,31 @@ export function CheckoutView({ data, actionData }: { data: CheckoutPageData; act
             </fieldset>
             <fieldset>
               <legend>Delivery address</legend>
-              <Field name="name" label="Full name" value={d.name} errors={errors} autoComplete="shipping name" required />
-              <Field name="address1" label="Address" value={d.address1} errors={errors} autoComplete="shipping street-address" required />
-              <div className="row two">
-                <Field name="zip" label="Postal code" value={d.zip} errors={errors} autoComplete="shipping postal-code" required />
-                <Field name="city" label="City" value={d.city} errors={errors} autoComplete="shipping address-level2" required />
-              </div>
-              <div className="row two">
-                <CountrySelect name="country" value={d.country} errors={errors} autoComplete="shipping country" />
-                <ProvinceSelect
-                  name="province"
-                  value={d.province}
-                  country={d.country}
-                  provinces={data.provinces}
-                  errors={errors}
-                  autoComplete="shipping address-level1"
-                />
-              </div>
+              <AddressFields
+                section="shipping"
+                values={{ name: d.name, address1: d.address1, zip: d.zip, city: d.city, country: d.country, province: d.province }}
+                provinces={data.provinces}
+                errors={errors}
+              />
               <label className="check" htmlFor="billingSame">
                 <input type="checkbox" id="billingSame" name="billingSame" defaultChecked={d.billingSame} />
                 Billing address is the same as delivery
               </label>
               <fieldset className="billing">
                 <legend>Billing address</legend>
-                <Field name="billingName" label="Full name" value={d.billing?.name ?? ""} errors={errors} autoComplete="billing name" required />
-                <Field
-                  name="billingAddress1"
-                  label="Address"
-                  value={d.billing?.address1 ?? ""}
+                <AddressFields
+                  section="billing"
+                  values={{
+                    name: d.billing?.name ?? "",
+                    address1: d.billing?.address1 ?? "",
+                    zip: d.billing?.zip ?? "",
+                    city: d.billing?.city ?? "",
+                    country: d.billing?.country ?? d.country,
+                    province: d.billing?.province ?? "",
+                  }}
+                  provinces={data.provinces}
                   errors={errors}
-                  autoComplete="billing street-address"
-                  required
                 />
-                <div className="row two">
-                  <Field name="billingZip" label="Postal code" value={d.billing?.zip ?? ""} errors={errors} autoComplete="billing postal-code" required />
-                  <Field name="billingCity" label="City" value={d.billing?.city ?? ""} errors={errors} autoComplete="billing address-level2" required />
-                </div>
-                <div className="row two">
-                  <CountrySelect name="billingCountry" value={d.billing?.country ?? d.country} errors={errors} autoComplete="billing country" />
-                  <ProvinceSelect
-                    name="billingProvince"
-                    value={d.billing?.province ?? ""}
-                    country={d.billing?.country ?? d.country}
-                    provinces={data.provinces}
-                    errors={errors}
-                    autoComplete="billing address-level1"
-                  />
-                </div>
               </fieldset>
             </fieldset>
             <button type="submit">Save and continue</button>

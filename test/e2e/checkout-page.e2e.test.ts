@@ -35,6 +35,18 @@ async function cartWith(quantity = 1) {
   return { cart, link: added.body.checkoutUrl as string, variant };
 }
 
+/** A guest's details form, filled in for Portland, Oregon. */
+const PORTLAND = {
+  intent: "details",
+  email: "ann@example.com",
+  name: "Ann Lee",
+  address1: "1 Dock St",
+  zip: "97201",
+  city: "Portland",
+  country: "US",
+  province: "OR",
+  billingSame: "on",
+};
 /** The page's script's request for data (Remix `_data`): a JSON answer rather than the page. */
 const asData = (url: string) => `${url}&_data=${encodeURIComponent("routes/checkout.$shop.$cartId")}`;
 const open = (url: string, init: RequestInit = {}) => fetch(url, { ...init, redirect: "manual", headers: { "User-Agent": UA, ...(init.headers ?? {}) } });
@@ -116,17 +128,7 @@ describe("the checkout page", () => {
     expect(opened.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(await s.db.hold.count({ where: { ownerType: "cart", ownerId: cart, state: { in: ["held", "extended"] } } })).toBe(1);
     expect(await s.db.hold.count({ where: { ownerType: "cart", ownerId: cart } })).toBe(1);
-    await post(link, {
-      intent: "details",
-      email: "ann@example.com",
-      name: "Ann Lee",
-      address1: "1 Dock St",
-      zip: "97201",
-      city: "Portland",
-      country: "US",
-      province: "OR",
-      billingSame: "on",
-    });
+    await post(link, PORTLAND);
     const rate = (await api("GET", `/api/v1/carts/${cart}`)).body.totals.availableShippingRates[0].id as string;
     await post(link, { intent: "shipping-rate", rateId: rate });
     const total = (await api("GET", `/api/v1/carts/${cart}`)).body.totals.grandTotal as number;
@@ -194,21 +196,7 @@ describe("the checkout page", () => {
     expect((await setting(true)).status).toBe(200);
     try {
       expect(fields(await (await open(link)).text())).toContain("phone");
-      const res = await post(
-        link,
-        {
-          intent: "details",
-          email: "ann@example.com",
-          name: "Ann Lee",
-          address1: "1 Dock St",
-          zip: "97201",
-          city: "Portland",
-          country: "US",
-          province: "OR",
-          billingSame: "on",
-        },
-        { asData: true },
-      );
+      const res = await post(link, PORTLAND, { asData: true });
       expect(res.status).toBe(422);
       expect(((await res.json()) as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({
         phone: "Enter a phone number; this shop needs one for delivery",
